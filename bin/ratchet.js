@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The published entry point: runs the compiled CLI from dist/ (built by `npm ci` via `prepare`).
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const entry = join(root, "dist", "cli", "main.js");
+if (!existsSync(entry)) {
+  process.stderr.write("ratchet: dist/ is missing; run `npm run build` in the ratchet package\n");
+  process.exit(3);
+}
+await import(pathToFileURL(entry).href);

@@ -1,0 +1,215 @@
+/**
+ * Core records shared by every module. Field names use snake_case where they are
+ * persisted or written by users (suites, reports), camelCase for in-process options.
+ */
+
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | { [key: string]: JsonValue };
+
+export type Severity = "blocking" | "warning" | "exploratory";
+
+export type Dimension = "accuracy" | "latency" | "tool_use" | "safety" | "cost";
+export const DIMENSIONS: readonly Dimension[] = [
+  "accuracy",
+  "latency",
+  "tool_use",
+  "safety",
+  "cost",
+] as const;
+
+export type Role = "system" | "user" | "assistant" | "tool";
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+export interface Message {
+  role: Role;
+  content: string;
+  tool_calls?: ToolCall[];
+  tool_call_id?: string;
+  name?: string;
+}
+
+/** A grader invocation as written in a suite or in `evaluation.assertions`. */
+export interface AssertionSpec {
+  type: string;
+  /** The grader's own parameters (value, pattern, schema, tool, …). */
+  [key: string]: unknown;
+}
+
+/** What the case expects; the `sim` model answers from this, graders check against it. */
+export interface ExpectedBehaviour {
+  output?: string;
+  /** A JSON answer, when the case expects structured output. */
+  json?: JsonValue;
+  tool_calls?: Array<{ name: string; arguments?: Record<string, unknown> }>;
+}
+
+export type CaseSource =
+  | { kind: "hand_written" }
+  | { kind: "incident"; incident_id: string }
+  | { kind: "cluster"; cluster_id: string }
+  | { kind: "trace"; trace_id: string }
+  | { kind: "redteam"; probe_id: string };
+
+export interface Case {
+  id: string;
+  /** Plain text is one user message; a list is a conversation. */
+  input: string | Message[];
+  /** Named fixture data the agent's mocked tools or templates may read. */
+  context?: Record<string, unknown>;
+  expected?: ExpectedBehaviour;
+  assertions: AssertionSpec[];
+  tags: string[];
+  severity: Severity;
+  owner?: string;
+  source?: CaseSource;
+  expires_at?: string;
+  /** Where the case was read from (file:line), for error messages and reports. */
+  origin?: string;
+}
+
+export type ErrorClass =
+  | "timeout"
+  | "rate_limit"
+  | "provider_error"
+  | "agent_error"
+  | "grader_error"
+  | "cancelled";
+
+export interface AttemptError {
+  class: ErrorClass;
+  message: string;
+  /** HTTP status when the error came from a remote endpoint. */
+  status?: number;
+}
+
+/** One span in the OpenTelemetry GenAI shape (attributes use `gen_ai.*` names). */
+export interface Span {
+  trace_id: string;
+  span_id: string;
+  parent_span_id?: string;
+  name: string;
+  kind: "internal" | "client" | "server" | "producer" | "consumer";
+  start_ms: number;
+  end_ms: number;
+  attributes: Record<string, string | number | boolean | string[]>;
+  status: { code: "unset" | "ok" | "error"; message?: string };
+  events: Array<{ name: string; time_ms: number; attributes?: Record<string, unknown> }>;
+}
+
+export interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens?: number;
+}
+
+/** A side effect a mocked tool performed (distinct from the call the agent asked for). */
+export interface SideEffect {
+  tool: string;
+  effect: string;
+  data?: Record<string, unknown>;
+}
+
+export interface Score {
+  grader: string;
+  dimension: Dimension;
+  /** 0..1 */
+  score: number;
+  passed: boolean;
+  reason: string;
+  /** Weight of this assertion inside its dimension (default 1). */
+  weight?: number;
+  details?: Record<string, unknown>;
+}
+
+export type AttemptStatus = "passed" | "failed" | "error";
+
+export interface Attempt {
+  id: string;
+  run_id: string;
+  case_id: string;
+  epoch: number;
+  /** The model or agent variant this attempt ran (for multi-model comparisons). */
+  variant: string;
+  status: AttemptStatus;
+  output: string;
+  messages: Message[];
+  tool_calls: ToolCall[];
+  side_effects: SideEffect[];
+  spans: Span[];
+  scores: Score[];
+  /** Per-dimension score 0..1; dimensions with no grader are absent. */
+  dimension_scores: Partial<Record<Dimension, number>>;
+  /** Weighted overall score 0..1. */
+  overall: number;
+  error?: AttemptError;
+  usage: Usage;
+  cost_usd: number;
+  latency_ms: number;
+  retries: number;
+  started_at: string;
+  finished_at: string;
+  tags: string[];
+  severity: Severity;
+}
+
+export type RunStatus = "running" | "completed" | "interrupted" | "failed";
+
+export interface RunTotals {
+  attempts: number;
+  passed: number;
+  failed: number;
+  errors: number;
+  score: number;
+  pass_rate: number;
+  cost_usd: number;
+  input_tokens: number;
+  output_tokens: number;
+  latency_p50_ms: number;
+  latency_p95_ms: number;
+  latency_p99_ms: number;
+  dimension_scores: Partial<Record<Dimension, number>>;
+}
+
+export interface Run {
+  id: string;
+  pipeline: string;
+  suite: string;
+  config_hash: string;
+  prompt_version?: string;
+  agent_kind: string;
+  models: string[];
+  seed: number;
+  epochs: number;
+  status: RunStatus;
+  started_at: string;
+  finished_at?: string;
+  /** Purpose of the spend, kept apart for cost attribution. */
+  purpose: "evaluation" | "optimization" | "production";
+  totals?: RunTotals;
+  /** The resolved config with secrets removed, so that `--resume` replays the same run. */
+  config_snapshot: JsonValue;
+  case_count: number;
+  threshold?: number;
+}
+
+/** Placeholders for the improvement loop; shaped now so records slot in. */
+export interface PromptVersion {
+  hash: string;
+  parents: string[];
+  content: string;
+  author: "human" | "optimizer";
+  rationale?: string;
+  target_cluster?: string;
+  labels: string[];
+  created_at: string;
+}

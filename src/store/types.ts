@@ -1,0 +1,52 @@
+import type { Attempt, JsonValue, Run, RunStatus, RunTotals } from "../core/index.js";
+
+export interface RunFilter {
+  limit?: number;
+  status?: RunStatus;
+  pipeline?: string;
+}
+
+export interface CacheEntry {
+  /** The provider's response, serialized by the provider layer. */
+  value: JsonValue;
+  created_at: number;
+  expires_at: number | null;
+}
+
+/** Response cache used by the provider layer; keyed by a hash of the full request. */
+export interface CacheStore {
+  getCached(key: string, now?: number): Promise<CacheEntry | undefined>;
+  putCached(key: string, value: JsonValue, ttlMs: number | null, now?: number): Promise<void>;
+}
+
+/**
+ * The one persistence interface. SQLite implements it now; PostgreSQL will later, with
+ * no change to callers. Every write is durable when the promise resolves.
+ */
+export interface Store extends CacheStore {
+  createRun(run: Run): Promise<void>;
+  updateRunStatus(id: string, status: RunStatus, finishedAt?: string): Promise<void>;
+  finishRun(id: string, status: RunStatus, totals: RunTotals, finishedAt: string): Promise<void>;
+  getRun(id: string): Promise<Run | undefined>;
+  /** Newest first. */
+  listRuns(filter?: RunFilter): Promise<Run[]>;
+  /** Resolve a unique id prefix (or `latest`, `latest~1`) to a run id. */
+  resolveRunId(ref: string): Promise<string | undefined>;
+
+  /**
+   * Insert an attempt; a second attempt for the same (run, variant, case, epoch) is ignored
+   * and `false` is returned, so a resumed run can never duplicate work.
+   */
+  saveAttempt(attempt: Attempt): Promise<boolean>;
+  /** Keys `variant\u0000case_id\u0000epoch` of attempts already stored, for `--resume`. */
+  attemptKeys(runId: string): Promise<Set<string>>;
+  /** Streams attempts in (case_id, epoch) order without loading the run into memory. */
+  iterateAttempts(runId: string, options?: { variant?: string }): AsyncIterable<Attempt>;
+  countAttempts(runId: string): Promise<number>;
+
+  close(): Promise<void>;
+}
+
+export function attemptKey(variant: string, caseId: string, epoch: number): string {
+  return `${variant}\u0000${caseId}\u0000${epoch}`;
+}
