@@ -1,0 +1,8 @@
+export type { Migration, MigrationResult } from "./migrations.js";
+export { LATEST_SCHEMA_VERSION } from "./migrations.js";
+export type { StoreConfig } from "./open.js";
+export { DEFAULT_STORE_PATH, openStore } from "./open.js";
+export type { SqliteStoreOptions } from "./sqlite.js";
+export { openSqliteStore } from "./sqlite.js";
+export type { CacheEntry, CacheStore, RunFilter, Store } from "./types.js";
+export { attemptKey } from "./types.js";

@@ -1,0 +1,179 @@
+import type BetterSqlite3 from "better-sqlite3";
+import { InputError } from "../core/index.js";
+
+/**
+ * Schema versions, append-only: a released migration is never edited, only followed by a
+ * new one, because databases in the wild have already applied it. Later tables (failures,
+ * clusters, prompt_versions, gate_decisions) arrive as new entries here.
+ *
+ * Plain SQL rather than Kysely's schema builder so that what ran on a user's database is
+ * exactly the text below, whatever Kysely version compiles it.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "runs_attempts_spans_cache",
+    sql: `
+CREATE TABLE runs (
+  id TEXT PRIMARY KEY NOT NULL,
+  pipeline TEXT NOT NULL,
+  suite TEXT NOT NULL,
+  config_hash TEXT NOT NULL,
+  prompt_version TEXT,
+  agent_kind TEXT NOT NULL,
+  models TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  epochs INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  purpose TEXT NOT NULL,
+  totals TEXT,
+  config_snapshot TEXT NOT NULL,
+  case_count INTEGER NOT NULL,
+  threshold REAL
+) STRICT;
+CREATE INDEX runs_started ON runs (started_at, id);
+CREATE INDEX runs_pipeline ON runs (pipeline, started_at);
+
+CREATE TABLE attempts (
+  id TEXT PRIMARY KEY NOT NULL,
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  variant TEXT NOT NULL,
+  case_id TEXT NOT NULL,
+  epoch INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  output TEXT NOT NULL,
+  messages TEXT NOT NULL,
+  tool_calls TEXT NOT NULL,
+  side_effects TEXT NOT NULL,
+  spans TEXT NOT NULL,
+  scores TEXT NOT NULL,
+  dimension_scores TEXT NOT NULL,
+  overall REAL NOT NULL,
+  error TEXT,
+  usage TEXT NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  latency_ms REAL NOT NULL,
+  retries INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  severity TEXT NOT NULL
+) STRICT;
+-- Column order (case_id, epoch, variant) so that the uniqueness index also serves the
+-- streaming order of iterateAttempts.
+CREATE UNIQUE INDEX attempts_key ON attempts (run_id, case_id, epoch, variant);
+CREATE INDEX attempts_status ON attempts (run_id, status);
+CREATE INDEX attempts_overall ON attempts (run_id, overall);
+CREATE INDEX attempts_cost ON attempts (run_id, cost_usd);
+CREATE INDEX attempts_latency ON attempts (run_id, latency_ms);
+
+-- Spans of evaluation attempts (also kept inside attempts.spans) and, later, ingested
+-- production traces. No uniqueness on (trace_id, span_id): seeded replays repeat ids.
+CREATE TABLE spans (
+  id INTEGER PRIMARY KEY,
+  trace_id TEXT NOT NULL,
+  span_id TEXT NOT NULL,
+  parent_span_id TEXT,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  start_ms REAL NOT NULL,
+  end_ms REAL NOT NULL,
+  attributes TEXT NOT NULL,
+  status TEXT NOT NULL,
+  events TEXT NOT NULL,
+  run_id TEXT REFERENCES runs (id) ON DELETE CASCADE,
+  attempt_id TEXT REFERENCES attempts (id) ON DELETE CASCADE,
+  source TEXT NOT NULL CHECK (source IN ('eval', 'production'))
+) STRICT;
+CREATE INDEX spans_trace ON spans (trace_id, span_id);
+CREATE INDEX spans_attempt ON spans (attempt_id) WHERE attempt_id IS NOT NULL;
+CREATE INDEX spans_run ON spans (run_id) WHERE run_id IS NOT NULL;
+
+CREATE TABLE cache (
+  key TEXT PRIMARY KEY NOT NULL,
+  value TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER
+) STRICT;
+CREATE INDEX cache_expires ON cache (expires_at) WHERE expires_at IS NOT NULL;
+`,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;
+
+export interface MigrationResult {
+  from: number;
+  to: number;
+}
+
+/**
+ * Bring the database to the latest schema. Runs under BEGIN IMMEDIATE so that two
+ * processes opening a fresh file at once apply each migration exactly once.
+ */
+export function migrate(
+  db: BetterSqlite3.Database,
+  path: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): MigrationResult {
+  const latest = migrations.at(-1)?.version ?? 0;
+  const run = db.transaction((): MigrationResult => {
+    const hasTable =
+      db
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+        .get() !== undefined;
+    if (!hasTable) {
+      const foreign = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .pluck()
+        .all() as string[];
+      if (foreign.length > 0) {
+        throw new InputError(
+          `${path} is a SQLite database but not a Ratchet store (it has tables ${foreign
+            .slice(0, 5)
+            .join(", ")} and no schema_migrations)`,
+        );
+      }
+      db.exec(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT",
+      );
+    }
+    const applied = db
+      .prepare("SELECT version, name FROM schema_migrations ORDER BY version")
+      .all() as Array<{ version: number; name: string }>;
+    const current = applied.at(-1)?.version ?? 0;
+    if (current > latest) {
+      throw new InputError(
+        `${path} has store schema version ${current}, newer than this build of Ratchet knows (${latest}); upgrade Ratchet to open it`,
+      );
+    }
+    for (const row of applied) {
+      const known = migrations.find((m) => m.version === row.version);
+      if (known === undefined || known.name !== row.name) {
+        throw new InputError(
+          `${path} has store migration ${row.version} "${row.name}", which this build of Ratchet does not recognise`,
+        );
+      }
+    }
+    const insert = db.prepare(
+      "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+    );
+    for (const migration of migrations) {
+      if (migration.version <= current) continue;
+      db.exec(migration.sql);
+      insert.run(migration.version, migration.name, new Date().toISOString());
+    }
+    return { from: current, to: latest };
+  });
+  return run.immediate();
+}
