@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const entry = join(root, "dist", "cli", "main.js");
+const entry = join(root, "dist", "cli", "bin.js");
 if (!existsSync(entry)) {
   process.stderr.write("ratchet: dist/ is missing; run `npm run build` in the ratchet package\n");
   process.exit(3);

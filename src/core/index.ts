@@ -6,3 +6,7 @@ export { newId } from "./ids.js";
 export type { Rng } from "./rng.js";
 export { createRng, hash32, rngFor } from "./rng.js";
 export * from "./types.js";
+export type { GenAiOperation } from "./genai.js";
+export { GENAI, RATCHET } from "./genai.js";
+export type { OpenSpan } from "./span-recorder.js";
+export { newSpanId, newTraceId, SpanRecorder } from "./span-recorder.js";

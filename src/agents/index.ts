@@ -1,0 +1,13 @@
+export type { ExecAgentOptions } from "./exec-agent.js";
+export { createExecAgent } from "./exec-agent.js";
+export type { HttpAgentOptions } from "./http-agent.js";
+export { createHttpAgent, HttpStatusError, parseRetryAfter } from "./http-agent.js";
+export { caseInputText, caseToModelMessages } from "./messages.js";
+export { MockToolbox, type ToolOutcome } from "./mock-tools.js";
+export type { ModuleAgentFunction } from "./module-agent.js";
+export { createModuleAgent } from "./module-agent.js";
+export type { PromptAgentOptions, PromptModel } from "./prompt-agent.js";
+export { createPromptAgent } from "./prompt-agent.js";
+export { renderTemplate } from "./template.js";
+export type { Agent, AgentRunInput, AgentRunResult } from "./types.js";
+export { AgentError } from "./types.js";

@@ -1,0 +1,104 @@
+import type { Command } from "commander";
+import { EXIT } from "../../core/index.js";
+import { runEvaluation } from "../../eval/index.js";
+import { renderFailures, renderSummaryTable, writeReport } from "../../report/index.js";
+import { openRunStore } from "../store.js";
+import type { Output } from "../output.js";
+import { createProgress } from "../progress.js";
+import { parseIntOption, parseNumberOption } from "../options.js";
+
+interface EvalFlags {
+  config?: string;
+  model?: string[];
+  repeat?: number;
+  concurrency?: number;
+  timeout?: number;
+  retries?: number;
+  seed?: number;
+  threshold?: number;
+  filterTag?: string[];
+  case?: string[];
+  output?: string[];
+  cache: boolean;
+  resume?: string;
+}
+
+export function registerEval(program: Command, output: Output, setExit: (code: number) => void): void {
+  program
+    .command("eval")
+    .description("run the agent on the suites and score every attempt")
+    .option("-c, --config <path>", "config file (default: ratchet.yaml here or above)")
+    .option("-m, --model <spec...>", "model(s) to run, e.g. openai:gpt-4o-mini; several run side by side")
+    .option("-r, --repeat <n>", "epochs: run every case n times", parseIntOption("--repeat", 1))
+    .option("--concurrency <n>", "attempts in flight at once", parseIntOption("--concurrency", 1))
+    .option("--timeout <seconds>", "per-attempt timeout", parseNumberOption("--timeout", 0.001))
+    .option("--retries <n>", "retries for timeouts, rate limits and provider errors", parseIntOption("--retries", 0))
+    .option("--seed <n>", "seed for the sim model, flakes and jitter", parseIntOption("--seed", 0))
+    .option("--threshold <score>", "fail (exit 1) below this overall score", parseNumberOption("--threshold", 0, 1))
+    .option("-t, --filter-tag <tag...>", "only cases with one of these tags")
+    .option("--case <id...>", "only these case ids")
+    .option("-o, --output <path...>", "write a report: .json .jsonl .csv .xml (JUnit) .md .html")
+    .option("--no-cache", "do not read or write the response cache")
+    .option("--resume <run>", "finish an interrupted run: only missing attempts run")
+    .action(async (flags: EvalFlags) => {
+      const stop = new AbortController();
+      const kill = new AbortController();
+      let interrupts = 0;
+      const onSigint = () => {
+        interrupts++;
+        if (interrupts === 1) stop.abort();
+        else kill.abort();
+      };
+      process.on("SIGINT", onSigint);
+      process.on("SIGTERM", onSigint);
+      let progress: ReturnType<typeof createProgress> | undefined;
+      try {
+        const result = await runEvaluation({
+          cwd: process.cwd(),
+          ...(flags.config ? { configPath: flags.config } : {}),
+          ...(flags.model ? { models: flags.model } : {}),
+          ...(flags.repeat !== undefined ? { repeat: flags.repeat } : {}),
+          ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+          ...(flags.timeout !== undefined ? { timeoutSeconds: flags.timeout } : {}),
+          ...(flags.retries !== undefined ? { retries: flags.retries } : {}),
+          ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+          ...(flags.threshold !== undefined ? { threshold: flags.threshold } : {}),
+          ...(flags.filterTag ? { filterTags: flags.filterTag } : {}),
+          ...(flags.case ? { caseIds: flags.case } : {}),
+          ...(flags.resume ? { resume: flags.resume } : {}),
+          noCache: !flags.cache,
+          stopSignal: stop.signal,
+          killSignal: kill.signal,
+          onStart: (run, total) => {
+            output.err(`run ${run.id}: ${total} attempts (${run.models.join(", ")})`);
+            progress = createProgress(output, total);
+          },
+          onEvent: (event) => progress?.onEvent(event),
+        });
+        progress?.done();
+        for (const warning of result.warnings) output.err(`warning: ${warning}`);
+        const { run } = result;
+        output.out(renderSummaryTable(run, { color: output.color }));
+        const store = await openRunStore(flags.config);
+        try {
+          const failures = await renderFailures(store.iterateAttempts(run.id), 10);
+          if (failures) output.out(failures);
+          for (const path of flags.output ?? []) {
+            await writeReport(path, run, () => store.iterateAttempts(run.id));
+            output.err(`wrote ${path}`);
+          }
+        } finally {
+          await store.close();
+        }
+        if (run.status === "interrupted") {
+          output.err(`run ${run.id} was interrupted; finish it with: ratchet eval --resume ${run.id}`);
+          setExit(EXIT.failed);
+        } else if (!result.passed) {
+          setExit(EXIT.failed);
+        }
+      } finally {
+        process.off("SIGINT", onSigint);
+        process.off("SIGTERM", onSigint);
+      }
+    });
+}

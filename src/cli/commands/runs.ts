@@ -1,0 +1,148 @@
+import type { Command } from "commander";
+import { type Attempt, InputError, type Run } from "../../core/index.js";
+import { formatMs, formatPct, formatScore, formatUsd, renderTable } from "../../report/index.js";
+import type { Store } from "../../store/index.js";
+import type { Output } from "../output.js";
+import { parseIntOption } from "../options.js";
+import { openRunStore } from "../store.js";
+import { compareRuns } from "./compare.js";
+
+export function registerRuns(program: Command, output: Output, setExit: (code: number) => void): void {
+  const runs = program.command("runs").description("past runs: list, show, compare");
+  runs
+    .command("list")
+    .description("past runs with score, cost, tokens and latency percentiles")
+    .option("-c, --config <path>", "config file")
+    .option("-n, --limit <n>", "how many", parseIntOption("--limit", 1), 20)
+    .option("--json", "machine-readable")
+    .action(async (flags: { config?: string; limit: number; json?: boolean }) => {
+      await withStore(flags.config, async (store) => {
+        const list = await store.listRuns({ limit: flags.limit });
+        if (flags.json) {
+          output.out(JSON.stringify(list, null, 2));
+          return;
+        }
+        if (list.length === 0) {
+          output.out("no runs yet: try `ratchet eval`");
+          return;
+        }
+        output.out(
+          renderTable(
+            ["run", "started", "status", "models", "attempts", "score", "pass", "cost", "tokens", "p50", "p95"],
+            list.map(runRow),
+          ),
+        );
+      });
+    });
+
+  runs
+    .command("show <run>")
+    .description("per-case results of a run, failures first with reasons")
+    .option("-c, --config <path>", "config file")
+    .option("--all", "list passing attempts too")
+    .option("--json", "machine-readable")
+    .action(async (ref: string, flags: { config?: string; all?: boolean; json?: boolean }) => {
+      await withStore(flags.config, async (store) => {
+        const run = await getRun(store, ref);
+        if (flags.json) {
+          output.out(JSON.stringify(run));
+          for await (const attempt of store.iterateAttempts(run.id)) output.out(JSON.stringify(attempt));
+          return;
+        }
+        output.out(renderTable(["run", "started", "status", "models", "attempts", "score", "pass", "cost", "tokens", "p50", "p95"], [runRow(run)]));
+        const failing: string[][] = [];
+        const passing: string[][] = [];
+        for await (const attempt of store.iterateAttempts(run.id)) {
+          const row = attemptRow(attempt);
+          if (attempt.status === "passed") {
+            if (flags.all) passing.push(row);
+          } else {
+            failing.push(row);
+          }
+        }
+        const headers = ["case", "epoch", "variant", "status", "score", "latency", "cost", "why"];
+        if (failing.length) output.out(`\nfailures (${failing.length}):\n${renderTable(headers, failing)}`);
+        else output.out("\nno failures");
+        if (passing.length) output.out(`\npassed (${passing.length}):\n${renderTable(headers, passing)}`);
+      });
+    });
+
+  runs
+    .command("compare <a> <b>")
+    .description("paired comparison of two runs: per-case flips and per-dimension deltas with tests")
+    .option("-c, --config <path>", "config file")
+    .option("--test <name>", "paired test for score deltas: t | wilcoxon | mcnemar", "t")
+    .option("--format <format>", "table | json", "table")
+    .option("--seed <n>", "bootstrap seed", parseIntOption("--seed", 0), 1)
+    .action(async (a: string, b: string, flags: { config?: string; test: string; format: string; seed: number }) => {
+      if (!["t", "wilcoxon", "mcnemar"].includes(flags.test)) {
+        throw new InputError(`--test must be t, wilcoxon or mcnemar, got '${flags.test}'`, { key: "--test" });
+      }
+      if (!["table", "json"].includes(flags.format)) {
+        throw new InputError(`--format must be table or json, got '${flags.format}'`, { key: "--format" });
+      }
+      await withStore(flags.config, async (store) => {
+        const runA = await getRun(store, a);
+        const runB = await getRun(store, b);
+        const text = await compareRuns(store, runA, runB, {
+          test: flags.test as "t" | "wilcoxon" | "mcnemar",
+          format: flags.format as "table" | "json",
+          seed: flags.seed,
+        });
+        output.out(text);
+      });
+      setExit(0);
+    });
+}
+
+async function withStore(config: string | undefined, action: (store: Store) => Promise<void>): Promise<void> {
+  const store = await openRunStore(config);
+  try {
+    await action(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export async function getRun(store: Store, ref: string): Promise<Run> {
+  const id = await store.resolveRunId(ref);
+  const run = id ? await store.getRun(id) : undefined;
+  if (!run) throw new InputError(`no run matches '${ref}' (try \`ratchet runs list\`)`);
+  return run;
+}
+
+function runRow(run: Run): string[] {
+  const t = run.totals;
+  return [
+    run.id,
+    run.started_at.replace("T", " ").slice(0, 19),
+    run.status,
+    run.models.join(","),
+    String(t?.attempts ?? 0),
+    t ? formatScore(t.score) : "-",
+    t ? formatPct(t.pass_rate) : "-",
+    t ? formatUsd(t.cost_usd) : "-",
+    t ? String(t.input_tokens + t.output_tokens) : "-",
+    t ? formatMs(t.latency_p50_ms) : "-",
+    t ? formatMs(t.latency_p95_ms) : "-",
+  ];
+}
+
+function attemptRow(attempt: Attempt): string[] {
+  const why = attempt.error
+    ? `${attempt.error.class}: ${attempt.error.message}`
+    : attempt.scores
+        .filter((score) => !score.passed)
+        .map((score) => `${score.grader}: ${score.reason}`)
+        .join("; ");
+  return [
+    attempt.case_id,
+    String(attempt.epoch),
+    attempt.variant,
+    attempt.status,
+    formatScore(attempt.overall),
+    formatMs(attempt.latency_ms),
+    formatUsd(attempt.cost_usd),
+    why.length > 160 ? `${why.slice(0, 157)}...` : why,
+  ];
+}

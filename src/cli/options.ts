@@ -1,0 +1,22 @@
+import { InvalidArgumentError } from "commander";
+
+export function parseIntOption(flag: string, min: number) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min) {
+      throw new InvalidArgumentError(`${flag} must be an integer ≥ ${min}, got '${value}'`);
+    }
+    return parsed;
+  };
+}
+
+export function parseNumberOption(flag: string, min: number, max = Number.POSITIVE_INFINITY) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed < min || parsed > max) {
+      const range = max === Number.POSITIVE_INFINITY ? `≥ ${min}` : `between ${min} and ${max}`;
+      throw new InvalidArgumentError(`${flag} must be a number ${range}, got '${value}'`);
+    }
+    return parsed;
+  };
+}

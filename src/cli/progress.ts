@@ -1,0 +1,53 @@
+import type { RunEvent } from "../runner/index.js";
+import type { Output } from "./output.js";
+
+/**
+ * Progress on a TTY is one redrawn bar on stderr; elsewhere (CI logs, pipes) plain lines,
+ * at most one every 5% so that logs stay readable.
+ */
+export function createProgress(output: Output, total: number): { onEvent(event: RunEvent): void; done(): void } {
+  let finished = 0;
+  let failed = 0;
+  let errors = 0;
+  let lastPlainPercent = -1;
+  const started = Date.now();
+  const draw = () => {
+    const ratio = total ? finished / total : 1;
+    if (output.isTTY) {
+      const width = 30;
+      const filled = Math.round(ratio * width);
+      const bar = `${"█".repeat(filled)}${"░".repeat(width - filled)}`;
+      const elapsed = ((Date.now() - started) / 1000).toFixed(1);
+      process.stderr.write(
+        `\r${bar} ${finished}/${total} attempts · ${failed} failed · ${errors} errors · ${elapsed}s `,
+      );
+    } else {
+      const percent = Math.floor(ratio * 20) * 5;
+      if (percent !== lastPlainPercent) {
+        lastPlainPercent = percent;
+        output.err(`progress: ${finished}/${total} attempts (${percent}%), ${failed} failed, ${errors} errors`);
+      }
+    }
+  };
+  return {
+    onEvent(event) {
+      if (event.type === "attempt" || event.type === "skipped") {
+        finished++;
+        if (event.type === "attempt") {
+          if (event.attempt.status === "failed") failed++;
+          if (event.attempt.status === "error") errors++;
+        }
+        draw();
+      } else if (event.type === "retry" && !output.isTTY) {
+        output.err(
+          `retry ${event.retry} of ${event.caseId}#${event.epoch} after ${event.error.class} (${Math.round(event.delayMs)} ms)`,
+        );
+      } else if (event.type === "stopping") {
+        output.err("\nstopping: no new attempts are scheduled; waiting for the ones in flight (Ctrl-C again to cancel them)");
+      }
+    },
+    done() {
+      if (output.isTTY) process.stderr.write("\n");
+    },
+  };
+}

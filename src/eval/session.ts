@@ -1,0 +1,265 @@
+import { resolve } from "node:path";
+import type { Agent } from "../agents/index.js";
+import { createExecAgent, createHttpAgent, createModuleAgent, createPromptAgent } from "../agents/index.js";
+import {
+  type LoadedConfig,
+  type RatchetConfig,
+  findConfig,
+  loadConfig,
+  loadSuites,
+  loadSystemPrompt,
+  loadToolFixtures,
+  type ToolFixture,
+} from "../config/index.js";
+import { type Case, type Dimension, InputError, newId, type Run } from "../core/index.js";
+import { compileAssertions, implicitAssertions, scoreAttempt } from "../graders/index.js";
+import { priceUsage, type ResolvedModel, resolveModels } from "../providers/index.js";
+import { executeRun, type GradeFn, type Variant } from "../runner/index.js";
+import { openStore, type Store } from "../store/index.js";
+import { computeTotals } from "./totals.js";
+import type { EvalRequest, EvalResult } from "./types.js";
+
+/**
+ * One evaluation end to end: load and validate everything first (so that bad input exits
+ * before anything is stored), then create or resume the run, execute it, and store totals.
+ */
+export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
+  const loaded = await loadProjectConfig(request);
+  const { config } = loaded;
+  const env = request.env ?? process.env;
+  const warnings: string[] = [];
+
+  const store = await openStore({ ...config.store, path: resolve(loaded.dir, config.store.path) });
+  try {
+    const previous = request.resume ? await loadRunToResume(store, request.resume) : undefined;
+    const models = previous?.models ?? request.models ?? [config.agent.model];
+    const epochs = previous?.epochs ?? request.repeat ?? config.evaluation.repeat;
+    const seed = previous?.seed ?? request.seed ?? config.pipeline.seed;
+    const threshold = request.threshold ?? config.evaluation.threshold;
+
+    const variants = await buildVariants(loaded, models, env, { noCache: request.noCache === true, store });
+    const caseFilter = makeCaseFilter(request);
+    const caseCount = await validateSuites(loaded, caseFilter);
+    if (caseCount === 0) {
+      throw new InputError("no cases to run (check evaluation.suites, --filter-tag and --case)", {
+        file: loaded.file,
+        key: "evaluation.suites",
+      });
+    }
+
+    const run: Run = previous ?? {
+      id: newId("run"),
+      pipeline: config.pipeline.name,
+      suite: config.evaluation.suites.join(","),
+      config_hash: loaded.hash,
+      agent_kind: config.agent.kind,
+      models: variants.map((variant) => variant.name),
+      seed,
+      epochs,
+      status: "running",
+      started_at: new Date().toISOString(),
+      purpose: "evaluation",
+      config_snapshot: { pipeline: config.pipeline.name, evaluation: { threshold, repeat: epochs } },
+      case_count: caseCount,
+      threshold,
+    };
+    if (previous) {
+      if (previous.config_hash !== loaded.hash) {
+        warnings.push("the config changed since this run started; resuming with the current config");
+      }
+      await store.updateRunStatus(run.id, "running");
+    } else {
+      await store.createRun(run);
+    }
+    const existing = previous ? await store.attemptKeys(run.id) : new Set<string>();
+    request.onStart?.(run, caseCount * epochs * variants.length);
+
+    const outcome = await executeRun(
+      {
+        runId: run.id,
+        cases: () => filterCases(loadSuites(config.evaluation.suites, loaded.dir), caseFilter),
+        variants,
+        epochs,
+        seed,
+        concurrency: request.concurrency ?? config.pipeline.max_concurrency,
+        perKeyConcurrency: perProviderLimits(config),
+        timeoutMs: (request.timeoutSeconds ?? config.pipeline.timeout_seconds) * 1000,
+        retries: request.retries ?? config.pipeline.retries,
+        grade: createGrader(config),
+        store,
+        ...(request.stopSignal ? { stopSignal: request.stopSignal } : {}),
+        ...(request.killSignal ? { killSignal: request.killSignal } : {}),
+        ...(request.onEvent ? { onEvent: request.onEvent } : {}),
+      },
+      existing,
+    );
+
+    const totals = await computeTotals(store.iterateAttempts(run.id));
+    const complete = totals.attempts >= caseCount * epochs * variants.length;
+    const status = outcome.stopped || !complete ? "interrupted" : "completed";
+    const finishedAt = new Date().toISOString();
+    await store.finishRun(run.id, status, totals, finishedAt);
+    const stored = (await store.getRun(run.id)) ?? { ...run, status, totals, finished_at: finishedAt };
+    return { run: stored, outcome, passed: totals.score >= threshold, warnings };
+  } finally {
+    await store.close();
+  }
+}
+
+export async function loadProjectConfig(request: Pick<EvalRequest, "cwd" | "configPath">): Promise<LoadedConfig> {
+  const path = request.configPath ? resolve(request.cwd, request.configPath) : await findConfig(request.cwd);
+  if (!path) {
+    throw new InputError(`no ratchet.yaml in ${request.cwd} or above; run \`ratchet init\` to create one`);
+  }
+  return loadConfig(path);
+}
+
+async function loadRunToResume(store: Store, ref: string): Promise<Run> {
+  const id = await store.resolveRunId(ref);
+  const run = id ? await store.getRun(id) : undefined;
+  if (!run) throw new InputError(`no run matches '${ref}'`, { key: "--resume" });
+  if (run.status === "completed") throw new InputError(`run ${run.id} is already complete`, { key: "--resume" });
+  return run;
+}
+
+async function buildVariants(
+  loaded: LoadedConfig,
+  models: string[],
+  env: NodeJS.ProcessEnv,
+  options: { noCache: boolean; store: Store },
+): Promise<Variant[]> {
+  const { config } = loaded;
+  if (config.agent.kind !== "prompt") {
+    return [{ name: config.agent.kind, agent: await buildExternalAgent(loaded) }];
+  }
+  const resolved = resolveModels(models, config.providers, env, {
+    cache: config.cache.enabled && !options.noCache ? { store: options.store, ttlMs: config.cache.ttl_seconds * 1000 } : undefined,
+  });
+  const tools = await loadAgentTools(loaded);
+  const systemPrompt = await loadSystemPrompt(loaded);
+  return resolved.map((model) => ({
+    name: model.spec,
+    agent: createPromptAgent({
+      name: config.agent.identifier ?? config.pipeline.name,
+      model: toPromptModel(model, config),
+      systemPrompt,
+      tools,
+      maxSteps: config.agent.max_steps,
+      temperature: config.agent.temperature,
+      ...(config.agent.max_tokens ? { maxTokens: config.agent.max_tokens } : {}),
+    }),
+  }));
+}
+
+function toPromptModel(model: ResolvedModel, config: RatchetConfig) {
+  return {
+    spec: model.spec,
+    provider: model.provider,
+    modelId: model.modelId,
+    model: model.model,
+    price: (usage: Parameters<typeof priceUsage>[1]) => priceUsage(model.spec, usage, config.cost.token_pricing).usd,
+  };
+}
+
+async function loadAgentTools(loaded: LoadedConfig): Promise<ToolFixture[]> {
+  const { tools, tool_definitions } = loaded.config.agent;
+  if (tools === undefined) return [];
+  const fixtures = typeof tools === "string" ? await loadToolFixtures(resolve(loaded.dir, tools)) : tools;
+  if (!tool_definitions) return fixtures;
+  const byName = new Map(fixtures.map((fixture) => [fixture.name, fixture]));
+  return tool_definitions.map((name) => {
+    const fixture = byName.get(name);
+    if (!fixture) {
+      throw new InputError(`tool '${name}' is not defined in the tool fixtures`, {
+        file: loaded.file,
+        key: "agent.tool_definitions",
+      });
+    }
+    return fixture;
+  });
+}
+
+async function buildExternalAgent(loaded: LoadedConfig): Promise<Agent> {
+  const { agent } = loaded.config;
+  if (agent.kind === "http" && agent.http) {
+    return createHttpAgent({
+      url: agent.http.url,
+      method: agent.http.method,
+      headers: agent.http.headers,
+      body: agent.http.body ?? { input: "{{input}}" },
+      answerPath: agent.http.answer_path,
+      ...(agent.http.tool_calls_path ? { toolCallsPath: agent.http.tool_calls_path } : {}),
+    });
+  }
+  if (agent.kind === "exec" && agent.exec) {
+    return createExecAgent({
+      command: agent.exec.command,
+      args: agent.exec.args,
+      env: agent.exec.env,
+      cwd: agent.exec.cwd ? resolve(loaded.dir, agent.exec.cwd) : loaded.dir,
+    });
+  }
+  if (agent.kind === "module" && agent.module) {
+    return createModuleAgent(resolve(loaded.dir, agent.module.path), agent.module.export);
+  }
+  throw new InputError(`agent kind '${agent.kind}' needs its section`, { file: loaded.file, key: "agent.kind" });
+}
+
+function perProviderLimits(config: RatchetConfig): Record<string, number> {
+  const limits: Record<string, number> = {};
+  for (const [name, settings] of Object.entries(config.providers)) {
+    if (settings.max_concurrency) limits[name] = settings.max_concurrency;
+  }
+  return limits;
+}
+
+function createGrader(config: RatchetConfig): GradeFn {
+  const weights = config.evaluation.dimensions as Partial<Record<Dimension, number>>;
+  const globalAssertions = compileAssertions(config.evaluation.assertions, "evaluation.assertions");
+  return (testCase, result, error, timing) => {
+    const compiled = [
+      ...globalAssertions,
+      ...compileAssertions([...testCase.assertions, ...implicitAssertions(testCase)], testCase.origin),
+    ];
+    return scoreAttempt(
+      {
+        case: testCase,
+        output: result?.output ?? "",
+        messages: result?.messages ?? [],
+        tool_calls: result?.tool_calls ?? [],
+        side_effects: result?.side_effects ?? [],
+        spans: result?.spans ?? [],
+        steps: result?.steps ?? 0,
+        latency_ms: timing.latency_ms,
+        cost_usd: result?.cost_usd ?? 0,
+        usage: result?.usage ?? { input_tokens: 0, output_tokens: 0 },
+        ...(error ? { error } : {}),
+      },
+      compiled,
+      { weights },
+    );
+  };
+}
+
+type CaseFilter = (testCase: Case) => boolean;
+
+function makeCaseFilter(request: EvalRequest): CaseFilter {
+  const tags = request.filterTags?.length ? new Set(request.filterTags) : undefined;
+  const ids = request.caseIds?.length ? new Set(request.caseIds) : undefined;
+  return (testCase) =>
+    (!tags || testCase.tags.some((tag) => tags.has(tag))) && (!ids || ids.has(testCase.id));
+}
+
+async function* filterCases(cases: AsyncIterable<Case>, keep: CaseFilter): AsyncIterable<Case> {
+  for await (const testCase of cases) if (keep(testCase)) yield testCase;
+}
+
+/** A full pass over the suites before anything is stored: parse, validate, compile, count. */
+async function validateSuites(loaded: LoadedConfig, keep: CaseFilter): Promise<number> {
+  let count = 0;
+  for await (const testCase of loadSuites(loaded.config.evaluation.suites, loaded.dir)) {
+    compileAssertions([...testCase.assertions, ...implicitAssertions(testCase)], testCase.origin);
+    if (keep(testCase)) count++;
+  }
+  return count;
+}

@@ -1,0 +1,35 @@
+import type { RunEvent, RunOutcome } from "../runner/index.js";
+import type { Run } from "../core/index.js";
+
+export interface EvalRequest {
+  /** Directory to look for ratchet.yaml in (upwards) when `configPath` is not given. */
+  cwd: string;
+  configPath?: string;
+  /** One model replaces `agent.model`; several run side by side as variants. */
+  models?: string[];
+  repeat?: number;
+  concurrency?: number;
+  timeoutSeconds?: number;
+  retries?: number;
+  seed?: number;
+  threshold?: number;
+  filterTags?: string[];
+  caseIds?: string[];
+  noCache?: boolean;
+  /** Finish a stopped run: only the missing attempts run. */
+  resume?: string;
+  env?: NodeJS.ProcessEnv;
+  stopSignal?: AbortSignal;
+  killSignal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  /** Called once the run exists and the total is known (for progress bars). */
+  onStart?: (run: Run, totalAttempts: number) => void;
+}
+
+export interface EvalResult {
+  run: Run;
+  outcome: RunOutcome;
+  /** True when the run's score is at or above the threshold. */
+  passed: boolean;
+  warnings: string[];
+}
