@@ -1,0 +1,206 @@
+import { z } from "zod";
+import { outputJson, outputText } from "../derived.js";
+import { jsonDifference } from "../json-tools.js";
+import { collapseWhitespace, quote, regexMessage } from "../text.js";
+import type { GraderDefinition } from "../types.js";
+import { fail, pass } from "../verdict.js";
+
+const flag = z.boolean().default(false);
+
+function normalize(text: string, ignoreCase: boolean, collapse: boolean): string {
+  const t = collapse ? collapseWhitespace(text) : text;
+  return ignoreCase ? t.toLowerCase() : t;
+}
+
+function firstDifference(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return n;
+}
+
+const equalsParams = z
+  .strictObject({
+    value: z.unknown(),
+    json: flag,
+    ignore_case: flag,
+    trim: z.boolean().default(true),
+    normalize_whitespace: flag,
+  })
+  .superRefine((p, ctx) => {
+    if (p.value === undefined) {
+      ctx.addIssue({ code: "custom", path: ["value"], message: "required" });
+    } else if (!p.json && typeof p.value !== "string") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["value"],
+        message: "expected a string (set `json: true` to compare structured values)",
+      });
+    }
+  })
+  .transform((p) => ({
+    ...p,
+    expectedText:
+      typeof p.value === "string"
+        ? normalize(p.trim ? p.value.trim() : p.value, p.ignore_case, p.normalize_whitespace)
+        : "",
+  }));
+
+export const equals: GraderDefinition<z.output<typeof equalsParams>> = {
+  type: "equals",
+  dimension: "accuracy",
+  params: equalsParams,
+  negatable: true,
+  description: "output equals `value` (trimmed; `ignore_case`; `json: true` for deep-equal)",
+  grade(input, p) {
+    if (p.json) {
+      const parsed = outputJson(input);
+      if (!parsed.ok) return fail(`output is not valid JSON: ${parsed.problem}`);
+      const diff = jsonDifference(p.value, parsed.value);
+      if (diff === undefined) return pass("output JSON equals the expected value");
+      return fail(`output JSON differs at ${diff.path}: ${diff.message}`, { path: diff.path });
+    }
+    const raw = p.trim ? input.output.trim() : input.output;
+    const actual = normalize(raw, p.ignore_case, p.normalize_whitespace);
+    if (actual === p.expectedText) return pass(`output equals ${quote(p.value as string)}`);
+    const at = firstDifference(actual, p.expectedText);
+    return fail(
+      `output does not equal the expected value: expected ${quote(p.value as string)}, got ${quote(raw)} (first difference at character ${at + 1})`,
+    );
+  },
+};
+
+const values = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+function containsParams(ignoreCaseDefault: boolean) {
+  return z
+    .strictObject({
+      value: values,
+      match: z.enum(["all", "any"]).default("all"),
+      ignore_case: z.boolean().default(ignoreCaseDefault),
+      normalize_whitespace: flag,
+    })
+    .transform((p) => {
+      const list = typeof p.value === "string" ? [p.value] : p.value;
+      return {
+        ...p,
+        list,
+        needles: list.map((v) => normalize(v, p.ignore_case, p.normalize_whitespace)),
+      };
+    });
+}
+
+type ContainsParams = z.output<ReturnType<typeof containsParams>>;
+
+function listed(values: string[]): string {
+  return values.map((v) => quote(v, 40)).join(", ");
+}
+
+function makeContains(type: string, ignoreCaseDefault: boolean): GraderDefinition<ContainsParams> {
+  return {
+    type,
+    dimension: "accuracy",
+    params: containsParams(ignoreCaseDefault),
+    negatable: true,
+    description: `output contains \`value\` (a string, or a list with \`match: all|any\`)${ignoreCaseDefault ? ", ignoring case" : ""}`,
+    grade(input, p) {
+      const text = outputText(input, p.ignore_case, p.normalize_whitespace);
+      const found: string[] = [];
+      const missing: string[] = [];
+      p.needles.forEach((needle, i) => {
+        (text.includes(needle) ? found : missing).push(p.list[i]!);
+      });
+      if (p.list.length === 1) {
+        return found.length === 1
+          ? pass(`output contains ${listed(found)}`)
+          : fail(`output does not contain ${listed(missing)}`);
+      }
+      if (p.match === "any") {
+        return found.length > 0
+          ? pass(`output contains ${listed(found)} (any of ${p.list.length})`)
+          : fail(`output contains none of ${listed(missing)}`);
+      }
+      const score = found.length / p.list.length;
+      return missing.length === 0
+        ? pass(`output contains all ${p.list.length} values`)
+        : {
+            score,
+            passed: false,
+            reason: `output is missing ${listed(missing)} (found ${found.length} of ${p.list.length})`,
+            details: { missing },
+          };
+    },
+  };
+}
+
+export const contains = makeContains("contains", false);
+export const icontains = makeContains("icontains", true);
+
+const notContainsParams = z
+  .strictObject({ value: values, ignore_case: flag, normalize_whitespace: flag })
+  .transform((p) => {
+    const list = typeof p.value === "string" ? [p.value] : p.value;
+    return {
+      ...p,
+      list,
+      needles: list.map((v) => normalize(v, p.ignore_case, p.normalize_whitespace)),
+    };
+  });
+
+export const notContains: GraderDefinition<z.output<typeof notContainsParams>> = {
+  type: "not-contains",
+  dimension: "accuracy",
+  params: notContainsParams,
+  description: "output contains none of `value`",
+  grade(input, p) {
+    const text = outputText(input, p.ignore_case, p.normalize_whitespace);
+    const found = p.list.filter((_, i) => text.includes(p.needles[i]!));
+    if (found.length === 0) {
+      return pass(
+        `output does not contain ${p.list.length === 1 ? listed(p.list) : `any of ${p.list.length} forbidden values`}`,
+      );
+    }
+    return {
+      score: 1 - found.length / p.list.length,
+      passed: false,
+      reason: `output contains forbidden ${listed(found)}`,
+      details: { found },
+    };
+  },
+};
+
+const regexParams = z
+  .strictObject({
+    pattern: z.string().min(1),
+    flags: z
+      .string()
+      .regex(/^[dgimsuvy]*$/, "flags may only be d, g, i, m, s, u, v, y")
+      .default(""),
+  })
+  .transform((p, ctx) => {
+    // `g` and `y` make RegExp#exec stateful across attempts; a match test needs neither.
+    const flags = p.flags.replace(/[gy]/g, "");
+    try {
+      return { ...p, re: new RegExp(p.pattern, flags), shown: `/${p.pattern}/${flags}` };
+    } catch (error) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["pattern"],
+        message: `invalid regular expression: ${regexMessage(error)}`,
+      });
+      return z.NEVER;
+    }
+  });
+
+export const regex: GraderDefinition<z.output<typeof regexParams>> = {
+  type: "regex",
+  dimension: "accuracy",
+  params: regexParams,
+  negatable: true,
+  description: "output matches the regular expression `pattern` (with `flags`)",
+  grade(input, p) {
+    const m = p.re.exec(input.output);
+    return m
+      ? pass(`output matches ${p.shown} at ${quote(m[0], 40)}`)
+      : fail(`output does not match ${p.shown}`);
+  },
+};
