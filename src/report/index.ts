@@ -1,0 +1,15 @@
+export { CSV_HEADERS, CSV_OUTPUT_LIMIT } from "./csv.js";
+export { formatCount, formatMs, formatPct, formatScore, formatUsd } from "./format.js";
+export { HTML_OUTPUT_LIMIT } from "./html.js";
+export { MARKDOWN_FAILURE_LIMIT } from "./markdown.js";
+export type { SummaryOptions } from "./summary.js";
+export { countErrorClasses, renderFailures, renderSummaryTable } from "./summary.js";
+export { renderTable, stripAnsi, visibleWidth } from "./table.js";
+export type { AttemptSource, ReportFormat, TableOptions, WriteReportOptions } from "./types.js";
+export { EXTENSION_FORMATS, REPORT_FORMATS } from "./types.js";
+export {
+  parseReportFormat,
+  reportFormatFor,
+  writeReport,
+  writeReportToStream,
+} from "./write.js";

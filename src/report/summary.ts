@@ -1,0 +1,125 @@
+import { type Attempt, DIMENSIONS, type ErrorClass, type Run } from "../core/index.js";
+import { formatCount, formatMs, formatPct, formatScore, formatUsd } from "./format.js";
+import { renderTable } from "./table.js";
+import { failedScores, oneLine, truncate } from "./text.js";
+
+export interface SummaryOptions {
+  color?: boolean;
+  /** Terminal columns; default 100. */
+  width?: number;
+  /**
+   * Errors per class. RunTotals only keeps the error count, so the caller passes the split when
+   * it has it (see `countErrorClasses`).
+   */
+  errorClasses?: Partial<Record<ErrorClass, number>>;
+}
+
+const paint = (on: boolean | undefined, code: string, text: string) =>
+  on ? `\u001b[${code}m${text}\u001b[0m` : text;
+
+function bar(score: number, width: number): string {
+  const filled = Math.round(Math.min(1, Math.max(0, score)) * width);
+  return "█".repeat(filled) + "░".repeat(width - filled);
+}
+
+/** Per-class error counts, for `SummaryOptions.errorClasses`. Keeps only counters. */
+export async function countErrorClasses(
+  attempts: AsyncIterable<Attempt>,
+): Promise<Partial<Record<ErrorClass, number>>> {
+  const counts: Partial<Record<ErrorClass, number>> = {};
+  for await (const attempt of attempts) {
+    if (attempt.error) counts[attempt.error.class] = (counts[attempt.error.class] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** The terminal summary printed after `ratchet eval`. */
+export function renderSummaryTable(run: Run, options: SummaryOptions = {}): string {
+  const width = options.width ?? 100;
+  const color = options.color;
+  const header = `Run ${run.id} · suite ${run.suite} · ${run.models.join(", ") || "no model"} · ${run.status}`;
+  const t = run.totals;
+  if (!t) return `${header}\nNo totals recorded for this run.`;
+
+  let verdict = "no threshold";
+  if (run.threshold !== undefined) {
+    const ok = t.score >= run.threshold;
+    verdict = `threshold ${formatScore(run.threshold)}  ${paint(color, ok ? "32;1" : "31;1", ok ? "PASS" : "FAIL")}`;
+  }
+  const rows: string[][] = [
+    ["Score", formatScore(t.score), verdict],
+    [
+      "Pass rate",
+      formatPct(t.pass_rate),
+      `${formatCount(t.passed)} passed, ${formatCount(t.failed)} failed, ${formatCount(t.errors)} errors`,
+    ],
+    ["Attempts", formatCount(t.attempts), `${run.case_count} cases × ${run.epochs} epochs`],
+  ];
+  const classes = Object.entries(options.errorClasses ?? {}).filter(([, n]) => (n ?? 0) > 0);
+  if (classes.length > 0) {
+    rows.push([
+      "Errors",
+      formatCount(t.errors),
+      paint(color, "31", classes.map(([name, n]) => `${name} ${n}`).join(", ")),
+    ]);
+  }
+  rows.push(
+    ["Cost", formatUsd(t.cost_usd), ""],
+    [
+      "Tokens",
+      formatCount(t.input_tokens + t.output_tokens),
+      `${formatCount(t.input_tokens)} in / ${formatCount(t.output_tokens)} out`,
+    ],
+    [
+      "Latency",
+      formatMs(t.latency_p50_ms),
+      `p50 ${formatMs(t.latency_p50_ms)} · p95 ${formatMs(t.latency_p95_ms)} · p99 ${formatMs(t.latency_p99_ms)}`,
+    ],
+  );
+  const barWidth = Math.max(5, Math.min(20, width - 40));
+  for (const dimension of DIMENSIONS) {
+    const score = t.dimension_scores[dimension];
+    if (score !== undefined)
+      rows.push([`  ${dimension}`, formatScore(score), bar(score, barWidth)]);
+  }
+  const table = renderTable(["", "Value", "Detail"], rows, {
+    align: ["left", "right", "left"],
+    maxWidth: width,
+    color,
+  });
+  return `${header}\n${table}`;
+}
+
+/** The first `limit` failed or errored attempts with their reasons; stops reading once it knows there are more. */
+export async function renderFailures(
+  attempts: AsyncIterable<Attempt>,
+  limit: number,
+): Promise<string> {
+  const blocks: string[] = [];
+  let more = false;
+  for await (const attempt of attempts) {
+    if (attempt.status === "passed") continue;
+    if (blocks.length >= limit) {
+      more = true;
+      break;
+    }
+    const variant = attempt.variant ? ` [${attempt.variant}]` : "";
+    const lines = [
+      `✗ ${attempt.case_id} #${attempt.epoch}${variant}  ${attempt.status}  score ${formatScore(attempt.overall)}`,
+    ];
+    if (attempt.error) {
+      lines.push(
+        `    error ${attempt.error.class}: ${truncate(oneLine(attempt.error.message), 200)}`,
+      );
+    }
+    for (const score of failedScores(attempt)) {
+      lines.push(
+        `    ${score.grader} (${score.dimension}): ${truncate(oneLine(score.reason), 200)}`,
+      );
+    }
+    blocks.push(lines.join("\n"));
+  }
+  if (blocks.length === 0) return "No failures.";
+  const tail = more ? `\n… more failures not shown (limit ${limit}).` : "";
+  return `${blocks.join("\n")}${tail}`;
+}
