@@ -108,6 +108,7 @@ function flatten(issue: z.core.$ZodIssue, base: PathSegment[], schema: z.ZodType
         const best = matching.reduce((a, b) => (b.length < a.length ? b : a));
         return best.flatMap((e) => flatten(e, path, schema));
       }
+      if (issue.input === undefined) return [{ path, message: "required field is missing" }];
       const expected = branches
         .flatMap((errs) => errs.map((e) => (e.code === "invalid_type" ? e.expected : undefined)))
         .filter((e): e is NonNullable<typeof e> => e !== undefined);

@@ -123,7 +123,8 @@ export async function* readCsvSuite(file: string, label: string): AsyncGenerator
         checkHeader(header, file);
         continue;
       }
-      const line = info.lines;
+      // info.lines is where the record ends; quoted newlines move its start up.
+      const line = info.lines - record.reduce((n, cell) => n + (cell.split("\n").length - 1), 0);
       const raw = rowToCase(header, record, file, line);
       const parsed = parseWith(CaseInputSchema, raw, { file, line, locate: () => ({ line }) });
       yield finishCase(parsed, `${label}:${line}`);
