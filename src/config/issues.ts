@@ -80,7 +80,8 @@ interface Flat {
 }
 
 function received(message: string): string {
-  return message.replace(/^Invalid input: /, "");
+  const text = message.replace(/^Invalid input: /, "");
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 /**

@@ -63,6 +63,8 @@ export const ToolFixtureSchema = z
     const props = tool.parameters.properties;
     if (props === null || typeof props !== "object") return;
     const known = Object.keys(props);
+    // Without declared properties there is nothing to check `when` against.
+    if (known.length === 0) return;
     tool.responses.forEach((r, i) => {
       for (const field of ["when", "when_regex"] as const) {
         for (const key of Object.keys(r[field] ?? {})) {
@@ -70,7 +72,7 @@ export const ToolFixtureSchema = z
             ctx.addIssue({
               code: "custom",
               path: ["responses", i, field, key],
-              message: `\`${key}\` is not a parameter of tool \`${tool.name}\` (parameters: ${known.join(", ") || "none"})`,
+              message: `\`${key}\` is not a parameter of tool \`${tool.name}\` (parameters: ${known.join(", ")})`,
             });
           }
         }
