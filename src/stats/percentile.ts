@@ -13,7 +13,9 @@ const AB: Record<number, [number, number]> = {
   8: [1 / 3, 1 / 3],
   9: [3 / 8, 3 / 8],
 };
-const FUZZ = 4 * Number.EPSILON;
+// R uses an absolute 4 * eps; scaled by n p here, so that e.g. 0.999 * 100000, which is
+// 99900.00000000001 in floating point, still lands on the jump at the 99,900th value.
+const fuzzFor = (nppm: number) => 4 * Number.EPSILON * Math.max(1, Math.abs(nppm));
 
 function quantileSorted(s: Float64Array, p: number, type: QuantileType): number {
   const n = s.length;
@@ -21,6 +23,7 @@ function quantileSorted(s: Float64Array, p: number, type: QuantileType): number 
   let h: number;
   if (type <= 3) {
     const nppm = type === 3 ? n * p - 0.5 : n * p;
+    const FUZZ = fuzzFor(nppm);
     j = Math.floor(nppm + FUZZ);
     if (type === 1) h = nppm > j + FUZZ ? 1 : 0;
     else if (type === 2) h = ((nppm > j + FUZZ ? 1 : 0) + 1) / 2;
@@ -28,6 +31,7 @@ function quantileSorted(s: Float64Array, p: number, type: QuantileType): number 
   } else {
     const [a, b] = AB[type]!;
     const nppm = a + p * (n + 1 - a - b);
+    const FUZZ = fuzzFor(nppm);
     j = Math.floor(nppm + FUZZ);
     h = nppm - j;
     if (Math.abs(h) < FUZZ) h = 0;

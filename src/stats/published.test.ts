@@ -109,10 +109,10 @@ describe("values that follow by hand from the definitions", () => {
   });
   it("Holm and BH on 0.01..0.05 (R p.adjust arithmetic)", () => {
     const h = holm([0.05, 0.01, 0.04, 0.02, 0.03]);
-    [0.09, 0.05, 0.09, 0.08, 0.09].forEach((e, i) => close(h[i]!, e, 1e-12));
+    for (const [i, e] of [0.09, 0.05, 0.09, 0.08, 0.09].entries()) close(h[i]!, e, 1e-12);
     for (const v of benjaminiHochberg([0.05, 0.01, 0.04, 0.02, 0.03])) close(v, 0.05, 1e-12);
     const bh = benjaminiHochberg([0.001, 0.5, 0.04]);
-    [0.003, 0.5, 0.06].forEach((e, i) => close(bh[i]!, e, 1e-12));
+    for (const [i, e] of [0.003, 0.5, 0.06].entries()) close(bh[i]!, e, 1e-12);
   });
   it("Clopper-Pearson at x = 0 and x = n has the closed form (alpha/2)^(1/n)", () => {
     const r0 = clopperPearson(0, 10);
