@@ -22,6 +22,23 @@ function ajv(): Ajv {
   return shared;
 }
 
+// Suites repeat one schema across many cases and ajv compiles take milliseconds each, so
+// validators are shared by schema text (bounded; ajv validators keep no per-call state
+// other than `.errors`, which is read right after each call).
+const validators = new Map<string, ValidateFunction>();
+const MAX_CACHED = 256;
+
+function compileSchema(schema: Record<string, unknown> | boolean): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let validate = validators.get(key);
+  if (validate === undefined) {
+    validate = ajv().compile(schema);
+    if (validators.size >= MAX_CACHED) validators.delete(validators.keys().next().value!);
+    validators.set(key, validate);
+  }
+  return validate;
+}
+
 const jsonValidParams = z.strictObject({});
 
 export const jsonValid: GraderDefinition<z.output<typeof jsonValidParams>> = {
@@ -59,7 +76,7 @@ const jsonSchemaParams = z
   .strictObject({ schema: z.union([z.record(z.string(), z.unknown()), z.boolean()]) })
   .transform((p, ctx) => {
     try {
-      return { validate: ajv().compile(p.schema) as ValidateFunction };
+      return { validate: compileSchema(p.schema) };
     } catch (error) {
       ctx.addIssue({
         code: "custom",
