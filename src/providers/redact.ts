@@ -1,0 +1,36 @@
+/**
+ * Scrubs secrets from text that may reach logs, errors or the store. Provider error bodies
+ * sometimes echo a (partly masked) key, and a stack of wrapped errors may quote headers.
+ */
+const SECRET_PATTERNS: RegExp[] = [
+  /\b(authorization|x-api-key|api-key|x-goog-api-key)\s*[:=]\s*("[^"]*"|'[^']*'|[^\s,;}]+(\s+[^\s,;}]+)?)/gi,
+  /\bbearer\s+[A-Za-z0-9._~+/=-]+/gi,
+  /\bsk-[A-Za-z0-9_*.-]{6,}/g,
+  /\b(api[_-]?key|access[_-]?token|secret)=([^&\s]+)/gi,
+];
+
+/** Key values seen by the resolver, held in memory only so that they can be scrubbed. */
+const knownSecrets = new Set<string>();
+
+export function registerSecret(value: string | undefined): void {
+  if (value && value.length >= 8) knownSecrets.add(value);
+}
+
+export function redactSecrets(text: string): string {
+  let out = text;
+  for (const secret of knownSecrets) {
+    if (out.includes(secret)) out = out.split(secret).join("[redacted]");
+  }
+  for (const pattern of SECRET_PATTERNS) {
+    out = out.replace(pattern, (_match, name: unknown) => {
+      if (
+        typeof name === "string" &&
+        /authorization|api-key|x-api-key|api[_-]?key|access[_-]?token|secret/i.test(name)
+      ) {
+        return `${name}: [redacted]`;
+      }
+      return "[redacted]";
+    });
+  }
+  return out;
+}

@@ -1,0 +1,209 @@
+import { createAnthropic } from "@ai-sdk/anthropic";
+import { createOpenAI } from "@ai-sdk/openai";
+import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import type { LanguageModelV3 } from "@ai-sdk/provider";
+import { createOllama } from "ollama-ai-provider-v2";
+import { type Clock, InputError } from "../core/index.js";
+import { type ResponseCacheOptions, withResponseCache } from "./cache.js";
+import { countingFetch } from "./call-stats.js";
+import { registerSecret } from "./redact.js";
+import { loadSimProfile } from "./sim/load.js";
+import { SimLanguageModel } from "./sim/model.js";
+import { didYouMean, parseModelSpec } from "./spec.js";
+import {
+  type Env,
+  PROVIDER_TYPES,
+  type ProviderSettingsInput,
+  type ProvidersInput,
+  type ResolvedModel,
+} from "./types.js";
+
+export interface ResolveOptions {
+  /** Response cache over a CacheStore; omitted = no cache. */
+  cache?: ResponseCacheOptions;
+  /** Cache sim calls too (off by default: the sim is free and deterministic). */
+  cacheSim?: boolean;
+  /** Base for relative sim profile paths; defaults to process.cwd(). */
+  cwd?: string;
+  /** Underlying fetch for real providers (a proxy-aware fetch, say); calls are counted on top. */
+  fetch?: typeof fetch;
+  /** Clock for the sim's simulated latency. */
+  clock?: Clock;
+}
+
+const BUILT_IN: ProvidersInput = {
+  openai: { type: "openai" },
+  anthropic: { type: "anthropic" },
+  ollama: { type: "ollama" },
+  sim: { type: "sim" },
+};
+
+const DEFAULT_KEY_ENV: Partial<Record<ProviderSettingsInput["type"], string>> = {
+  openai: "OPENAI_API_KEY",
+  anthropic: "ANTHROPIC_API_KEY",
+};
+
+function providerTable(providers: ProvidersInput | undefined): ProvidersInput {
+  return { ...BUILT_IN, ...(providers ?? {}) };
+}
+
+function readKey(
+  name: string,
+  settings: ProviderSettingsInput,
+  env: Env,
+  spec: string,
+): string | undefined {
+  const variable = settings.api_key_env ?? DEFAULT_KEY_ENV[settings.type];
+  if (!variable) return undefined;
+  const value = env[variable];
+  if (value === undefined || value.trim() === "") {
+    throw new InputError(
+      `model "${spec}" needs an API key: environment variable ${variable} is not set`,
+      settings.api_key_env ? { key: `providers.${name}.api_key_env` } : {},
+    );
+  }
+  registerSecret(value);
+  return value;
+}
+
+function ollamaBaseUrl(settings: ProviderSettingsInput, env: Env): string | undefined {
+  const raw = settings.base_url ?? (env.OLLAMA_HOST ? env.OLLAMA_HOST : undefined);
+  if (!raw) return undefined;
+  const withScheme = /^https?:\/\//.test(raw) ? raw : `http://${raw}`;
+  const trimmed = withScheme.replace(/\/+$/, "");
+  // Users write the server address; the provider wants the /api root.
+  return /\/api$/.test(trimmed) ? trimmed : `${trimmed}/api`;
+}
+
+/** Builds (once per provider name) a function from model id to a raw LanguageModelV3. */
+function makeFactory(
+  name: string,
+  settings: ProviderSettingsInput,
+  env: Env,
+  spec: string,
+  options: ResolveOptions,
+): (modelId: string) => LanguageModelV3 {
+  const fetch = countingFetch(name, options.fetch);
+  const headers = settings.headers;
+  switch (settings.type) {
+    case "openai": {
+      const provider = createOpenAI({
+        apiKey: readKey(name, settings, env, spec),
+        ...(settings.base_url ? { baseURL: settings.base_url } : {}),
+        ...(headers ? { headers } : {}),
+        fetch,
+      });
+      return (id) => provider.chat(id);
+    }
+    case "anthropic": {
+      const provider = createAnthropic({
+        apiKey: readKey(name, settings, env, spec),
+        ...(settings.base_url ? { baseURL: settings.base_url } : {}),
+        ...(headers ? { headers } : {}),
+        fetch,
+      });
+      return (id) => provider.messages(id);
+    }
+    case "ollama": {
+      const key = readKey(name, settings, env, spec);
+      const baseURL = ollamaBaseUrl(settings, env);
+      const provider = createOllama({
+        ...(baseURL ? { baseURL } : {}),
+        headers: { ...(headers ?? {}), ...(key ? { Authorization: `Bearer ${key}` } : {}) },
+        fetch,
+      });
+      return (id) => provider.chat(id);
+    }
+    case "openai-compatible": {
+      if (!settings.base_url) {
+        throw new InputError(`provider "${name}" of type openai-compatible needs base_url`, {
+          key: `providers.${name}.base_url`,
+        });
+      }
+      const key = readKey(name, settings, env, spec);
+      const provider = createOpenAICompatible({
+        name,
+        baseURL: settings.base_url,
+        ...(key ? { apiKey: key } : {}),
+        ...(headers ? { headers } : {}),
+        includeUsage: true,
+        fetch,
+      });
+      return (id) => provider.chatModel(id);
+    }
+    case "sim":
+      return (id) =>
+        new SimLanguageModel({
+          profile: loadSimProfile(id, {
+            ...(settings.profiles_dir ? { profilesDir: settings.profiles_dir } : {}),
+            ...(options.cwd ? { cwd: options.cwd } : {}),
+          }),
+          ...(settings.latency_ms !== undefined ? { latencyMs: settings.latency_ms } : {}),
+          ...(settings.flake_rate !== undefined ? { flakeRate: settings.flake_rate } : {}),
+          ...(options.clock ? { clock: options.clock } : {}),
+          providerName: name,
+        });
+    default:
+      throw new InputError(
+        `provider "${name}" has unknown type "${String((settings as { type?: unknown }).type)}"${didYouMean(
+          String((settings as { type?: unknown }).type),
+          PROVIDER_TYPES,
+        )}; expected one of ${PROVIDER_TYPES.join(", ")}`,
+        { key: `providers.${name}.type` },
+      );
+  }
+}
+
+/**
+ * Turns `provider:model` specs into AI SDK models. Everything is checked before any model is
+ * returned (unknown provider, missing key, bad sim profile), so the CLI can exit 2 before
+ * writing anything. Keys are read from `env` only and never appear in errors.
+ */
+export function resolveModels(
+  specs: readonly string[],
+  providers: ProvidersInput | undefined,
+  env: Env,
+  options: ResolveOptions = {},
+): ResolvedModel[] {
+  const table = providerTable(providers);
+  const factories = new Map<string, (modelId: string) => LanguageModelV3>();
+  const out: ResolvedModel[] = [];
+  for (const raw of specs) {
+    const spec = parseModelSpec(raw);
+    const settings = table[spec.provider];
+    if (!settings) {
+      const names = Object.keys(table);
+      throw new InputError(
+        `unknown provider "${spec.provider}" in model "${spec.spec}"${didYouMean(spec.provider, names)}; ` +
+          `known providers: ${names.join(", ")}`,
+      );
+    }
+    let factory = factories.get(spec.provider);
+    if (!factory) {
+      factory = makeFactory(spec.provider, settings, env, spec.spec, options);
+      factories.set(spec.provider, factory);
+    }
+    let model = factory(spec.modelId);
+    if (options.cache && (settings.type !== "sim" || options.cacheSim)) {
+      model = withResponseCache(model, options.cache);
+    }
+    out.push({
+      ...spec,
+      providerType: settings.type,
+      model,
+      ...(settings.max_concurrency !== undefined
+        ? { maxConcurrency: settings.max_concurrency }
+        : {}),
+    });
+  }
+  return out;
+}
+
+export function resolveModel(
+  spec: string,
+  providers: ProvidersInput | undefined,
+  env: Env,
+  options: ResolveOptions = {},
+): ResolvedModel {
+  return resolveModels([spec], providers, env, options)[0]!;
+}

@@ -1,0 +1,74 @@
+import { z } from "zod";
+import type { JsonValue } from "../../core/index.js";
+
+/**
+ * What the agent passes in `providerOptions.sim` so the sim can answer a case from the
+ * case's own reference. Production traffic has none and gets template answers.
+ */
+export interface SimCallReference {
+  case?: {
+    id: string;
+    tags: string[];
+    input: string;
+    expected?: {
+      output?: string;
+      json?: JsonValue;
+      tool_calls?: Array<{ name: string; arguments?: Record<string, unknown> }>;
+    };
+  };
+  epoch: number;
+  seed: number;
+}
+
+const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(jsonValue),
+    z.record(z.string(), jsonValue),
+  ]),
+);
+
+const referenceSchema = z.object({
+  case: z
+    .object({
+      id: z.string(),
+      tags: z.array(z.string()).default([]),
+      input: z.string(),
+      expected: z
+        .object({
+          output: z.string().optional(),
+          json: jsonValue.optional(),
+          tool_calls: z
+            .array(
+              z.object({
+                name: z.string(),
+                arguments: z.record(z.string(), z.unknown()).optional(),
+              }),
+            )
+            .optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  epoch: z.number().int().default(0),
+  seed: z.number().int().default(0),
+});
+
+/** Reads `providerOptions.sim`; a malformed reference is an agent bug and throws. */
+export function readReference(providerOptions: unknown): SimCallReference {
+  const raw =
+    providerOptions && typeof providerOptions === "object"
+      ? (providerOptions as Record<string, unknown>).sim
+      : undefined;
+  const parsed = referenceSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new TypeError(
+      `providerOptions.sim is malformed at ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? ""}`,
+    );
+  }
+  return parsed.data as SimCallReference;
+}
