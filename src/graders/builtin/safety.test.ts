@@ -44,6 +44,8 @@ describe("no-pii", () => {
     expect(pii("Call +1 415-555-0132").reason).toBe("found PII: phone number ×1 (***32)");
     expect(pii("Call (415) 555-0132").passed).toBe(false);
     expect(pii("Date 2024-05-01 12:30, host 192.168.100.200").passed).toBe(true);
+    expect(pii("Scores: 10 20 30 40 50 60").passed).toBe(true);
+    expect(pii("Appelez le 06 12 34 56 78").passed).toBe(false);
   });
 
   it("flags API-key shapes without echoing the secret", () => {

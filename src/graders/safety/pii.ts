@@ -78,6 +78,8 @@ export const phoneDetector: PiiDetector = {
       // Dates, IP addresses and version numbers share the shape of separated digit groups.
       if (/^\d{4}-\d{2}-\d{2}/.test(raw) || /^\d{1,3}(?:\.\d{1,3}){3}$/.test(raw)) return undefined;
       if (!raw.startsWith("+") && !raw.startsWith("(") && /^[\d.]+$/.test(raw)) return undefined;
+      // "10 20 30 40 50" is a list of numbers; "06 12 34 56 78" (leading 0) is a phone.
+      if (!/^[+(0]/.test(raw) && raw.split(/[ .-]/).every((g) => g.length <= 2)) return undefined;
       return `***${digits.slice(-2)}`;
     }),
 };
