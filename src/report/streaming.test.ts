@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Attempt } from "../core/index.js";
 import { REPORT_FORMATS, writeReport, writeReportToStream } from "./index.js";
 import { makeAttempt, nastyRun } from "./test-fixtures.js";
