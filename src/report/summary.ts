@@ -1,7 +1,7 @@
 import { type Attempt, DIMENSIONS, type ErrorClass, type Run } from "../core/index.js";
 import { formatCount, formatMs, formatPct, formatScore, formatUsd } from "./format.js";
-import { renderTable } from "./table.js";
-import { failedScores, oneLine, truncate } from "./text.js";
+import { renderTable, visibleWidth } from "./table.js";
+import { failedScores, oneLine, terminalSafe, truncate } from "./text.js";
 
 export interface SummaryOptions {
   color?: boolean;
@@ -12,6 +12,18 @@ export interface SummaryOptions {
    * it has it (see `countErrorClasses`).
    */
   errorClasses?: Partial<Record<ErrorClass, number>>;
+}
+
+function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function clipLine(line: string, width: number): string {
+  return visibleWidth(line) <= width
+    ? line
+    : `${Array.from(line)
+        .slice(0, width - 1)
+        .join("")}…`;
 }
 
 const paint = (on: boolean | undefined, code: string, text: string) =>
@@ -37,7 +49,12 @@ export async function countErrorClasses(
 export function renderSummaryTable(run: Run, options: SummaryOptions = {}): string {
   const width = options.width ?? 100;
   const color = options.color;
-  const header = `Run ${run.id} · suite ${run.suite} · ${run.models.join(", ") || "no model"} · ${run.status}`;
+  const header = clipLine(
+    terminalSafe(
+      `Run ${run.id} · suite ${run.suite} · ${run.models.join(", ") || "no model"} · ${run.status}`,
+    ),
+    width,
+  );
   const t = run.totals;
   if (!t) return `${header}\nNo totals recorded for this run.`;
 
@@ -51,7 +68,7 @@ export function renderSummaryTable(run: Run, options: SummaryOptions = {}): stri
     [
       "Pass rate",
       formatPct(t.pass_rate),
-      `${formatCount(t.passed)} passed, ${formatCount(t.failed)} failed, ${formatCount(t.errors)} errors`,
+      `${formatCount(t.passed)} passed, ${formatCount(t.failed)} failed, ${plural(t.errors, "error")}`,
     ],
     ["Attempts", formatCount(t.attempts), `${run.case_count} cases × ${run.epochs} epochs`],
   ];
@@ -71,9 +88,9 @@ export function renderSummaryTable(run: Run, options: SummaryOptions = {}): stri
       `${formatCount(t.input_tokens)} in / ${formatCount(t.output_tokens)} out`,
     ],
     [
-      "Latency",
+      "Latency p50",
       formatMs(t.latency_p50_ms),
-      `p50 ${formatMs(t.latency_p50_ms)} · p95 ${formatMs(t.latency_p95_ms)} · p99 ${formatMs(t.latency_p99_ms)}`,
+      `p95 ${formatMs(t.latency_p95_ms)} · p99 ${formatMs(t.latency_p99_ms)}`,
     ],
   );
   const barWidth = Math.max(5, Math.min(20, width - 40));
@@ -103,19 +120,15 @@ export async function renderFailures(
       more = true;
       break;
     }
-    const variant = attempt.variant ? ` [${attempt.variant}]` : "";
+    const safe = (text: string, max = 200) => terminalSafe(truncate(oneLine(text), max));
+    const variant = attempt.variant ? ` [${safe(attempt.variant)}]` : "";
     const lines = [
-      `✗ ${attempt.case_id} #${attempt.epoch}${variant}  ${attempt.status}  score ${formatScore(attempt.overall)}`,
+      `✗ ${safe(attempt.case_id)} #${attempt.epoch}${variant}  ${attempt.status}  score ${formatScore(attempt.overall)}`,
     ];
-    if (attempt.error) {
-      lines.push(
-        `    error ${attempt.error.class}: ${truncate(oneLine(attempt.error.message), 200)}`,
-      );
-    }
+    if (attempt.error)
+      lines.push(`    error ${attempt.error.class}: ${safe(attempt.error.message)}`);
     for (const score of failedScores(attempt)) {
-      lines.push(
-        `    ${score.grader} (${score.dimension}): ${truncate(oneLine(score.reason), 200)}`,
-      );
+      lines.push(`    ${safe(score.grader)} (${score.dimension}): ${safe(score.reason)}`);
     }
     blocks.push(lines.join("\n"));
   }

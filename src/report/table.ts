@@ -56,14 +56,17 @@ export function renderTable(
   }
 
   const align = (i: number) => options.align?.[i] ?? "left";
+  // The last left-aligned column needs no padding; trailing spaces only wrap badly in terminals.
+  const cellWidth = (i: number) =>
+    i === columns - 1 && align(i) === "left" ? 0 : (widths[i] ?? 0);
   const line = (cells: string[]) =>
     (
-      indent + cells.map((c, i) => pad(clip(c, widths[i] ?? 0), widths[i] ?? 0, align(i))).join(gap)
+      indent + cells.map((c, i) => pad(clip(c, widths[i] ?? 0), cellWidth(i), align(i))).join(gap)
     ).trimEnd();
   const bold = (text: string) => (options.color ? `\u001b[1m${text}\u001b[22m` : text);
   const headerLine =
     indent +
-    head.map((h, i) => bold(pad(clip(h, widths[i] ?? 0), widths[i] ?? 0, align(i)))).join(gap);
+    head.map((h, i) => bold(pad(clip(h, widths[i] ?? 0), cellWidth(i), align(i)))).join(gap);
   const rule = line(widths.map((w) => "-".repeat(w)));
   return [headerLine.trimEnd(), rule, ...body.map(line)].join("\n");
 }

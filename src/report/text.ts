@@ -25,3 +25,18 @@ export function failedAssertionLines(attempt: Attempt): string[] {
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
+
+/**
+ * User text bound for a terminal: control characters (ESC above all) are shown as `\xNN` so an
+ * agent's output cannot move the cursor, recolour or retitle the user's terminal.
+ */
+const TERMINAL_CONTROL =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we neutralise
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+export function terminalSafe(text: string): string {
+  return text.replace(
+    TERMINAL_CONTROL,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
+}
