@@ -1,3 +1,5 @@
+import type { Generated } from "kysely";
+
 /**
  * Row shapes of the SQLite tables, as Kysely sees them. JSON columns are TEXT holding
  * `JSON.stringify` output; `codec.ts` is the only place that converts rows to records.
@@ -57,7 +59,7 @@ export interface AttemptsTable {
 
 export interface SpansTable {
   /** Rowid alias; spans have no natural key because seeded replays repeat trace ids. */
-  id: number;
+  id: Generated<number>;
   trace_id: string;
   span_id: string;
   parent_span_id: string | null;

@@ -12,9 +12,16 @@ import {
   type RunStatus,
   type RunTotals,
 } from "../core/index.js";
-import { decodeAttempt, decodeRun, encodeAttempt, encodeRun, encodeSpan } from "./codec.js";
+import {
+  decodeAttempt,
+  decodeRun,
+  encodeAttempt,
+  encodeRun,
+  encodeSpan,
+  type SpanRow,
+} from "./codec.js";
 import { migrate } from "./migrations.js";
-import type { AttemptsTable, Database as Schema, SpansTable } from "./schema.js";
+import type { AttemptsTable, Database as Schema } from "./schema.js";
 import { attemptKey, type CacheEntry, type RunFilter, type Store } from "./types.js";
 
 export interface SqliteStoreOptions {
@@ -25,6 +32,12 @@ export interface SqliteStoreOptions {
    * `full` also survives power loss or an OS crash, at the cost of an fsync per write.
    */
   synchronous?: "normal" | "full";
+  /**
+   * WAL pages (4 KiB) written before SQLite copies them back into the database file. The
+   * copy and its fsync are the main cost of a stream of small commits, so the default is
+   * 10000 pages (~40 MB) rather than SQLite's 1000: measured ~1.5x attempts/s (bench/store).
+   */
+  walAutocheckpointPages?: number;
   /** Rows fetched per page by `iterateAttempts`; bounds its memory. Default 256. */
   iterateBatchSize?: number;
 }
@@ -71,11 +84,12 @@ const SPAN_COLUMNS = [
   "run_id",
   "attempt_id",
   "source",
-] as const satisfies ReadonlyArray<Exclude<keyof SpansTable, "id">>;
+] as const satisfies ReadonlyArray<keyof SpanRow>;
 
+/** Positional parameters: measured ~15% faster than named ones on this hot path. */
 function insertSql(table: string, columns: readonly string[], suffix = ""): string {
   return `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns
-    .map((c) => `@${c}`)
+    .map(() => "?")
     .join(", ")})${suffix}`;
 }
 
@@ -137,6 +151,11 @@ export async function openSqliteStore(
     db.pragma("journal_mode = WAL");
     db.pragma(`synchronous = ${synchronous === "full" ? "FULL" : "NORMAL"}`);
     db.pragma("foreign_keys = ON");
+    db.pragma(
+      `wal_autocheckpoint = ${Math.max(0, Math.floor(options.walAutocheckpointPages ?? 10_000))}`,
+    );
+    // Truncate the WAL back to this size after a checkpoint instead of keeping its peak.
+    db.pragma("journal_size_limit = 67108864");
     migrate(db, path);
   } catch (error) {
     db?.close();
@@ -174,10 +193,12 @@ class SqliteStore implements Store {
     );
     this.#insertSpan = db.prepare(insertSql("spans", SPAN_COLUMNS));
     this.#saveAttempt = db.transaction((attempt: Attempt): boolean => {
-      const { changes } = this.#insertAttempt.run(encodeAttempt(attempt));
+      const row = encodeAttempt(attempt);
+      const { changes } = this.#insertAttempt.run(ATTEMPT_COLUMNS.map((c) => row[c]));
       if (changes === 0) return false;
       for (const span of attempt.spans) {
-        this.#insertSpan.run(encodeSpan(span, "eval", attempt.run_id, attempt.id));
+        const spanRow = encodeSpan(span, "eval", attempt.run_id, attempt.id);
+        this.#insertSpan.run(SPAN_COLUMNS.map((c) => spanRow[c]));
       }
       return true;
     });
