@@ -234,6 +234,11 @@ describe("HTML", () => {
     expect(page).not.toMatch(/[\u2028\u2029]/);
     expect(page).toContain("threshold 0.800: not met");
 
+    // The inline app is at least valid JavaScript (no browser here to run it).
+    const app = /<script>([\s\S]*?)<\/script>/.exec(page)?.[1] ?? "";
+    expect(app).toContain("ratchet-attempts");
+    expect(() => new Function(app)).not.toThrow();
+
     const json = /<script type="application\/json" id="ratchet-attempts">([\s\S]*?)<\/script>/.exec(
       page,
     )?.[1];
