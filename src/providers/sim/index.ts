@@ -17,6 +17,7 @@ export type {
 } from "./profile.js";
 export { simProfileSchema } from "./profile.js";
 export type { SimCallReference } from "./reference.js";
+export { simProviderOptions } from "./reference.js";
 export { getTokenizer, type Tokenizer, type TokenizerName } from "./tokenizer.js";
 
 /**

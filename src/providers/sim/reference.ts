@@ -1,3 +1,4 @@
+import type { JSONValue } from "@ai-sdk/provider";
 import { z } from "zod";
 import type { JsonValue } from "../../core/index.js";
 
@@ -71,4 +72,26 @@ export function readReference(providerOptions: unknown): SimCallReference {
     );
   }
   return parsed.data as SimCallReference;
+}
+
+/**
+ * Builds `providerOptions` for a call carrying a sim reference. Real providers ignore the
+ * `sim` key, so agents can pass it to every model.
+ */
+export function simProviderOptions(reference: {
+  case?: {
+    id: string;
+    tags?: string[];
+    input: string;
+    expected?: {
+      output?: string;
+      json?: JsonValue;
+      tool_calls?: Array<{ name: string; arguments?: Record<string, unknown> }>;
+    };
+  };
+  epoch?: number;
+  seed?: number;
+}): { sim: { [key: string]: JSONValue | undefined } } {
+  // A JSON round trip drops undefined fields and proves the reference is plain data.
+  return { sim: JSON.parse(JSON.stringify(reference)) as { [key: string]: JSONValue | undefined } };
 }

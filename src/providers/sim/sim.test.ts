@@ -12,8 +12,12 @@ import {
   createSimModel,
   listSimProfiles,
   resolveModel,
+  type SimCallReference,
   type SimProfileInput,
+  simProviderOptions,
 } from "../index.js";
+
+type SimExpected = NonNullable<NonNullable<SimCallReference["case"]>["expected"]>;
 
 const FAST = { sim: { type: "sim" as const, latency_ms: 0, flake_rate: 0 } };
 
@@ -22,12 +26,12 @@ function simOptions(
     id: string;
     input: string;
     tags?: string[];
-    expected?: Record<string, unknown>;
+    expected?: SimExpected;
   },
   epoch = 0,
   seed = 1,
 ) {
-  return { sim: { case: { tags: [], ...c }, epoch, seed } };
+  return simProviderOptions({ case: { tags: [], ...c }, epoch, seed });
 }
 
 /** A one-habit profile: the habit always fires unless cured. */
