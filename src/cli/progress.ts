@@ -3,7 +3,7 @@ import type { Output } from "./output.js";
 
 /**
  * Progress on a TTY is one redrawn bar on stderr; elsewhere (CI logs, pipes) plain lines,
- * at most one every 5% so that logs stay readable.
+ * at most one every 10% so that logs stay readable.
  */
 export function createProgress(output: Output, total: number): { onEvent(event: RunEvent): void; done(): void } {
   let finished = 0;
@@ -22,7 +22,7 @@ export function createProgress(output: Output, total: number): { onEvent(event: 
         `\r${bar} ${finished}/${total} attempts · ${failed} failed · ${errors} errors · ${elapsed}s `,
       );
     } else {
-      const percent = Math.floor(ratio * 20) * 5;
+      const percent = Math.floor(ratio * 10) * 10;
       if (percent !== lastPlainPercent) {
         lastPlainPercent = percent;
         output.err(`progress: ${finished}/${total} attempts (${percent}%), ${failed} failed, ${errors} errors`);

@@ -1,19 +1,18 @@
 import { resolve } from "node:path";
-import type { Agent } from "../agents/index.js";
+import type { Agent, PromptModel } from "../agents/index.js";
 import { createExecAgent, createHttpAgent, createModuleAgent, createPromptAgent } from "../agents/index.js";
 import {
-  type LoadedConfig,
-  type RatchetConfig,
   findConfig,
+  type LoadedConfig,
+  loadAgentTools,
   loadConfig,
   loadSuites,
   loadSystemPrompt,
-  loadToolFixtures,
-  type ToolFixture,
+  type RatchetConfig,
 } from "../config/index.js";
 import { type Case, type Dimension, InputError, newId, type Run } from "../core/index.js";
-import { compileAssertions, implicitAssertions, scoreAttempt } from "../graders/index.js";
-import { priceUsage, type ResolvedModel, resolveModels } from "../providers/index.js";
+import { compileAssertions, compileCase, scoreAttempt } from "../graders/index.js";
+import { priceUsage, type ResolvedModel, resolveModels, type TokenPrice } from "../providers/index.js";
 import { executeRun, type GradeFn, type Variant } from "../runner/index.js";
 import { openStore, type Store } from "../store/index.js";
 import { computeTotals } from "./totals.js";
@@ -133,15 +132,19 @@ async function buildVariants(
     return [{ name: config.agent.kind, agent: await buildExternalAgent(loaded) }];
   }
   const resolved = resolveModels(models, config.providers, env, {
-    cache: config.cache.enabled && !options.noCache ? { store: options.store, ttlMs: config.cache.ttl_seconds * 1000 } : undefined,
+    cwd: loaded.dir,
+    ...(config.cache.enabled && !options.noCache
+      ? { cache: { store: options.store, ttlMs: config.cache.ttl_seconds * 1000 } }
+      : {}),
   });
   const tools = await loadAgentTools(loaded);
-  const systemPrompt = await loadSystemPrompt(loaded);
+  const prices = tokenPrices(config);
+  const systemPrompt = (await loadSystemPrompt(loaded)) ?? "";
   return resolved.map((model) => ({
     name: model.spec,
     agent: createPromptAgent({
       name: config.agent.identifier ?? config.pipeline.name,
-      model: toPromptModel(model, config),
+      model: toPromptModel(model, prices),
       systemPrompt,
       tools,
       maxSteps: config.agent.max_steps,
@@ -151,32 +154,27 @@ async function buildVariants(
   }));
 }
 
-function toPromptModel(model: ResolvedModel, config: RatchetConfig) {
+function toPromptModel(model: ResolvedModel, prices: Record<string, TokenPrice>): PromptModel {
   return {
     spec: model.spec,
     provider: model.provider,
     modelId: model.modelId,
     model: model.model,
-    price: (usage: Parameters<typeof priceUsage>[1]) => priceUsage(model.spec, usage, config.cost.token_pricing).usd,
+    price: (usage) => priceUsage(model.spec, usage, prices).usd,
   };
 }
 
-async function loadAgentTools(loaded: LoadedConfig): Promise<ToolFixture[]> {
-  const { tools, tool_definitions } = loaded.config.agent;
-  if (tools === undefined) return [];
-  const fixtures = typeof tools === "string" ? await loadToolFixtures(resolve(loaded.dir, tools)) : tools;
-  if (!tool_definitions) return fixtures;
-  const byName = new Map(fixtures.map((fixture) => [fixture.name, fixture]));
-  return tool_definitions.map((name) => {
-    const fixture = byName.get(name);
-    if (!fixture) {
-      throw new InputError(`tool '${name}' is not defined in the tool fixtures`, {
-        file: loaded.file,
-        key: "agent.tool_definitions",
-      });
-    }
-    return fixture;
-  });
+/** `cost.token_pricing` (per million, user's names) in the provider layer's terms. */
+function tokenPrices(config: RatchetConfig): Record<string, TokenPrice> {
+  const prices: Record<string, TokenPrice> = {};
+  for (const [spec, price] of Object.entries(config.cost.token_pricing)) {
+    prices[spec] = {
+      input: price.input_per_million,
+      output: price.output_per_million,
+      ...(price.cached_input_per_million !== undefined ? { cached_input: price.cached_input_per_million } : {}),
+    };
+  }
+  return prices;
 }
 
 async function buildExternalAgent(loaded: LoadedConfig): Promise<Agent> {
@@ -215,12 +213,11 @@ function perProviderLimits(config: RatchetConfig): Record<string, number> {
 
 function createGrader(config: RatchetConfig): GradeFn {
   const weights = config.evaluation.dimensions as Partial<Record<Dimension, number>>;
-  const globalAssertions = compileAssertions(config.evaluation.assertions, "evaluation.assertions");
+  const globalAssertions = compileAssertions(config.evaluation.assertions, undefined, {
+    keyPrefix: "evaluation.assertions",
+  });
   return (testCase, result, error, timing) => {
-    const compiled = [
-      ...globalAssertions,
-      ...compileAssertions([...testCase.assertions, ...implicitAssertions(testCase)], testCase.origin),
-    ];
+    const compiled = [...globalAssertions, ...compileCase(testCase)];
     return scoreAttempt(
       {
         case: testCase,
@@ -258,7 +255,7 @@ async function* filterCases(cases: AsyncIterable<Case>, keep: CaseFilter): Async
 async function validateSuites(loaded: LoadedConfig, keep: CaseFilter): Promise<number> {
   let count = 0;
   for await (const testCase of loadSuites(loaded.config.evaluation.suites, loaded.dir)) {
-    compileAssertions([...testCase.assertions, ...implicitAssertions(testCase)], testCase.origin);
+    compileCase(testCase);
     if (keep(testCase)) count++;
   }
   return count;

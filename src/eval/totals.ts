@@ -38,7 +38,7 @@ export class TotalsAccumulator {
       entry.n++;
       this.dimensionSums.set(dimension, entry);
     }
-    this.latency.add(attempt.latency_ms);
+    this.latency.record(attempt.latency_ms);
   }
 
   totals(): RunTotals {
@@ -57,9 +57,9 @@ export class TotalsAccumulator {
       cost_usd: this.cost,
       input_tokens: this.inputTokens,
       output_tokens: this.outputTokens,
-      latency_p50_ms: n ? this.latency.quantile(0.5) : 0,
-      latency_p95_ms: n ? this.latency.quantile(0.95) : 0,
-      latency_p99_ms: n ? this.latency.quantile(0.99) : 0,
+      latency_p50_ms: n ? this.latency.percentile(50) : 0,
+      latency_p95_ms: n ? this.latency.percentile(95) : 0,
+      latency_p99_ms: n ? this.latency.percentile(99) : 0,
       dimension_scores,
     };
   }
