@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { writeReportToStream } from "./index.js";
-import { nastyAttempts, nastyRun, source } from "./test-fixtures.js";
+import { nastyAttempts, nastyRun, source } from "./test-support/fixtures.js";
 
 /**
  * Just enough DOM to run the report's inline script in Node (no browser or jsdom here).

@@ -5,7 +5,7 @@ import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { Attempt } from "../core/index.js";
 import { REPORT_FORMATS, writeReport, writeReportToStream } from "./index.js";
-import { makeAttempt, nastyRun } from "./test-fixtures.js";
+import { makeAttempt, nastyRun } from "./test-support/fixtures.js";
 
 const COUNT = 20_000;
 

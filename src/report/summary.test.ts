@@ -8,7 +8,7 @@ import {
   stripAnsi,
   visibleWidth,
 } from "./index.js";
-import { makeAttempt, nastyAttempts, nastyRun } from "./test-fixtures.js";
+import { makeAttempt, nastyAttempts, nastyRun } from "./test-support/fixtures.js";
 
 function gen(items: Attempt[], seen = { count: 0 }) {
   return (async function* () {

@@ -12,7 +12,7 @@ import {
   nastyRun,
   parseXmlStrict,
   source,
-} from "./test-fixtures.js";
+} from "./test-support/fixtures.js";
 
 let dir: string;
 beforeEach(async () => {

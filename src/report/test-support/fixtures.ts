@@ -1,5 +1,5 @@
 /** Synthetic runs with hostile content, shared by the report tests. Not exported from index.ts. */
-import type { Attempt, Run, Score } from "../core/index.js";
+import type { Attempt, Run, Score } from "../../core/index.js";
 
 export const NASTY = {
   script: `<script>alert("x")</script>`,
