@@ -81,8 +81,9 @@ export function encodeAttempt(a: Attempt): AttemptsTable {
     overall: a.overall,
     error: a.error === undefined ? null : JSON.stringify(a.error),
     usage: JSON.stringify(a.usage),
-    input_tokens: a.usage.input_tokens,
-    output_tokens: a.usage.output_tokens,
+    // Estimated counts can be fractional; the exact value stays in `usage`, these are for sums.
+    input_tokens: Math.round(a.usage.input_tokens),
+    output_tokens: Math.round(a.usage.output_tokens),
     cost_usd: a.cost_usd,
     latency_ms: a.latency_ms,
     retries: a.retries,

@@ -154,6 +154,15 @@ describe("attempts", () => {
     expect(back).toStrictEqual([withError, plain]);
   });
 
+  it("keeps fractional (estimated) token counts exactly", async () => {
+    const run = sampleRun();
+    await store.createRun(run);
+    const attempt = sampleAttempt(run.id, "c", 0, "v", 1);
+    attempt.usage = { input_tokens: 10.5, output_tokens: 2.25 };
+    await store.saveAttempt(structuredClone(attempt));
+    expect(await collect(store.iterateAttempts(run.id))).toStrictEqual([attempt]);
+  });
+
   it("ignores a duplicate (run, variant, case, epoch) and changes nothing", async () => {
     const run = sampleRun();
     await store.createRun(run);

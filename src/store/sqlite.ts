@@ -134,7 +134,7 @@ export async function openSqliteStore(
   path: string,
   options: SqliteStoreOptions = {},
 ): Promise<Store> {
-  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000));
   const synchronous = options.synchronous ?? "normal";
   if (!isMemoryPath(path)) {
     try {
@@ -146,7 +146,7 @@ export async function openSqliteStore(
   let db: Database.Database | undefined;
   try {
     db = new Database(path, { timeout: busyTimeoutMs });
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     // The first statement that reads the file: a non-SQLite file fails here.
     db.pragma("journal_mode = WAL");
     db.pragma(`synchronous = ${synchronous === "full" ? "FULL" : "NORMAL"}`);
