@@ -22,7 +22,7 @@ import type { Attempt } from "../../src/core/index.js";
 import { decodeAttempt, encodeAttempt, encodeSpan } from "../../src/store/codec.js";
 import { openSqliteStore } from "../../src/store/index.js";
 import type { Database as Schema } from "../../src/store/schema.js";
-import { sampleAttempt, sampleRun } from "../../src/store/testing.js";
+import { sampleAttempt, sampleRun } from "../../src/store/test-support/samples.js";
 
 export interface Rate {
   /** Attempts per second of wall time spent inside the insert calls. */

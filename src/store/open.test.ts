@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InputError } from "../core/index.js";
 import { LATEST_SCHEMA_VERSION, openSqliteStore, openStore } from "./index.js";
 import { MIGRATIONS, migrate } from "./migrations.js";
-import { sampleAttempt, sampleRun } from "./testing.js";
+import { sampleAttempt, sampleRun } from "./test-support/samples.js";
 
 let dir: string;
 beforeEach(() => {

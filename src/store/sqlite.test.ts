@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Attempt, InputError, type RunTotals } from "../core/index.js";
 import { attemptKey, openSqliteStore, type Store } from "./index.js";
-import { sampleAttempt, sampleRun } from "./testing.js";
+import { sampleAttempt, sampleRun } from "./test-support/samples.js";
 
 let dir: string;
 let store: Store;

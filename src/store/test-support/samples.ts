@@ -1,4 +1,4 @@
-import type { Attempt, Run, Span } from "../core/index.js";
+import type { Attempt, Run, Span } from "../../core/index.js";
 
 /**
  * Realistically sized sample records for the store's tests and benchmark: a short
