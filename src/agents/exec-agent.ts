@@ -67,7 +67,12 @@ function runExecAgent(options: ExecAgentOptions, input: AgentRunInput): Promise<
       }
       const out = Buffer.concat(stdout).toString("utf8").trim();
       if (code !== 0) {
-        const tail = Buffer.concat(stderr).toString("utf8").trim().split("\n").slice(-3).join(" | ");
+        const tail = Buffer.concat(stderr)
+          .toString("utf8")
+          .trim()
+          .split("\n")
+          .slice(-3)
+          .join(" | ");
         root.end({ code: "error", message: `exit ${code ?? signal}` });
         reject(new AgentError(`'${options.command}' exited with ${code ?? signal}: ${tail}`));
         return;
@@ -83,7 +88,11 @@ function runExecAgent(options: ExecAgentOptions, input: AgentRunInput): Promise<
           }),
         );
       } catch (error) {
-        reject(error instanceof AgentError ? error : new AgentError(`stdout is not valid JSON: ${out.slice(0, 120)}`));
+        reject(
+          error instanceof AgentError
+            ? error
+            : new AgentError(`stdout is not valid JSON: ${out.slice(0, 120)}`),
+        );
       }
     });
     child.stdin.on("error", () => {

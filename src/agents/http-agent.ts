@@ -36,7 +36,10 @@ export function createHttpAgent(options: HttpAgentOptions): Agent {
   };
 }
 
-async function runHttpAgent(options: HttpAgentOptions, input: AgentRunInput): Promise<AgentRunResult> {
+async function runHttpAgent(
+  options: HttpAgentOptions,
+  input: AgentRunInput,
+): Promise<AgentRunResult> {
   const recorder = new SpanRecorder();
   const root = recorder.start("invoke_agent http", {
     kind: "client",
@@ -97,7 +100,10 @@ async function runHttpAgent(options: HttpAgentOptions, input: AgentRunInput): Pr
 }
 
 /** Retry-After is seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | null,
+  now: number = Date.now(),
+): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);

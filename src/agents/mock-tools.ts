@@ -1,5 +1,5 @@
+import type { ToolFixture, ToolResponse as ToolFixtureResponse } from "../config/index.js";
 import type { SideEffect, ToolCall } from "../core/index.js";
-import type { ToolFixture, ToolFixtureResponse } from "../config/index.js";
 
 export interface ToolOutcome {
   /** What the agent sees as the tool's result. */

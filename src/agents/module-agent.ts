@@ -1,7 +1,6 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { InputError } from "../core/index.js";
-import { GENAI, RATCHET, SpanRecorder } from "../core/index.js";
+import { GENAI, InputError, RATCHET, SpanRecorder } from "../core/index.js";
 import { caseInputMessages, caseInputText } from "./messages.js";
 import { normalizeExternalResult } from "./result.js";
 import type { Agent, AgentRunInput } from "./types.js";
@@ -22,19 +21,28 @@ export async function createModuleAgent(path: string, exportName = "default"): P
   try {
     if (/\.[cm]?tsx?$/.test(absolute)) {
       const { tsImport } = await import("tsx/esm/api");
-      loaded = (await tsImport(pathToFileURL(absolute).href, import.meta.url)) as Record<string, unknown>;
+      loaded = (await tsImport(pathToFileURL(absolute).href, import.meta.url)) as Record<
+        string,
+        unknown
+      >;
     } else {
       loaded = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
     }
   } catch (error) {
-    throw new InputError(`cannot load agent module: ${error instanceof Error ? error.message : error}`, {
-      file: path,
-      key: "agent.module.path",
-    });
+    throw new InputError(
+      `cannot load agent module: ${error instanceof Error ? error.message : error}`,
+      {
+        file: path,
+        key: "agent.module.path",
+      },
+    );
   }
   const fn = loaded[exportName];
   if (typeof fn !== "function") {
-    throw new InputError(`export '${exportName}' is not a function`, { file: path, key: "agent.module.export" });
+    throw new InputError(`export '${exportName}' is not a function`, {
+      file: path,
+      key: "agent.module.export",
+    });
   }
   const agentFunction = fn as ModuleAgentFunction;
   return {
@@ -65,7 +73,10 @@ export async function createModuleAgent(path: string, exportName = "default"): P
           messages: caseInputMessages(input.case.input),
         });
       } catch (error) {
-        root.end({ code: "error", message: error instanceof Error ? error.message : String(error) });
+        root.end({
+          code: "error",
+          message: error instanceof Error ? error.message : String(error),
+        });
         throw error;
       }
     },

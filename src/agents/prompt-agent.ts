@@ -1,8 +1,15 @@
 import type { JSONValue } from "@ai-sdk/provider";
 import { generateText, jsonSchema, type LanguageModel, stepCountIs, type ToolSet, tool } from "ai";
-import { type Message, systemClock, type ToolCall, type Usage } from "../core/index.js";
 import type { ToolFixture } from "../config/index.js";
-import { GENAI, RATCHET, SpanRecorder } from "../core/index.js";
+import {
+  GENAI,
+  type Message,
+  RATCHET,
+  SpanRecorder,
+  systemClock,
+  type ToolCall,
+  type Usage,
+} from "../core/index.js";
 import { caseInputMessages, caseInputText, caseToModelMessages } from "./messages.js";
 import { MockToolbox } from "./mock-tools.js";
 import type { Agent, AgentRunInput, AgentRunResult } from "./types.js";
@@ -84,8 +91,13 @@ async function runPromptAgent(
           },
         });
         const effectsBefore = toolbox.effects.length;
-        const outcome = toolbox.call(toolCallId, fixture.name, (args ?? {}) as Record<string, unknown>);
-        if (outcome.latencyMs > 0) await systemClock.sleep(outcome.latencyMs, abortSignal ?? input.signal);
+        const outcome = toolbox.call(
+          toolCallId,
+          fixture.name,
+          (args ?? {}) as Record<string, unknown>,
+        );
+        if (outcome.latencyMs > 0)
+          await systemClock.sleep(outcome.latencyMs, abortSignal ?? input.signal);
         const effects = toolbox.effects.slice(effectsBefore).map((effect) => effect.effect);
         span.set({
           [GENAI.toolResult]: JSON.stringify(outcome.result),
@@ -144,7 +156,8 @@ async function runPromptAgent(
         cost += stepCost;
         usage.input_tokens += stepUsage.input_tokens;
         usage.output_tokens += stepUsage.output_tokens;
-        usage.cached_input_tokens = (usage.cached_input_tokens ?? 0) + (stepUsage.cached_input_tokens ?? 0);
+        usage.cached_input_tokens =
+          (usage.cached_input_tokens ?? 0) + (stepUsage.cached_input_tokens ?? 0);
         const chat = recorder.start(`chat ${model.modelId}`, {
           parent: root,
           kind: "client",
@@ -222,7 +235,11 @@ function responseToMessages(messages: ResponseMessages): Message[] {
           });
         }
       }
-      out.push({ role: "assistant", content: text, ...(calls.length ? { tool_calls: calls } : {}) });
+      out.push({
+        role: "assistant",
+        content: text,
+        ...(calls.length ? { tool_calls: calls } : {}),
+      });
     } else {
       for (const part of message.content) {
         if (part.type !== "tool-result") continue;

@@ -11,7 +11,9 @@ export function normalizeExternalResult(
 ): AgentRunResult {
   if (typeof raw === "string") return emptyResult(raw, base);
   if (!raw || typeof raw !== "object") {
-    throw new AgentError(`agent returned ${raw === null ? "null" : typeof raw}, expected a string or an object with "output"`);
+    throw new AgentError(
+      `agent returned ${raw === null ? "null" : typeof raw}, expected a string or an object with "output"`,
+    );
   }
   const record = raw as Record<string, unknown>;
   const output = record.output;
@@ -53,7 +55,8 @@ function toToolCall(raw: unknown, index: number): ToolCall {
   const record = (raw ?? {}) as Record<string, unknown>;
   const name = record.name ?? (record.function as Record<string, unknown> | undefined)?.name;
   if (typeof name !== "string") throw new AgentError(`tool_calls[${index}] has no "name"`);
-  let args = record.arguments ?? (record.function as Record<string, unknown> | undefined)?.arguments ?? {};
+  let args =
+    record.arguments ?? (record.function as Record<string, unknown> | undefined)?.arguments ?? {};
   if (typeof args === "string") {
     try {
       args = JSON.parse(args);
@@ -61,5 +64,9 @@ function toToolCall(raw: unknown, index: number): ToolCall {
       throw new AgentError(`tool_calls[${index}].arguments is not valid JSON`);
     }
   }
-  return { id: String(record.id ?? `call_${index}`), name, arguments: args as Record<string, unknown> };
+  return {
+    id: String(record.id ?? `call_${index}`),
+    name,
+    arguments: args as Record<string, unknown>,
+  };
 }

@@ -5,11 +5,7 @@ import { caseInputText } from "./messages.js";
  * `{{input}}`, `{{case.id}}`, `{{context.order_id}}`, `{{epoch}}` in a body template.
  * Inside a JSON body template values are JSON-encoded so quotes in inputs stay valid.
  */
-export function renderTemplate(
-  template: unknown,
-  testCase: Case,
-  epoch: number,
-): unknown {
+export function renderTemplate(template: unknown, testCase: Case, epoch: number): unknown {
   const scope: Record<string, unknown> = {
     input: caseInputText(testCase.input),
     messages: typeof testCase.input === "string" ? undefined : testCase.input,

@@ -30,7 +30,8 @@ export async function main(argv: string[], output: Output = processOutput): Prom
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return EXIT.ok;
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version")
+        return EXIT.ok;
       if (error.code === "commander.help") return EXIT.ok;
       return EXIT.input;
     }

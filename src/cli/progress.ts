@@ -5,7 +5,10 @@ import type { Output } from "./output.js";
  * Progress on a TTY is one redrawn bar on stderr; elsewhere (CI logs, pipes) plain lines,
  * at most one every 10% so that logs stay readable.
  */
-export function createProgress(output: Output, total: number): { onEvent(event: RunEvent): void; done(): void } {
+export function createProgress(
+  output: Output,
+  total: number,
+): { onEvent(event: RunEvent): void; done(): void } {
   let finished = 0;
   let failed = 0;
   let errors = 0;
@@ -25,7 +28,9 @@ export function createProgress(output: Output, total: number): { onEvent(event: 
       const percent = Math.floor(ratio * 10) * 10;
       if (percent !== lastPlainPercent) {
         lastPlainPercent = percent;
-        output.err(`progress: ${finished}/${total} attempts (${percent}%), ${failed} failed, ${errors} errors`);
+        output.err(
+          `progress: ${finished}/${total} attempts (${percent}%), ${failed} failed, ${errors} errors`,
+        );
       }
     }
   };
@@ -43,7 +48,9 @@ export function createProgress(output: Output, total: number): { onEvent(event: 
           `retry ${event.retry} of ${event.caseId}#${event.epoch} after ${event.error.class} (${Math.round(event.delayMs)} ms)`,
         );
       } else if (event.type === "stopping") {
-        output.err("\nstopping: no new attempts are scheduled; waiting for the ones in flight (Ctrl-C again to cancel them)");
+        output.err(
+          "\nstopping: no new attempts are scheduled; waiting for the ones in flight (Ctrl-C again to cancel them)",
+        );
       }
     },
     done() {

@@ -4,6 +4,9 @@ import { openStore, type Store } from "../store/index.js";
 
 /** The store of the project in the current directory (config found upwards). */
 export async function openRunStore(configPath?: string): Promise<Store> {
-  const loaded = await loadProjectConfig({ cwd: process.cwd(), ...(configPath ? { configPath } : {}) });
+  const loaded = await loadProjectConfig({
+    cwd: process.cwd(),
+    ...(configPath ? { configPath } : {}),
+  });
   return openStore({ ...loaded.config.store, path: resolve(loaded.dir, loaded.config.store.path) });
 }

@@ -1,6 +1,11 @@
 import { resolve } from "node:path";
 import type { Agent, PromptModel } from "../agents/index.js";
-import { createExecAgent, createHttpAgent, createModuleAgent, createPromptAgent } from "../agents/index.js";
+import {
+  createExecAgent,
+  createHttpAgent,
+  createModuleAgent,
+  createPromptAgent,
+} from "../agents/index.js";
 import {
   findConfig,
   type LoadedConfig,
@@ -12,7 +17,12 @@ import {
 } from "../config/index.js";
 import { type Case, type Dimension, InputError, newId, type Run } from "../core/index.js";
 import { compileAssertions, compileCase, scoreAttempt } from "../graders/index.js";
-import { priceUsage, type ResolvedModel, resolveModels, type TokenPrice } from "../providers/index.js";
+import {
+  priceUsage,
+  type ResolvedModel,
+  resolveModels,
+  type TokenPrice,
+} from "../providers/index.js";
 import { executeRun, type GradeFn, type Variant } from "../runner/index.js";
 import { openStore, type Store } from "../store/index.js";
 import { computeTotals } from "./totals.js";
@@ -36,7 +46,10 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
     const seed = previous?.seed ?? request.seed ?? config.pipeline.seed;
     const threshold = request.threshold ?? config.evaluation.threshold;
 
-    const variants = await buildVariants(loaded, models, env, { noCache: request.noCache === true, store });
+    const variants = await buildVariants(loaded, models, env, {
+      noCache: request.noCache === true,
+      store,
+    });
     const caseFilter = makeCaseFilter(request);
     const caseCount = await validateSuites(loaded, caseFilter);
     if (caseCount === 0) {
@@ -58,13 +71,18 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       status: "running",
       started_at: new Date().toISOString(),
       purpose: "evaluation",
-      config_snapshot: { pipeline: config.pipeline.name, evaluation: { threshold, repeat: epochs } },
+      config_snapshot: {
+        pipeline: config.pipeline.name,
+        evaluation: { threshold, repeat: epochs },
+      },
       case_count: caseCount,
       threshold,
     };
     if (previous) {
       if (previous.config_hash !== loaded.hash) {
-        warnings.push("the config changed since this run started; resuming with the current config");
+        warnings.push(
+          "the config changed since this run started; resuming with the current config",
+        );
       }
       await store.updateRunStatus(run.id, "running");
     } else {
@@ -98,17 +116,28 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
     const status = outcome.stopped || !complete ? "interrupted" : "completed";
     const finishedAt = new Date().toISOString();
     await store.finishRun(run.id, status, totals, finishedAt);
-    const stored = (await store.getRun(run.id)) ?? { ...run, status, totals, finished_at: finishedAt };
+    const stored = (await store.getRun(run.id)) ?? {
+      ...run,
+      status,
+      totals,
+      finished_at: finishedAt,
+    };
     return { run: stored, outcome, passed: totals.score >= threshold, warnings };
   } finally {
     await store.close();
   }
 }
 
-export async function loadProjectConfig(request: Pick<EvalRequest, "cwd" | "configPath">): Promise<LoadedConfig> {
-  const path = request.configPath ? resolve(request.cwd, request.configPath) : await findConfig(request.cwd);
+export async function loadProjectConfig(
+  request: Pick<EvalRequest, "cwd" | "configPath">,
+): Promise<LoadedConfig> {
+  const path = request.configPath
+    ? resolve(request.cwd, request.configPath)
+    : await findConfig(request.cwd);
   if (!path) {
-    throw new InputError(`no ratchet.yaml in ${request.cwd} or above; run \`ratchet init\` to create one`);
+    throw new InputError(
+      `no ratchet.yaml in ${request.cwd} or above; run \`ratchet init\` to create one`,
+    );
   }
   return loadConfig(path);
 }
@@ -117,7 +146,8 @@ async function loadRunToResume(store: Store, ref: string): Promise<Run> {
   const id = await store.resolveRunId(ref);
   const run = id ? await store.getRun(id) : undefined;
   if (!run) throw new InputError(`no run matches '${ref}'`, { key: "--resume" });
-  if (run.status === "completed") throw new InputError(`run ${run.id} is already complete`, { key: "--resume" });
+  if (run.status === "completed")
+    throw new InputError(`run ${run.id} is already complete`, { key: "--resume" });
   return run;
 }
 
@@ -171,7 +201,9 @@ function tokenPrices(config: RatchetConfig): Record<string, TokenPrice> {
     prices[spec] = {
       input: price.input_per_million,
       output: price.output_per_million,
-      ...(price.cached_input_per_million !== undefined ? { cached_input: price.cached_input_per_million } : {}),
+      ...(price.cached_input_per_million !== undefined
+        ? { cached_input: price.cached_input_per_million }
+        : {}),
     };
   }
   return prices;
@@ -200,7 +232,10 @@ async function buildExternalAgent(loaded: LoadedConfig): Promise<Agent> {
   if (agent.kind === "module" && agent.module) {
     return createModuleAgent(resolve(loaded.dir, agent.module.path), agent.module.export);
   }
-  throw new InputError(`agent kind '${agent.kind}' needs its section`, { file: loaded.file, key: "agent.kind" });
+  throw new InputError(`agent kind '${agent.kind}' needs its section`, {
+    file: loaded.file,
+    key: "agent.kind",
+  });
 }
 
 function perProviderLimits(config: RatchetConfig): Record<string, number> {

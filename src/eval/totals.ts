@@ -32,7 +32,9 @@ export class TotalsAccumulator {
     this.cost += attempt.cost_usd;
     this.inputTokens += attempt.usage.input_tokens;
     this.outputTokens += attempt.usage.output_tokens;
-    for (const [dimension, score] of Object.entries(attempt.dimension_scores) as Array<[Dimension, number]>) {
+    for (const [dimension, score] of Object.entries(attempt.dimension_scores) as Array<
+      [Dimension, number]
+    >) {
       const entry = this.dimensionSums.get(dimension) ?? { sum: 0, n: 0 };
       entry.sum += score;
       entry.n++;

@@ -1,5 +1,5 @@
-import type { RunEvent, RunOutcome } from "../runner/index.js";
 import type { Run } from "../core/index.js";
+import type { RunEvent, RunOutcome } from "../runner/index.js";
 
 export interface EvalRequest {
   /** Directory to look for ratchet.yaml in (upwards) when `configPath` is not given. */

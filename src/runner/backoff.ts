@@ -7,7 +7,11 @@ export interface BackoffPolicy {
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 30_000, maxRetryAfterMs: 120_000 };
+export const DEFAULT_BACKOFF: BackoffPolicy = {
+  baseMs: 500,
+  maxMs: 30_000,
+  maxRetryAfterMs: 120_000,
+};
 
 /**
  * Delay before retry number `retry` (1-based): full-range jitter over an exponential

@@ -1,7 +1,12 @@
 import type { AgentRunResult } from "../agents/index.js";
 import { type Attempt, type Case, newId, rngFor, systemClock } from "../core/index.js";
 import { DEFAULT_BACKOFF, retryDelayMs } from "./backoff.js";
-import { AttemptTimeout, type ClassifiedError, classifyAttemptError, RunCancelled } from "./classify.js";
+import {
+  AttemptTimeout,
+  type ClassifiedError,
+  classifyAttemptError,
+  RunCancelled,
+} from "./classify.js";
 import type { RunPlan, Variant } from "./types.js";
 
 /**
@@ -23,14 +28,23 @@ export async function executeAttempt(
 
   for (let attempt = 0; attempt <= plan.retries; attempt++) {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new AttemptTimeout(plan.timeoutMs)), plan.timeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(new AttemptTimeout(plan.timeoutMs)),
+      plan.timeoutMs,
+    );
     const onKill = () => controller.abort(new RunCancelled());
     if (plan.killSignal?.aborted) onKill();
     plan.killSignal?.addEventListener("abort", onKill, { once: true });
     const began = performance.now();
     try {
       result = await raceAbort(
-        variant.agent.run({ case: testCase, epoch, seed: plan.seed, runId: plan.runId, signal: controller.signal }),
+        variant.agent.run({
+          case: testCase,
+          epoch,
+          seed: plan.seed,
+          runId: plan.runId,
+          signal: controller.signal,
+        }),
         controller.signal,
       );
       error = undefined;
@@ -41,10 +55,22 @@ export async function executeAttempt(
       clearTimeout(timer);
       plan.killSignal?.removeEventListener("abort", onKill);
     }
-    if (!error || !error.retryable || attempt === plan.retries || plan.killSignal?.aborted) break;
+    if (!error?.retryable || attempt === plan.retries || plan.killSignal?.aborted) break;
     retries++;
-    const delayMs = retryDelayMs(retries, policy, rngFor(plan.seed, testCase.id, epoch, "retry", retries), error.retryAfterMs);
-    plan.onEvent?.({ type: "retry", caseId: testCase.id, epoch, retry: retries, error: strip(error), delayMs });
+    const delayMs = retryDelayMs(
+      retries,
+      policy,
+      rngFor(plan.seed, testCase.id, epoch, "retry", retries),
+      error.retryAfterMs,
+    );
+    plan.onEvent?.({
+      type: "retry",
+      caseId: testCase.id,
+      epoch,
+      retry: retries,
+      error: strip(error),
+      delayMs,
+    });
     try {
       await systemClock.sleep(delayMs, plan.killSignal);
     } catch {

@@ -12,14 +12,23 @@ import { executeRun } from "./run.js";
 import type { GradeFn, RunEvent, RunPlan } from "./types.js";
 
 /** A user's agent endpoint that misbehaves on purpose, per case id. */
-function startFaultyAgent(): Promise<{ server: Server; url: string; hits: Map<string, number>; maxInFlight: () => number; resetMax: () => void }> {
+function startFaultyAgent(): Promise<{
+  server: Server;
+  url: string;
+  hits: Map<string, number>;
+  maxInFlight: () => number;
+  resetMax: () => void;
+}> {
   const hits = new Map<string, number>();
   let inFlight = 0;
   let maxInFlight = 0;
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { id: string; input: string };
+    const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+      id: string;
+      input: string;
+    };
     const count = (hits.get(body.id) ?? 0) + 1;
     hits.set(body.id, count);
     inFlight++;
@@ -146,7 +155,8 @@ describe("executeRun against a faulty HTTP agent", () => {
     );
     expect(outcome.completed).toBe(5);
     const attempts = new Map<string, Awaited<ReturnType<typeof collect>>[number]>();
-    for (const attempt of await collect(store, "run_faults")) attempts.set(attempt.case_id, attempt);
+    for (const attempt of await collect(store, "run_faults"))
+      attempts.set(attempt.case_id, attempt);
     expect(attempts.size).toBe(5);
 
     const limited = attempts.get("rate-limited-1");
@@ -164,7 +174,9 @@ describe("executeRun against a faulty HTTP agent", () => {
     expect(hung?.error?.class).toBe("timeout");
 
     expect(attempts.get("fine-1")?.status).toBe("passed");
-    const retryClasses = events.filter((e) => e.type === "retry").map((e) => (e.type === "retry" ? e.error.class : ""));
+    const retryClasses = events
+      .filter((e) => e.type === "retry")
+      .map((e) => (e.type === "retry" ? e.error.class : ""));
     expect(retryClasses).toContain("rate_limit");
     expect(retryClasses).toContain("timeout");
   });
@@ -172,7 +184,9 @@ describe("executeRun against a faulty HTTP agent", () => {
   it("waits at least as long as Retry-After asks", async () => {
     await createRun("run_retry_after");
     const events: RunEvent[] = [];
-    await executeRun(plan("run_retry_after", ["retry-after-2"], { onEvent: (event) => events.push(event) }));
+    await executeRun(
+      plan("run_retry_after", ["retry-after-2"], { onEvent: (event) => events.push(event) }),
+    );
     const retry = events.find((event) => event.type === "retry");
     expect(retry?.type === "retry" && retry.delayMs).toBeGreaterThanOrEqual(2000);
   });
@@ -181,7 +195,11 @@ describe("executeRun against a faulty HTTP agent", () => {
     await createRun("run_limits");
     const ids = Array.from({ length: 24 }, (_, i) => `fine-limit-${i}`);
     agent.resetMax();
-    const first = await executeRun(plan("run_limits", ids.slice(0, 10), { perKeyConcurrency: { [`http:${new URL(agent.url).host}`]: 3 } }));
+    const first = await executeRun(
+      plan("run_limits", ids.slice(0, 10), {
+        perKeyConcurrency: { [`http:${new URL(agent.url).host}`]: 3 },
+      }),
+    );
     expect(first.completed).toBe(10);
     expect(agent.maxInFlight()).toBeLessThanOrEqual(3);
 

@@ -8,7 +8,10 @@ import type { RunOutcome, RunPlan } from "./types.js";
  * and stores each attempt the moment it ends. With `existing` keys (from `--resume`)
  * already-stored attempts are skipped, so a resumed run never duplicates work.
  */
-export async function executeRun(plan: RunPlan, existing: Set<string> = new Set()): Promise<RunOutcome> {
+export async function executeRun(
+  plan: RunPlan,
+  existing: Set<string> = new Set(),
+): Promise<RunOutcome> {
   const global = new Semaphore(plan.concurrency);
   const perKey = new Map<string, Semaphore>();
   const limiterFor = (key: string): Semaphore | undefined => {
@@ -40,40 +43,40 @@ export async function executeRun(plan: RunPlan, existing: Set<string> = new Set(
   return outcome;
 
   async function schedule(): Promise<void> {
-  scheduling: for await (const testCase of plan.cases()) {
-    for (let epoch = 0; epoch < plan.epochs; epoch++) {
-      for (const variant of plan.variants) {
-        if (stopped()) break scheduling;
-        if (existing.has(attemptKey(variant.name, testCase.id, epoch))) {
-          outcome.skipped++;
-          plan.onEvent?.({ type: "skipped", caseId: testCase.id, epoch, variant: variant.name });
-          continue;
-        }
-        const releaseGlobal = await global.acquire();
-        if (stopped()) {
-          releaseGlobal();
-          break scheduling;
-        }
-        outcome.scheduled++;
-        const task = (async () => {
-          const releaseKey = await limiterFor(variant.agent.concurrencyKey)?.acquire();
-          try {
-            const attempt = await executeAttempt(plan, testCase, epoch, variant);
-            if (attempt.error?.class === "cancelled") return;
-            await plan.store.saveAttempt(attempt);
-            outcome.completed++;
-            plan.onEvent?.({ type: "attempt", attempt });
-          } catch (error) {
-            failure ??= error;
-          } finally {
-            releaseKey?.();
-            releaseGlobal();
+    scheduling: for await (const testCase of plan.cases()) {
+      for (let epoch = 0; epoch < plan.epochs; epoch++) {
+        for (const variant of plan.variants) {
+          if (stopped()) break scheduling;
+          if (existing.has(attemptKey(variant.name, testCase.id, epoch))) {
+            outcome.skipped++;
+            plan.onEvent?.({ type: "skipped", caseId: testCase.id, epoch, variant: variant.name });
+            continue;
           }
-        })();
-        inFlight.add(task);
-        void task.finally(() => inFlight.delete(task));
+          const releaseGlobal = await global.acquire();
+          if (stopped()) {
+            releaseGlobal();
+            break scheduling;
+          }
+          outcome.scheduled++;
+          const task = (async () => {
+            const releaseKey = await limiterFor(variant.agent.concurrencyKey)?.acquire();
+            try {
+              const attempt = await executeAttempt(plan, testCase, epoch, variant);
+              if (attempt.error?.class === "cancelled") return;
+              await plan.store.saveAttempt(attempt);
+              outcome.completed++;
+              plan.onEvent?.({ type: "attempt", attempt });
+            } catch (error) {
+              failure ??= error;
+            } finally {
+              releaseKey?.();
+              releaseGlobal();
+            }
+          })();
+          inFlight.add(task);
+          void task.finally(() => inFlight.delete(task));
+        }
       }
     }
-  }
   }
 }

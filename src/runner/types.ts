@@ -49,7 +49,14 @@ export interface RunPlan {
 export type RunEvent =
   | { type: "scheduled"; total: number | undefined }
   | { type: "skipped"; caseId: string; epoch: number; variant: string }
-  | { type: "retry"; caseId: string; epoch: number; retry: number; error: AttemptError; delayMs: number }
+  | {
+      type: "retry";
+      caseId: string;
+      epoch: number;
+      retry: number;
+      error: AttemptError;
+      delayMs: number;
+    }
   | { type: "attempt"; attempt: Attempt }
   | { type: "stopping" };
 

@@ -1,6 +1,10 @@
 import { type Attempt, DIMENSIONS, type Run } from "../../core/index.js";
 import { renderTable } from "../../report/index.js";
-import { type ComparePairedResult, comparePaired, type PairedDimensionInput } from "../../stats/index.js";
+import {
+  type ComparePairedResult,
+  comparePaired,
+  type PairedDimensionInput,
+} from "../../stats/index.js";
 import type { Store } from "../../store/index.js";
 
 export interface CompareOptions {
@@ -30,13 +34,21 @@ interface Pairing {
  * Two runs of the same suite compared paired — same case, same epoch (and same variant when
  * both runs have the same several variants) — never as two unrelated samples.
  */
-export async function compareRuns(store: Store, a: Run, b: Run, options: CompareOptions): Promise<string> {
+export async function compareRuns(
+  store: Store,
+  a: Run,
+  b: Run,
+  options: CompareOptions,
+): Promise<string> {
   const byVariant = a.models.length > 1 && a.models.join() === b.models.join();
   const keyOf = (attempt: Attempt) =>
-    byVariant ? `${attempt.variant} ${attempt.case_id}#${attempt.epoch}` : `${attempt.case_id}#${attempt.epoch}`;
+    byVariant
+      ? `${attempt.variant} ${attempt.case_id}#${attempt.epoch}`
+      : `${attempt.case_id}#${attempt.epoch}`;
 
   const fromA = new Map<string, Compact>();
-  for await (const attempt of store.iterateAttempts(a.id)) fromA.set(keyOf(attempt), compact(attempt));
+  for await (const attempt of store.iterateAttempts(a.id))
+    fromA.set(keyOf(attempt), compact(attempt));
 
   const columns = new Map<string, { a: number[]; b: number[]; higherIsBetter: boolean }>();
   const column = (name: string, higherIsBetter = true) => {
@@ -93,7 +105,9 @@ export async function compareRuns(store: Store, a: Run, b: Run, options: Compare
 
   if (pairing.pairs === 0) {
     const text = `no pairs: runs ${a.id} and ${b.id} share no (case, epoch); they are not runs of the same suite`;
-    return options.format === "json" ? JSON.stringify({ a: a.id, b: b.id, pairing, error: text }, null, 2) : text;
+    return options.format === "json"
+      ? JSON.stringify({ a: a.id, b: b.id, pairing, error: text }, null, 2)
+      : text;
   }
 
   const inputs: PairedDimensionInput[] = [...columns.entries()].map(([name, entry]) => ({
@@ -137,7 +151,9 @@ function renderComparison(
   const dropped = pairing.onlyInA + pairing.onlyInB;
   lines.push(
     `paired by ${pairing.mode}: ${pairing.pairs} pairs` +
-      (dropped ? `; dropped ${pairing.onlyInA} only in a, ${pairing.onlyInB} only in b (no partner)` : "; none dropped"),
+      (dropped
+        ? `; dropped ${pairing.onlyInA} only in a, ${pairing.onlyInB} only in b (no partner)`
+        : "; none dropped"),
   );
   const overall = result.dimensions.find((d) => d.dimension === "overall");
   if (overall?.mcnemar) {
@@ -159,17 +175,28 @@ function renderComparison(
         d.test.name,
         formatNumber(d.test.pValue),
         formatNumber(d.pAdjusted),
-        d.verdict === "no_difference" && d.moreCases ? `no difference (~${d.moreCases} more cases)` : d.verdict.replace("_", " "),
+        d.verdict === "no_difference" && d.moreCases
+          ? `no difference (~${d.moreCases} more cases)`
+          : d.verdict.replace("_", " "),
       ]),
     ),
   );
   if (options.test === "mcnemar" && overall?.mcnemar) {
     lines.push("");
-    lines.push(`McNemar on pass/fail: b01 = ${overall.mcnemar.b01}, b10 = ${overall.mcnemar.b10}, exact p = ${formatNumber(overall.mcnemar.pValue)}`);
+    lines.push(
+      `McNemar on pass/fail: b01 = ${overall.mcnemar.b01}, b10 = ${overall.mcnemar.b10}, exact p = ${formatNumber(overall.mcnemar.pValue)}`,
+    );
   }
   const { fixed, regressed } = pairing.flips;
-  if (regressed.length) lines.push("", `regressed (${regressed.length}): ${regressed.slice(0, 20).join(", ")}${regressed.length > 20 ? ", …" : ""}`);
-  if (fixed.length) lines.push(`fixed (${fixed.length}): ${fixed.slice(0, 20).join(", ")}${fixed.length > 20 ? ", …" : ""}`);
+  if (regressed.length)
+    lines.push(
+      "",
+      `regressed (${regressed.length}): ${regressed.slice(0, 20).join(", ")}${regressed.length > 20 ? ", …" : ""}`,
+    );
+  if (fixed.length)
+    lines.push(
+      `fixed (${fixed.length}): ${fixed.slice(0, 20).join(", ")}${fixed.length > 20 ? ", …" : ""}`,
+    );
   lines.push("", result.summary);
   return lines.join("\n");
 }

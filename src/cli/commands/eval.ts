@@ -2,10 +2,10 @@ import type { Command } from "commander";
 import { EXIT } from "../../core/index.js";
 import { runEvaluation } from "../../eval/index.js";
 import { renderFailures, renderSummaryTable, writeReport } from "../../report/index.js";
-import { openRunStore } from "../store.js";
+import { parseIntOption, parseNumberOption } from "../options.js";
 import type { Output } from "../output.js";
 import { createProgress } from "../progress.js";
-import { parseIntOption, parseNumberOption } from "../options.js";
+import { openRunStore } from "../store.js";
 
 interface EvalFlags {
   config?: string;
@@ -23,18 +23,33 @@ interface EvalFlags {
   resume?: string;
 }
 
-export function registerEval(program: Command, output: Output, setExit: (code: number) => void): void {
+export function registerEval(
+  program: Command,
+  output: Output,
+  setExit: (code: number) => void,
+): void {
   program
     .command("eval")
     .description("run the agent on the suites and score every attempt")
     .option("-c, --config <path>", "config file (default: ratchet.yaml here or above)")
-    .option("-m, --model <spec...>", "model(s) to run, e.g. openai:gpt-4o-mini; several run side by side")
+    .option(
+      "-m, --model <spec...>",
+      "model(s) to run, e.g. openai:gpt-4o-mini; several run side by side",
+    )
     .option("-r, --repeat <n>", "epochs: run every case n times", parseIntOption("--repeat", 1))
     .option("--concurrency <n>", "attempts in flight at once", parseIntOption("--concurrency", 1))
     .option("--timeout <seconds>", "per-attempt timeout", parseNumberOption("--timeout", 0.001))
-    .option("--retries <n>", "retries for timeouts, rate limits and provider errors", parseIntOption("--retries", 0))
+    .option(
+      "--retries <n>",
+      "retries for timeouts, rate limits and provider errors",
+      parseIntOption("--retries", 0),
+    )
     .option("--seed <n>", "seed for the sim model, flakes and jitter", parseIntOption("--seed", 0))
-    .option("--threshold <score>", "fail (exit 1) below this overall score", parseNumberOption("--threshold", 0, 1))
+    .option(
+      "--threshold <score>",
+      "fail (exit 1) below this overall score",
+      parseNumberOption("--threshold", 0, 1),
+    )
     .option("-t, --filter-tag <tag...>", "only cases with one of these tags")
     .option("--case <id...>", "only these case ids")
     .option("-o, --output <path...>", "write a report: .json .jsonl .csv .xml (JUnit) .md .html")
@@ -91,7 +106,9 @@ export function registerEval(program: Command, output: Output, setExit: (code: n
           await store.close();
         }
         if (run.status === "interrupted") {
-          output.err(`run ${run.id} was interrupted; finish it with: ratchet eval --resume ${run.id}`);
+          output.err(
+            `run ${run.id} was interrupted; finish it with: ratchet eval --resume ${run.id}`,
+          );
           setExit(EXIT.failed);
         } else if (!result.passed) {
           setExit(EXIT.failed);

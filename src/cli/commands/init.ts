@@ -19,7 +19,9 @@ export function registerInit(program: Command, output: Output): void {
       const source = join(EXAMPLES, flags.example);
       if (!(await exists(source))) {
         const known = (await readdir(EXAMPLES)).join(", ");
-        throw new InputError(`unknown example '${flags.example}' (known: ${known})`, { key: "--example" });
+        throw new InputError(`unknown example '${flags.example}' (known: ${known})`, {
+          key: "--example",
+        });
       }
       if ((await exists(target)) && (await readdir(target)).length > 0 && !flags.force) {
         throw new InputError(`${target} is not empty; use --force to write into it`);

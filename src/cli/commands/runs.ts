@@ -2,12 +2,16 @@ import type { Command } from "commander";
 import { type Attempt, InputError, type Run } from "../../core/index.js";
 import { formatMs, formatPct, formatScore, formatUsd, renderTable } from "../../report/index.js";
 import type { Store } from "../../store/index.js";
-import type { Output } from "../output.js";
 import { parseIntOption } from "../options.js";
+import type { Output } from "../output.js";
 import { openRunStore } from "../store.js";
 import { compareRuns } from "./compare.js";
 
-export function registerRuns(program: Command, output: Output, setExit: (code: number) => void): void {
+export function registerRuns(
+  program: Command,
+  output: Output,
+  setExit: (code: number) => void,
+): void {
   const runs = program.command("runs").description("past runs: list, show, compare");
   runs
     .command("list")
@@ -28,7 +32,19 @@ export function registerRuns(program: Command, output: Output, setExit: (code: n
         }
         output.out(
           renderTable(
-            ["run", "started", "status", "models", "attempts", "score", "pass", "cost", "tokens", "p50", "p95"],
+            [
+              "run",
+              "started",
+              "status",
+              "models",
+              "attempts",
+              "score",
+              "pass",
+              "cost",
+              "tokens",
+              "p50",
+              "p95",
+            ],
             list.map(runRow),
           ),
         );
@@ -46,10 +62,28 @@ export function registerRuns(program: Command, output: Output, setExit: (code: n
         const run = await getRun(store, ref);
         if (flags.json) {
           output.out(JSON.stringify(run));
-          for await (const attempt of store.iterateAttempts(run.id)) output.out(JSON.stringify(attempt));
+          for await (const attempt of store.iterateAttempts(run.id))
+            output.out(JSON.stringify(attempt));
           return;
         }
-        output.out(renderTable(["run", "started", "status", "models", "attempts", "score", "pass", "cost", "tokens", "p50", "p95"], [runRow(run)]));
+        output.out(
+          renderTable(
+            [
+              "run",
+              "started",
+              "status",
+              "models",
+              "attempts",
+              "score",
+              "pass",
+              "cost",
+              "tokens",
+              "p50",
+              "p95",
+            ],
+            [runRow(run)],
+          ),
+        );
         const failing: string[][] = [];
         const passing: string[][] = [];
         for await (const attempt of store.iterateAttempts(run.id)) {
@@ -61,41 +95,58 @@ export function registerRuns(program: Command, output: Output, setExit: (code: n
           }
         }
         const headers = ["case", "epoch", "variant", "status", "score", "latency", "cost", "why"];
-        if (failing.length) output.out(`\nfailures (${failing.length}):\n${renderTable(headers, failing)}`);
+        if (failing.length)
+          output.out(`\nfailures (${failing.length}):\n${renderTable(headers, failing)}`);
         else output.out("\nno failures");
-        if (passing.length) output.out(`\npassed (${passing.length}):\n${renderTable(headers, passing)}`);
+        if (passing.length)
+          output.out(`\npassed (${passing.length}):\n${renderTable(headers, passing)}`);
       });
     });
 
   runs
     .command("compare <a> <b>")
-    .description("paired comparison of two runs: per-case flips and per-dimension deltas with tests")
+    .description(
+      "paired comparison of two runs: per-case flips and per-dimension deltas with tests",
+    )
     .option("-c, --config <path>", "config file")
     .option("--test <name>", "paired test for score deltas: t | wilcoxon | mcnemar", "t")
     .option("--format <format>", "table | json", "table")
     .option("--seed <n>", "bootstrap seed", parseIntOption("--seed", 0), 1)
-    .action(async (a: string, b: string, flags: { config?: string; test: string; format: string; seed: number }) => {
-      if (!["t", "wilcoxon", "mcnemar"].includes(flags.test)) {
-        throw new InputError(`--test must be t, wilcoxon or mcnemar, got '${flags.test}'`, { key: "--test" });
-      }
-      if (!["table", "json"].includes(flags.format)) {
-        throw new InputError(`--format must be table or json, got '${flags.format}'`, { key: "--format" });
-      }
-      await withStore(flags.config, async (store) => {
-        const runA = await getRun(store, a);
-        const runB = await getRun(store, b);
-        const text = await compareRuns(store, runA, runB, {
-          test: flags.test as "t" | "wilcoxon" | "mcnemar",
-          format: flags.format as "table" | "json",
-          seed: flags.seed,
+    .action(
+      async (
+        a: string,
+        b: string,
+        flags: { config?: string; test: string; format: string; seed: number },
+      ) => {
+        if (!["t", "wilcoxon", "mcnemar"].includes(flags.test)) {
+          throw new InputError(`--test must be t, wilcoxon or mcnemar, got '${flags.test}'`, {
+            key: "--test",
+          });
+        }
+        if (!["table", "json"].includes(flags.format)) {
+          throw new InputError(`--format must be table or json, got '${flags.format}'`, {
+            key: "--format",
+          });
+        }
+        await withStore(flags.config, async (store) => {
+          const runA = await getRun(store, a);
+          const runB = await getRun(store, b);
+          const text = await compareRuns(store, runA, runB, {
+            test: flags.test as "t" | "wilcoxon" | "mcnemar",
+            format: flags.format as "table" | "json",
+            seed: flags.seed,
+          });
+          output.out(text);
         });
-        output.out(text);
-      });
-      setExit(0);
-    });
+        setExit(0);
+      },
+    );
 }
 
-async function withStore(config: string | undefined, action: (store: Store) => Promise<void>): Promise<void> {
+async function withStore(
+  config: string | undefined,
+  action: (store: Store) => Promise<void>,
+): Promise<void> {
   const store = await openRunStore(config);
   try {
     await action(store);

@@ -25,7 +25,11 @@ export const ProviderSchema = z
     if (p.type !== "sim") {
       for (const key of ["latency_ms", "profiles_dir", "flake_rate"] as const) {
         if (p[key] !== undefined) {
-          ctx.addIssue({ code: "custom", path: [key], message: `\`${key}\` only applies to the sim provider` });
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: `\`${key}\` only applies to the sim provider`,
+          });
         }
       }
     }

@@ -1,0 +1,456 @@
+/**
+ * Runner benchmark: `npx tsx bench/runner/index.ts [--quick] [--full] [--profile] [--part http,sim,cache]`.
+ *
+ * Three parts, each in its own child process (so that CPU time and peak RSS belong to that
+ * part alone) and each on a fresh temp project and store, all through `runEvaluation`:
+ *
+ *  1. http  — 2,000 cases at concurrency 50 against a fake OpenAI-compatible server (another
+ *             child process, fixed 50 ms per answer, cache off). Wall time ÷ ideal
+ *             (N × 50 ms ÷ 50) and this process's CPU per attempt.
+ *  2. sim   — 10,000 cases × repeat 10 = 100,000 attempts on `sim:support` at zero latency
+ *             (`--full`; the default is 2,000 × 10 = 20,000, see SIM_DEFAULT_N for why):
+ *             peak RSS (sampled every 100 ms, and the kernel's maxRSS) and attempts per second.
+ *  3. cache — the http suite twice with the cache on: provider HTTP calls in the second run
+ *             (from `providerCallStats()` and from the server's own counter).
+ *
+ * `--quick` scales everything down (200 http cases, 5,000 sim attempts). `--profile` also
+ * runs each part under V8's sampling profiler and prints where the CPU time goes; profiled
+ * timings are inflated, so the measured table always comes from the unprofiled run.
+ * Other knobs: `--http-n N`, `--sim-n N` (attempts, a multiple of 10), `--keep` (keep temp dirs).
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Attempt } from "../../src/core/index.js";
+import { runEvaluation } from "../../src/eval/index.js";
+import {
+  cacheStats,
+  providerCallStats,
+  resetProviderCallStats,
+} from "../../src/providers/index.js";
+import { formatSummary, type ProfileSummary, profile } from "./profile.js";
+import { createProject, type Project } from "./project.js";
+
+const DELAY_MS = 50;
+const CONCURRENCY = 50;
+const HTTP_DEFAULT_N = 2000;
+/** 100k takes longer than 5 minutes on the shared 2-core machine; `--full` runs it. */
+const SIM_DEFAULT_N = 20_000;
+const SIM_FULL_N = 100_000;
+const SIM_REPEAT = 10;
+/** Not a secret: the fake server accepts anything. */
+const BENCH_KEY = "bench-key-not-a-secret";
+
+type Part = "http" | "sim" | "cache";
+
+interface HttpResult {
+  part: "http";
+  n: number;
+  completed: number;
+  errors: number;
+  passed: number;
+  wallMs: number;
+  /** From onStart (config, store, suite validated) to the end of executeRun's totals. */
+  runWallMs: number;
+  idealMs: number;
+  cpuMs: number;
+  httpCalls: number;
+  serverRequests: number;
+  serverCpuMs: number;
+  profile?: ProfileSummary;
+}
+
+interface SimResult {
+  part: "sim";
+  n: number;
+  completed: number;
+  errors: number;
+  wallMs: number;
+  cpuMs: number;
+  baselineRssMb: number;
+  peakRssMb: number;
+  maxRssMb: number;
+  simCalls: number;
+  profile?: ProfileSummary;
+}
+
+interface CacheResult {
+  part: "cache";
+  n: number;
+  first: { wallMs: number; httpCalls: number; serverRequests: number; errors: number };
+  second: {
+    wallMs: number;
+    cpuMs: number;
+    httpCalls: number;
+    serverRequests: number;
+    cacheHits: number;
+    cacheMisses: number;
+    errors: number;
+    completed: number;
+  };
+  profile?: ProfileSummary;
+}
+
+type PartResult = HttpResult | SimResult | CacheResult;
+
+// ---------------------------------------------------------------- arguments
+
+function flag(name: string): boolean {
+  return process.argv.includes(name);
+}
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function numberOption(name: string, fallback: number): number {
+  const raw = option(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} wants a positive integer, got ${raw}`);
+  return value;
+}
+
+// ---------------------------------------------------------------- worker side
+
+const mb = (bytes: number) => bytes / 1024 / 1024;
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+async function serverStats(port: number): Promise<{ completions: number; cpuMs: number }> {
+  // Global fetch, not the providers' counting fetch: these calls must not be counted.
+  const response = await fetch(`http://127.0.0.1:${port}/__stats`);
+  return (await response.json()) as { completions: number; cpuMs: number };
+}
+
+interface Counted {
+  completed: number;
+  errors: number;
+  passed: number;
+}
+
+async function evaluate(project: Project, counted: Counted, onStart?: () => void): Promise<void> {
+  await runEvaluation({
+    cwd: project.dir,
+    configPath: project.configPath,
+    env: { ...process.env, BENCH_KEY },
+    onStart: () => onStart?.(),
+    onEvent: (event) => {
+      if (event.type !== "attempt") return;
+      const attempt: Attempt = event.attempt;
+      counted.completed++;
+      if (attempt.status === "error") counted.errors++;
+      if (attempt.status === "passed") counted.passed++;
+    },
+  });
+}
+
+async function maybeProfile<T>(
+  on: boolean,
+  block: () => Promise<T>,
+): Promise<{ value: T; summary?: ProfileSummary }> {
+  if (!on) return { value: await block() };
+  return profile(block);
+}
+
+async function httpPart(n: number, port: number, profiling: boolean): Promise<HttpResult> {
+  const project = await createProject({
+    cases: n,
+    concurrency: CONCURRENCY,
+    model: "local:fake-model",
+    port,
+    cache: false,
+    repeat: 1,
+  });
+  try {
+    const counted: Counted = { completed: 0, errors: 0, passed: 0 };
+    const server0 = await serverStats(port);
+    resetProviderCallStats();
+    let startedAt = 0;
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const { summary } = await maybeProfile(profiling, () =>
+      evaluate(project, counted, () => {
+        startedAt = performance.now();
+      }),
+    );
+    const wallMs = performance.now() - t0;
+    const cpuMs = cpuMsSince(cpu0);
+    const server1 = await serverStats(port);
+    return {
+      part: "http",
+      n,
+      ...counted,
+      wallMs,
+      runWallMs: performance.now() - startedAt,
+      idealMs: (n * DELAY_MS) / CONCURRENCY,
+      cpuMs,
+      httpCalls: providerCallStats().http,
+      serverRequests: server1.completions - server0.completions,
+      serverCpuMs: server1.cpuMs - server0.cpuMs,
+      ...(summary ? { profile: summary } : {}),
+    };
+  } finally {
+    if (!flag("--keep")) rmSync(project.dir, { recursive: true, force: true });
+  }
+}
+
+async function simPart(n: number, profiling: boolean): Promise<SimResult> {
+  if (n % SIM_REPEAT !== 0) throw new Error(`--sim-n must be a multiple of ${SIM_REPEAT}`);
+  const project = await createProject({
+    cases: n / SIM_REPEAT,
+    concurrency: CONCURRENCY,
+    model: "sim:support",
+    cache: false,
+    repeat: SIM_REPEAT,
+  });
+  try {
+    const counted: Counted = { completed: 0, errors: 0, passed: 0 };
+    const baseline = process.memoryUsage().rss;
+    let peak = baseline;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 100);
+    resetProviderCallStats();
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const { summary } = await maybeProfile(profiling, () => evaluate(project, counted));
+    const wallMs = performance.now() - t0;
+    const cpuMs = cpuMsSince(cpu0);
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return {
+      part: "sim",
+      n,
+      completed: counted.completed,
+      errors: counted.errors,
+      wallMs,
+      cpuMs,
+      baselineRssMb: mb(baseline),
+      peakRssMb: mb(peak),
+      // Linux reports maxRSS in kilobytes.
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+      simCalls: providerCallStats().sim,
+      ...(summary ? { profile: summary } : {}),
+    };
+  } finally {
+    if (!flag("--keep")) rmSync(project.dir, { recursive: true, force: true });
+  }
+}
+
+async function cachePart(n: number, port: number, profiling: boolean): Promise<CacheResult> {
+  const project = await createProject({
+    cases: n,
+    concurrency: CONCURRENCY,
+    model: "local:fake-model",
+    port,
+    cache: true,
+    repeat: 1,
+  });
+  try {
+    const first: Counted = { completed: 0, errors: 0, passed: 0 };
+    resetProviderCallStats();
+    let server0 = await serverStats(port);
+    let t0 = performance.now();
+    await evaluate(project, first);
+    const firstWall = performance.now() - t0;
+    let server1 = await serverStats(port);
+    const firstCalls = providerCallStats().http;
+    const firstServer = server1.completions - server0.completions;
+
+    const second: Counted = { completed: 0, errors: 0, passed: 0 };
+    const calls0 = providerCallStats().http;
+    const cache0 = cacheStats();
+    server0 = server1;
+    const cpu0 = process.cpuUsage();
+    t0 = performance.now();
+    const { summary } = await maybeProfile(profiling, () => evaluate(project, second));
+    const secondWall = performance.now() - t0;
+    const cpuMs = cpuMsSince(cpu0);
+    server1 = await serverStats(port);
+    const cache1 = cacheStats();
+    return {
+      part: "cache",
+      n,
+      first: {
+        wallMs: firstWall,
+        httpCalls: firstCalls,
+        serverRequests: firstServer,
+        errors: first.errors,
+      },
+      second: {
+        wallMs: secondWall,
+        cpuMs,
+        httpCalls: providerCallStats().http - calls0,
+        serverRequests: server1.completions - server0.completions,
+        cacheHits: cache1.hits - cache0.hits,
+        cacheMisses: cache1.misses - cache0.misses,
+        errors: second.errors,
+        completed: second.completed,
+      },
+      ...(summary ? { profile: summary } : {}),
+    };
+  } finally {
+    if (!flag("--keep")) rmSync(project.dir, { recursive: true, force: true });
+  }
+}
+
+async function worker(part: Part): Promise<void> {
+  const n = numberOption("--n", 1);
+  const port = numberOption("--port", 1);
+  const profiling = flag("--profile");
+  const result: PartResult =
+    part === "http"
+      ? await httpPart(n, port, profiling)
+      : part === "sim"
+        ? await simPart(n, profiling)
+        : await cachePart(n, port, profiling);
+  await new Promise<void>((resolve, reject) =>
+    process.send?.(result, (error: Error | null) => (error ? reject(error) : resolve())),
+  );
+  process.disconnect?.();
+}
+
+// ---------------------------------------------------------------- parent side
+
+const self = fileURLToPath(import.meta.url);
+
+function startServer(): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(
+    fileURLToPath(new URL("./fake-server.ts", import.meta.url)),
+    ["--delay-ms", String(DELAY_MS)],
+    {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`fake server exited early (${code})`)));
+    child.once("message", (message: { type?: string; port?: number }) => {
+      if (message.type === "listening" && message.port) resolve({ child, port: message.port });
+    });
+  });
+}
+
+function runWorker(part: Part, n: number, port: number, profiling: boolean): Promise<PartResult> {
+  const args = ["--worker", part, "--n", String(n), "--port", String(port)];
+  if (profiling) args.push("--profile");
+  if (flag("--keep")) args.push("--keep");
+  const child = fork(self, args, { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  return new Promise((resolve, reject) => {
+    let result: PartResult | undefined;
+    child.on("message", (message: PartResult) => {
+      result = message;
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      if (result) resolve(result);
+      else reject(new Error(`${part} worker exited with code ${code} and no result`));
+    });
+  });
+}
+
+const fmt = (value: number, digits = 2) => value.toFixed(digits);
+const verdict = (ok: boolean) => (ok ? "ok" : "MISSED");
+
+function report(results: PartResult[], notes: string[]): void {
+  const lines: string[] = [];
+  const metrics: string[] = [];
+  for (const result of results) {
+    if (result.part === "http") {
+      const ratio = result.wallMs / result.idealMs;
+      const perAttempt = result.cpuMs / result.n;
+      lines.push(
+        `[http] ${result.n} cases, concurrency ${CONCURRENCY}, ${DELAY_MS} ms server delay, cache off`,
+        `  wall ${fmt(result.wallMs / 1000)} s (run only, after config/store/suite load: ${fmt(result.runWallMs / 1000)} s), ideal ${fmt(result.idealMs / 1000)} s`,
+        `  runner CPU ${fmt(result.cpuMs / 1000)} s total; server CPU ${fmt(result.serverCpuMs / 1000)} s (not counted)`,
+        `  attempts ${result.completed}, passed ${result.passed}, errors ${result.errors}; provider HTTP calls ${result.httpCalls}, server saw ${result.serverRequests}`,
+      );
+      metrics.push(
+        `runner.wall_over_ideal ${fmt(ratio)} (target <= 1.10) ${verdict(ratio <= 1.1)}`,
+        `runner.cpu_ms_per_attempt ${fmt(perAttempt, 3)} (target < 1) ${verdict(perAttempt < 1)}`,
+      );
+    } else if (result.part === "sim") {
+      const rate = result.completed / (result.wallMs / 1000);
+      lines.push(
+        `[sim] ${result.n} attempts (${result.n / SIM_REPEAT} cases × repeat ${SIM_REPEAT}) on sim:support, latency 0`,
+        `  wall ${fmt(result.wallMs / 1000, 1)} s, CPU ${fmt(result.cpuMs / 1000, 1)} s (${fmt(result.cpuMs / result.n, 3)} ms/attempt)`,
+        `  RSS before ${fmt(result.baselineRssMb, 0)} MB, sampled peak ${fmt(result.peakRssMb, 0)} MB, maxRSS ${fmt(result.maxRssMb, 0)} MB`,
+        `  attempts ${result.completed}, errors ${result.errors}, sim calls ${result.simCalls}`,
+      );
+      const peak = Math.max(result.peakRssMb, result.maxRssMb);
+      metrics.push(
+        `runner.sim_attempts ${result.n}${result.n < SIM_FULL_N ? " (scaled down; --full for 100000)" : ""}`,
+        `runner.sim_peak_rss_mb ${fmt(result.peakRssMb, 0)} (target <= 250) ${verdict(result.peakRssMb <= 250)}`,
+        `runner.sim_max_rss_mb ${fmt(result.maxRssMb, 0)} (target <= 250) ${verdict(peak <= 250)}`,
+        `runner.sim_attempts_per_sec ${fmt(rate, 0)}`,
+      );
+    } else {
+      const s = result.second;
+      lines.push(
+        `[cache] ${result.n} cases twice, cache on, same store`,
+        `  first run: ${fmt(result.first.wallMs / 1000)} s, provider HTTP calls ${result.first.httpCalls}, server saw ${result.first.serverRequests}, errors ${result.first.errors}`,
+        `  second run: ${fmt(s.wallMs / 1000)} s, CPU ${fmt(s.cpuMs / 1000)} s, provider HTTP calls ${s.httpCalls}, server saw ${s.serverRequests}, cache hits ${s.cacheHits} / misses ${s.cacheMisses}, attempts ${s.completed}, errors ${s.errors}`,
+      );
+      metrics.push(
+        `runner.cached_rerun_http_calls ${s.httpCalls} (target 0) ${verdict(s.httpCalls === 0)}`,
+        `runner.cached_rerun_server_requests ${s.serverRequests} (target 0) ${verdict(s.serverRequests === 0)}`,
+      );
+    }
+    if (result.profile) lines.push(formatSummary(result.part, result.profile));
+  }
+  console.log(["", ...lines, "", ...notes, "", "=== results ===", ...metrics].join("\n"));
+}
+
+async function main(): Promise<void> {
+  const workerPart = option("--worker") as Part | undefined;
+  if (workerPart) return worker(workerPart);
+
+  const quick = flag("--quick");
+  const profiling = flag("--profile");
+  const httpN = numberOption("--http-n", quick ? 200 : HTTP_DEFAULT_N);
+  const simN = numberOption("--sim-n", flag("--full") ? SIM_FULL_N : quick ? 5000 : SIM_DEFAULT_N);
+  const parts = (option("--part") ?? "http,sim,cache").split(",") as Part[];
+  const notes: string[] = [];
+  if (quick) notes.push("note: --quick, sizes scaled down; ratios are noisier.");
+  if (simN < SIM_FULL_N)
+    notes.push(`note: sim part at ${simN} attempts; the 100k target size runs with --full.`);
+
+  const { child: server, port } = await startServer();
+  server.removeAllListeners("exit");
+  const results: PartResult[] = [];
+  try {
+    for (const part of parts) {
+      const n = part === "sim" ? simN : httpN;
+      process.stderr.write(`running ${part} (${n})...\n`);
+      results.push(await runWorker(part, n, port, false));
+    }
+    if (profiling) {
+      for (const part of parts) {
+        const n = part === "sim" ? simN : httpN;
+        process.stderr.write(`profiling ${part} (${n})...\n`);
+        const profiled = await runWorker(part, n, port, true);
+        if (profiled.profile) {
+          const measured = results.find((r) => r.part === part);
+          if (measured) measured.profile = profiled.profile;
+        }
+      }
+    }
+  } finally {
+    server.disconnect();
+  }
+  report(
+    results,
+    profiling ? [...notes, "note: profiles come from separate, profiled runs."] : notes,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

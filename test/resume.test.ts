@@ -1,0 +1,94 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ratchet, spawnRatchet } from "./cli-helpers.js";
+
+/** Waits (by polling the store, not by sleeping a fixed time) until `count()` reaches `min`. */
+async function waitFor(count: () => number, min: number, limitMs: number): Promise<number> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const value = count();
+    if (value >= min) return value;
+    if (Date.now() > deadline)
+      throw new Error(`only ${value} of ${min} attempts were stored in ${limitMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("a run killed with SIGKILL and resumed", () => {
+  let root: string;
+  let project: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), "ratchet-resume-"));
+    expect((await ratchet(["init", "demo"], { cwd: root })).code).toBe(0);
+    project = join(root, "demo");
+    // Slow the sim down so the kill lands mid-run.
+    const config = join(project, "ratchet.yaml");
+    await writeFile(
+      config,
+      (await readFile(config, "utf8")).replace("latency_ms: 5", "latency_ms: 60"),
+    );
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("finishes only what is missing, and every attempt exists exactly once", async () => {
+    const child = spawnRatchet(["eval", "--repeat", "3", "--concurrency", "4"], { cwd: project });
+    const exited = new Promise<number | null>((resolve) =>
+      child.on("close", (_code, signal) => resolve(signal ? -1 : _code)),
+    );
+    const dbPath = join(project, ".ratchet", "ratchet.db");
+    const stored = () => {
+      try {
+        const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+        try {
+          return (db.prepare("SELECT count(*) AS n FROM attempts").get() as { n: number }).n;
+        } finally {
+          db.close();
+        }
+      } catch {
+        return 0; // the store is not created yet
+      }
+    };
+    await waitFor(stored, 10, 120_000);
+    child.kill("SIGKILL");
+    expect(await exited).toBe(-1);
+    const before = stored();
+    expect(before).toBeGreaterThanOrEqual(10);
+    expect(before).toBeLessThan(138);
+
+    const list = JSON.parse(
+      (await ratchet(["runs", "list", "--json"], { cwd: project })).stdout,
+    ) as Array<{ id: string; status: string }>;
+    expect(list).toHaveLength(1);
+    const runId = list[0]?.id ?? "";
+    expect(list[0]?.status).toBe("running"); // killed: nobody could mark it
+
+    const resumed = await ratchet(["eval", "--resume", runId], { cwd: project });
+    expect([0, 1]).toContain(resumed.code);
+
+    const db = new Database(dbPath, { readonly: true });
+    try {
+      const rows = db
+        .prepare(
+          "SELECT case_id, epoch, count(*) AS n FROM attempts WHERE run_id = ? GROUP BY case_id, epoch",
+        )
+        .all(runId) as Array<{ case_id: string; epoch: number; n: number }>;
+      expect(rows).toHaveLength(46 * 3);
+      expect(rows.every((row) => row.n === 1)).toBe(true);
+      const run = db.prepare("SELECT status FROM runs WHERE id = ?").get(runId) as {
+        status: string;
+      };
+      expect(run.status).toBe("completed");
+    } finally {
+      db.close();
+    }
+    const again = await ratchet(["eval", "--resume", runId], { cwd: project });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already complete/);
+  });
+});
