@@ -1,5 +1,6 @@
 import { JSONPath } from "jsonpath-plus";
 import { GENAI, RATCHET, SpanRecorder } from "../core/index.js";
+import { parseRetryAfter } from "../providers/index.js";
 import { caseInputMessages } from "./messages.js";
 import { normalizeExternalResult } from "./result.js";
 import { renderTemplate } from "./template.js";
@@ -71,7 +72,7 @@ async function runHttpAgent(
     throw new HttpStatusError(
       `endpoint answered HTTP ${response.status}: ${text.slice(0, 200)}`,
       response.status,
-      parseRetryAfter(response.headers.get("retry-after")),
+      parseRetryAfter(Object.fromEntries(response.headers)),
     );
   }
   let json: unknown;
@@ -97,18 +98,6 @@ async function runHttpAgent(
     },
     { spans: recorder.spans(), messages: caseInputMessages(input.case.input) },
   );
-}
-
-/** Retry-After is seconds or an HTTP date. */
-export function parseRetryAfter(
-  value: string | null,
-  now: number = Date.now(),
-): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 function safeHost(url: string): string {

@@ -1,7 +1,7 @@
 export type { ExecAgentOptions } from "./exec-agent.js";
 export { createExecAgent } from "./exec-agent.js";
 export type { HttpAgentOptions } from "./http-agent.js";
-export { createHttpAgent, HttpStatusError, parseRetryAfter } from "./http-agent.js";
+export { createHttpAgent, HttpStatusError } from "./http-agent.js";
 export { caseInputText, caseToModelMessages } from "./messages.js";
 export { MockToolbox, type ToolOutcome } from "./mock-tools.js";
 export type { ModuleAgentFunction } from "./module-agent.js";

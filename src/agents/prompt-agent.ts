@@ -1,4 +1,3 @@
-import type { JSONValue } from "@ai-sdk/provider";
 import { generateText, jsonSchema, type LanguageModel, stepCountIs, type ToolSet, tool } from "ai";
 import type { ToolFixture } from "../config/index.js";
 import {
@@ -10,6 +9,7 @@ import {
   type ToolCall,
   type Usage,
 } from "../core/index.js";
+import { simProviderOptions } from "../providers/index.js";
 import { caseInputMessages, caseInputText, caseToModelMessages } from "./messages.js";
 import { MockToolbox } from "./mock-tools.js";
 import type { Agent, AgentRunInput, AgentRunResult } from "./types.js";
@@ -125,20 +125,18 @@ async function runPromptAgent(
       ...(options.maxTokens ? { maxOutputTokens: options.maxTokens } : {}),
       maxRetries: 0,
       abortSignal: input.signal,
-      providerOptions: {
-        // Only the sim provider reads this: it answers from the case's reference and applies
-        // its habits. Case fields are JSON by construction (parsed from suite files).
-        sim: {
-          case: {
-            id: input.case.id,
-            tags: input.case.tags,
-            input: inputText,
-            ...(input.case.expected ? { expected: input.case.expected } : {}),
-          },
-          epoch: input.epoch,
-          seed: input.seed,
-        } as unknown as Record<string, JSONValue>,
-      },
+      // Only the sim provider reads this: it answers from the case's reference and applies its
+      // habits. Real providers ignore it, but it keys the response cache per case and epoch.
+      providerOptions: simProviderOptions({
+        case: {
+          id: input.case.id,
+          tags: input.case.tags,
+          input: inputText,
+          ...(input.case.expected ? { expected: input.case.expected } : {}),
+        },
+        epoch: input.epoch,
+        seed: input.seed,
+      }),
       prepareStep: () => {
         stepStart = Date.now();
         return undefined;

@@ -9,4 +9,5 @@ export type { Rng } from "./rng.js";
 export { createRng, hash32, rngFor } from "./rng.js";
 export type { OpenSpan } from "./span-recorder.js";
 export { newSpanId, newTraceId, SpanRecorder } from "./span-recorder.js";
+export { closestMatch, didYouMean, editDistance } from "./suggest.js";
 export * from "./types.js";

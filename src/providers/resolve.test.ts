@@ -16,7 +16,7 @@ describe("resolveModels", () => {
   it("suggests the closest provider name", () => {
     const e = inputError(() => resolveModels(["opena:gpt-4o"], undefined, {}));
     expect(e.message).toContain('unknown provider "opena"');
-    expect(e.message).toContain('did you mean "openai"');
+    expect(e.message).toContain("did you mean `openai`");
   });
 
   it("names the missing key variable, never a value", () => {
