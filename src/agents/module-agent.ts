@@ -37,7 +37,7 @@ export async function createModuleAgent(path: string, exportName = "default"): P
       },
     );
   }
-  const fn = loaded[exportName];
+  const fn = pickExport(loaded, exportName);
   if (typeof fn !== "function") {
     throw new InputError(`export '${exportName}' is not a function`, {
       file: path,
@@ -81,4 +81,18 @@ export async function createModuleAgent(path: string, exportName = "default"): P
       }
     },
   };
+}
+
+/**
+ * A TypeScript file outside an ESM package is compiled as CommonJS, so its exports arrive
+ * wrapped in `default`; look there too before deciding the export is missing.
+ */
+function pickExport(loaded: Record<string, unknown>, name: string): unknown {
+  const direct = loaded[name];
+  if (typeof direct === "function") return direct;
+  const wrapped = loaded.default;
+  if (wrapped && typeof wrapped === "object" && name in wrapped) {
+    return (wrapped as Record<string, unknown>)[name];
+  }
+  return direct;
 }

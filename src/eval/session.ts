@@ -15,7 +15,14 @@ import {
   loadSystemPrompt,
   type RatchetConfig,
 } from "../config/index.js";
-import { type Case, type Dimension, InputError, newId, type Run } from "../core/index.js";
+import {
+  type Case,
+  type Dimension,
+  InputError,
+  type JsonValue,
+  newId,
+  type Run,
+} from "../core/index.js";
 import { compileAssertions, compileCase, scoreAttempt } from "../graders/index.js";
 import {
   priceUsage,
@@ -100,7 +107,10 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
         seed,
         concurrency: request.concurrency ?? config.pipeline.max_concurrency,
         perKeyConcurrency: perProviderLimits(config),
-        timeoutMs: (request.timeoutSeconds ?? config.pipeline.timeout_seconds) * 1000,
+        timeoutMs:
+          (request.timeoutSeconds ??
+            config.agent.http?.timeout_seconds ??
+            config.pipeline.timeout_seconds) * 1000,
         retries: request.retries ?? config.pipeline.retries,
         grade: createGrader(config),
         store,

@@ -1,0 +1,3 @@
+export { type Case, GENAI } from "../core/index.js";
+
+export const priceFree = (): number => 0;
