@@ -91,4 +91,39 @@ describe("a run killed with SIGKILL and resumed", () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already complete/);
   });
+
+  it("Ctrl-C stops scheduling, saves what finished and marks the run interrupted", async () => {
+    const child = spawnRatchet(["eval", "--repeat", "3", "--concurrency", "2"], { cwd: project });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    const dbPath = join(project, ".ratchet", "ratchet.db");
+    const runIdOf = () => /run (run_\w+): /.exec(stderr)?.[1];
+    const storedFor = () => {
+      const id = runIdOf();
+      if (!id) return 0;
+      const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+      try {
+        return (db.prepare("SELECT count(*) AS n FROM attempts WHERE run_id = ?").get(id) as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    await waitFor(storedFor, 4, 120_000);
+    child.kill("SIGINT");
+    expect(await exited).toBe(1);
+    expect(stderr).toMatch(/ratchet eval --resume run_/);
+    const db = new Database(dbPath, { readonly: true });
+    try {
+      const run = db.prepare("SELECT status FROM runs WHERE id = ?").get(runIdOf()) as { status: string };
+      expect(run.status).toBe("interrupted");
+      const n = (db.prepare("SELECT count(*) AS n FROM attempts WHERE run_id = ?").get(runIdOf()) as { n: number }).n;
+      expect(n).toBeGreaterThanOrEqual(4);
+      expect(n).toBeLessThan(138);
+    } finally {
+      db.close();
+    }
+  });
 });
