@@ -98,7 +98,9 @@ describe("a run killed with SIGKILL and resumed", () => {
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString("utf8");
     });
-    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on("close", (code) => resolve(code)),
+    );
     const dbPath = join(project, ".ratchet", "ratchet.db");
     const runIdOf = () => /run (run_\w+): /.exec(stderr)?.[1];
     const storedFor = () => {
@@ -106,7 +108,9 @@ describe("a run killed with SIGKILL and resumed", () => {
       if (!id) return 0;
       const db = new Database(dbPath, { readonly: true, fileMustExist: true });
       try {
-        return (db.prepare("SELECT count(*) AS n FROM attempts WHERE run_id = ?").get(id) as { n: number }).n;
+        return (
+          db.prepare("SELECT count(*) AS n FROM attempts WHERE run_id = ?").get(id) as { n: number }
+        ).n;
       } finally {
         db.close();
       }
@@ -117,9 +121,15 @@ describe("a run killed with SIGKILL and resumed", () => {
     expect(stderr).toMatch(/ratchet eval --resume run_/);
     const db = new Database(dbPath, { readonly: true });
     try {
-      const run = db.prepare("SELECT status FROM runs WHERE id = ?").get(runIdOf()) as { status: string };
+      const run = db.prepare("SELECT status FROM runs WHERE id = ?").get(runIdOf()) as {
+        status: string;
+      };
       expect(run.status).toBe("interrupted");
-      const n = (db.prepare("SELECT count(*) AS n FROM attempts WHERE run_id = ?").get(runIdOf()) as { n: number }).n;
+      const n = (
+        db.prepare("SELECT count(*) AS n FROM attempts WHERE run_id = ?").get(runIdOf()) as {
+          n: number;
+        }
+      ).n;
       expect(n).toBeGreaterThanOrEqual(4);
       expect(n).toBeLessThan(138);
     } finally {
