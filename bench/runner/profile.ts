@@ -13,6 +13,7 @@ interface CallFrame {
 interface ProfileNode {
   id: number;
   callFrame: CallFrame;
+  children?: number[];
 }
 
 interface CpuProfile {
@@ -31,6 +32,8 @@ export interface ProfileSummary {
   totalMs: number;
   functions: ProfileRow[];
   groups: ProfileRow[];
+  /** Inclusive time of our own functions (src/…): what each one costs with all it calls. */
+  inclusiveSrc: ProfileRow[];
 }
 
 export async function profile<T>(
@@ -71,8 +74,11 @@ function shortUrl(url: string): string {
 
 function summarise(raw: CpuProfile): ProfileSummary {
   const byId = new Map(raw.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of raw.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const fn = new Map<string, number>();
   const group = new Map<string, number>();
+  const inclusive = new Map<string, number>();
   let total = 0;
   raw.samples.forEach((id, i) => {
     const us = raw.timeDeltas[i] ?? 0;
@@ -84,13 +90,27 @@ function summarise(raw: CpuProfile): ProfileSummary {
     fn.set(name, (fn.get(name) ?? 0) + us);
     const g = groupOf(frame);
     group.set(g, (group.get(g) ?? 0) + us);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const f = byId.get(at)?.callFrame;
+      if (!f || !/\/src\//.test(f.url) || /node_modules/.test(f.url)) continue;
+      const key = `${f.functionName || "(anonymous)"} ${shortUrl(f.url)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + us);
+    }
   });
   const rows = (map: Map<string, number>, limit: number): ProfileRow[] =>
     [...map.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, limit)
       .map(([name, us]) => ({ name, ms: us / 1000, share: total > 0 ? us / total : 0 }));
-  return { totalMs: total / 1000, functions: rows(fn, 25), groups: rows(group, 15) };
+  return {
+    totalMs: total / 1000,
+    functions: rows(fn, 25),
+    groups: rows(group, 15),
+    inclusiveSrc: rows(inclusive, 25),
+  };
 }
 
 export function formatSummary(title: string, summary: ProfileSummary): string {
@@ -102,5 +122,7 @@ export function formatSummary(title: string, summary: ProfileSummary): string {
     ...summary.groups.map(line),
     " by function:",
     ...summary.functions.map(line),
+    " our functions, inclusive (with everything they call):",
+    ...summary.inclusiveSrc.map(line),
   ].join("\n");
 }
