@@ -1,10 +1,12 @@
+import { redactSecretTokens } from "../redact/index.js";
+
 /**
  * Scrubs secrets from text that may reach logs, errors or the store. Provider error bodies
  * sometimes echo a (partly masked) key, and a stack of wrapped errors may quote headers.
  */
 const SECRET_PATTERNS: RegExp[] = [
   /\b(authorization|x-api-key|api-key|x-goog-api-key)\s*[:=]\s*("[^"]*"|'[^']*'|[^\s,;}]+(\s+[^\s,;}]+)?)/gi,
-  /\bbearer\s+[A-Za-z0-9._~+/=-]+/gi,
+  // Partly masked keys (`sk-abc***`) that the shared token rules do not match.
   /\bsk-[A-Za-z0-9_*.-]{6,}/g,
   /\b(api[_-]?key|access[_-]?token|secret)=([^&\s]+)/gi,
 ];
@@ -21,6 +23,7 @@ export function redactSecrets(text: string): string {
   for (const secret of knownSecrets) {
     if (out.includes(secret)) out = out.split(secret).join("[redacted]");
   }
+  out = redactSecretTokens(out);
   for (const pattern of SECRET_PATTERNS) {
     out = out.replace(pattern, (_match, name: unknown) => {
       if (

@@ -5,8 +5,11 @@ import { CacheSchema, CostSchema, StoreSchema } from "./cost.js";
 import { EvaluationSchema } from "./evaluation.js";
 import { OptimizationSchema, PromotionSchema, RollbackSchema } from "./lifecycle.js";
 import { ObservabilitySchema } from "./observability.js";
+import { MiningSchema } from "./mining.js";
 import { PipelineSchema } from "./pipeline.js";
 import { ProvidersSchema } from "./providers.js";
+import { RedactionSchema } from "./redaction.js";
+import { ServerSchema } from "./server.js";
 
 /** Top-level sections; the seed nests these under `pipeline:` and the loader hoists them. */
 export const SECTION_KEYS = [
@@ -35,6 +38,9 @@ export const RatchetConfigSchema = z
     promotion: PromotionSchema,
     rollback: RollbackSchema,
     observability: ObservabilitySchema,
+    mining: MiningSchema,
+    server: ServerSchema,
+    redaction: RedactionSchema,
   })
   .superRefine((config, ctx) => {
     const provider = config.agent.model.slice(0, config.agent.model.indexOf(":"));

@@ -1,0 +1,23 @@
+import { z } from "zod";
+
+/** `ratchet serve`: the OTLP/HTTP receiver. The token is better given by environment variable. */
+export const ServerSchema = z
+  .strictObject({
+    port: z.number().int().min(0).max(65535).default(4318),
+    host: z.string().min(1).default("127.0.0.1"),
+    /** A literal bearer token; prefer `token_env` so the file holds no secret. */
+    token: z.string().min(16, { error: "a token of at least 16 characters" }).optional(),
+    token_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "an environment variable name" })
+      .default("RATCHET_SERVER_TOKEN"),
+    /** Largest request body, compressed and decompressed alike (bytes). */
+    max_body_bytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(10 * 1024 * 1024),
+  })
+  .prefault({});
+
+export type ServerConfig = z.output<typeof ServerSchema>;
