@@ -9,6 +9,7 @@ import {
   toolNotCalled,
   toolSequence,
 } from "./builtin/tools.js";
+import { JUDGE_GRADERS } from "./judge/graders.js";
 import type { GraderDefinition, GraderRegistry } from "./types.js";
 
 // Definitions differ in their params type; the registry only hands each grader the params
@@ -33,6 +34,7 @@ export const BUILTIN_GRADERS: readonly GraderDefinition<unknown>[] = [
   erase(noPii),
   erase(refusal),
   erase(noRefusal),
+  ...JUDGE_GRADERS,
 ];
 
 /** A registry holding every built-in grader; `register` adds custom ones. */

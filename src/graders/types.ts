@@ -10,6 +10,7 @@ import type {
   ToolCall,
   Usage,
 } from "../core/index.js";
+import type { JudgeRuntime } from "./judge/types.js";
 
 /** Everything a grader may look at for one attempt. */
 export interface GradeInput {
@@ -24,6 +25,8 @@ export interface GradeInput {
   cost_usd: number;
   usage: Usage;
   error?: AttemptError;
+  /** Models, cache and prices for judge graders; absent = resolve from the environment. */
+  judge?: JudgeRuntime;
 }
 
 /**

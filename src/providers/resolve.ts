@@ -7,6 +7,7 @@ import { type Clock, InputError } from "../core/index.js";
 import { type ResponseCacheOptions, withResponseCache } from "./cache.js";
 import { countingFetch } from "./call-stats.js";
 import { registerSecret } from "./redact.js";
+import { parseSimJudgeId, SimJudgeModel } from "./sim/judge.js";
 import { loadSimProfile } from "./sim/load.js";
 import { SimLanguageModel } from "./sim/model.js";
 import { didYouMean, parseModelSpec } from "./spec.js";
@@ -132,8 +133,10 @@ function makeFactory(
       return (id) => provider.chatModel(id);
     }
     case "sim":
-      return (id) =>
-        new SimLanguageModel({
+      return (id) => {
+        const judge = parseSimJudgeId(id);
+        if (judge) return new SimJudgeModel(judge, name, id);
+        return new SimLanguageModel({
           profile: loadSimProfile(id, {
             ...(settings.profiles_dir ? { profilesDir: settings.profiles_dir } : {}),
             ...(options.cwd ? { cwd: options.cwd } : {}),
@@ -143,6 +146,7 @@ function makeFactory(
           ...(options.clock ? { clock: options.clock } : {}),
           providerName: name,
         });
+      };
     default:
       throw new InputError(
         `provider "${name}" has unknown type "${String((settings as { type?: unknown }).type)}"${didYouMean(

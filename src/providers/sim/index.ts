@@ -3,6 +3,10 @@ import { loadSimProfile, parseSimProfile, type SimProfileLookup } from "./load.j
 import { SimLanguageModel } from "./model.js";
 import type { SimProfile, SimProfileInput } from "./profile.js";
 
+export type { SimJudgeOptions } from "./judge.js";
+export { DEFAULT_SIM_JUDGE_OPTIONS, parseSimJudgeId, SimJudgeModel } from "./judge.js";
+export type { JudgeMode, ParsedJudgePrompt } from "./judge-prompt.js";
+export { parseJudgePrompt } from "./judge-prompt.js";
 export type { SimProfileInfo, SimProfileLookup } from "./load.js";
 export { listSimProfiles, loadSimProfile, parseSimProfile, RESERVED_SIM_IDS } from "./load.js";
 export { SimLanguageModel, type SimModelOptions } from "./model.js";
