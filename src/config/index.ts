@@ -25,6 +25,15 @@ export { DEFAULT_DIMENSIONS } from "./schema/dimensions.js";
 export type { EvaluationConfig } from "./schema/evaluation.js";
 export { DEFAULT_SUITE_GLOBS } from "./schema/evaluation.js";
 export type { OptimizationConfig, PromotionConfig, RollbackConfig } from "./schema/lifecycle.js";
+export type {
+  AttributeCondition,
+  Condition,
+  DetectorConfig,
+  DetectorConfigInput,
+  MessageRule,
+  MiningConfig,
+} from "./schema/mining.js";
+export { CONDITION_OPS, DetectorSchema, MiningSchema } from "./schema/mining.js";
 export type { ObservabilityConfig } from "./schema/observability.js";
 export type { PipelineConfig } from "./schema/pipeline.js";
 export type { ProviderConfig } from "./schema/providers.js";

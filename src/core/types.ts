@@ -213,3 +213,69 @@ export interface PromptVersion {
   labels: string[];
   created_at: string;
 }
+
+/** Failure mining: a production trace flagged by a detector (fields map the seed's FailureTrace). */
+export type FailureSignalType =
+  | "hard_error"
+  | "user_correction"
+  | "abandonment"
+  | "llm_judge_fail"
+  | "business_metric";
+export type FailureSeverity = "critical" | "high" | "medium" | "low";
+export type FailureStatus = "new" | "accepted" | "dismissed" | "duplicate";
+
+export interface FailureToolCall {
+  name: string;
+  arguments?: string;
+  result?: string;
+  error?: string;
+}
+
+export interface Failure {
+  id: string;
+  trace_id: string;
+  /** Name of the detector that fired; (trace_id, detector) is unique. */
+  detector: string;
+  signal_type: FailureSignalType;
+  severity: FailureSeverity;
+  /** The detector's weight. */
+  weight: number;
+  /** severity weight × detector weight (before recurrence). */
+  base_score: number;
+  /** base_score × recurrence factor; what lists rank by. */
+  score: number;
+  /** When the trace started (seed: timestamp). */
+  timestamp: string;
+  agent?: string;
+  /** First user message (seed: input_payload). */
+  input: string;
+  /** Last assistant answer (seed: final_output). */
+  output: string;
+  /** Tool call chain (seed: reasoning_steps). */
+  tool_calls: FailureToolCall[];
+  error?: string;
+  /** Why the detector fired (seed: failure_reason). */
+  reason: string;
+  /** Outcome, feedback, model, span count… (seed: context_snapshot). */
+  context: Record<string, JsonValue>;
+  /** The conversation as text with emails, phones and card numbers masked. */
+  redacted_text: string;
+  fingerprint: string;
+  /** Filled by the cluster module. */
+  cluster_id: string | null;
+  status: FailureStatus;
+  duplicate_of: string | null;
+  /** 1 + duplicates linked to this failure. */
+  count: number;
+  first_seen: string;
+  last_seen: string;
+}
+
+export interface FailureTriage {
+  failure_id: string;
+  status: FailureStatus;
+  by: string;
+  at: string;
+  note?: string;
+  duplicate_of?: string;
+}

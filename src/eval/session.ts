@@ -261,8 +261,15 @@ function createGrader(config: RatchetConfig): GradeFn {
   const globalAssertions = compileAssertions(config.evaluation.assertions, undefined, {
     keyPrefix: "evaluation.assertions",
   });
+  // The runner passes the same case object for every epoch and variant: compile it once.
+  const compiledByCase = new WeakMap<Case, ReturnType<typeof compileCase>>();
   return (testCase, result, error, timing) => {
-    const compiled = [...globalAssertions, ...compileCase(testCase)];
+    let caseAssertions = compiledByCase.get(testCase);
+    if (!caseAssertions) {
+      caseAssertions = compileCase(testCase);
+      compiledByCase.set(testCase, caseAssertions);
+    }
+    const compiled = [...globalAssertions, ...caseAssertions];
     return scoreAttempt(
       {
         case: testCase,

@@ -6,3 +6,15 @@ export type { SqliteStoreOptions } from "./sqlite.js";
 export { openSqliteStore } from "./sqlite.js";
 export type { CacheEntry, CacheStore, RunFilter, Store } from "./types.js";
 export { attemptKey } from "./types.js";
+export type { CostDimension, CostGroup, CostQuery, CostStore } from "./costs.js";
+export { COST_DIMENSIONS } from "./costs.js";
+export type {
+  FailureFilter,
+  FailureStore,
+  NewFailure,
+  RecordOutcome,
+  StoredTrace,
+  TraceScan,
+  TriageInput,
+} from "./failures.js";
+export { failureScore, recurrenceFactor } from "./failures.js";

@@ -108,6 +108,65 @@ CREATE TABLE cache (
 CREATE INDEX cache_expires ON cache (expires_at) WHERE expires_at IS NOT NULL;
 `,
   },
+  {
+    version: 3,
+    name: "failures_triage",
+    sql: `
+-- Mined failure signals: one row per (trace, detector); near-identical failures point at the
+-- first one through duplicate_of and raise its count.
+CREATE TABLE failures (
+  id TEXT PRIMARY KEY NOT NULL,
+  trace_id TEXT NOT NULL,
+  detector TEXT NOT NULL,
+  signal_type TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  weight REAL NOT NULL,
+  base_score REAL NOT NULL,
+  score REAL NOT NULL,
+  timestamp TEXT NOT NULL,
+  agent TEXT,
+  input TEXT NOT NULL,
+  output TEXT NOT NULL,
+  tool_calls TEXT NOT NULL,
+  error TEXT,
+  reason TEXT NOT NULL,
+  context TEXT NOT NULL,
+  redacted_text TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  cluster_id TEXT,
+  status TEXT NOT NULL CHECK (status IN ('new', 'accepted', 'dismissed', 'duplicate')),
+  duplicate_of TEXT REFERENCES failures (id) ON DELETE SET NULL,
+  count INTEGER NOT NULL,
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX failures_trace_detector ON failures (trace_id, detector);
+CREATE INDEX failures_fingerprint ON failures (fingerprint, first_seen) WHERE duplicate_of IS NULL;
+CREATE INDEX failures_duplicate_of ON failures (duplicate_of) WHERE duplicate_of IS NOT NULL;
+CREATE INDEX failures_rank ON failures (status, score);
+CREATE INDEX failures_last_seen ON failures (last_seen);
+CREATE INDEX failures_cluster ON failures (cluster_id) WHERE cluster_id IS NOT NULL;
+
+-- Triage history: appended, never overwritten.
+CREATE TABLE failure_triage (
+  id INTEGER PRIMARY KEY,
+  failure_id TEXT NOT NULL REFERENCES failures (id) ON DELETE CASCADE,
+  status TEXT NOT NULL,
+  triaged_by TEXT NOT NULL,
+  at TEXT NOT NULL,
+  note TEXT,
+  duplicate_of TEXT
+) STRICT;
+CREATE INDEX failure_triage_failure ON failure_triage (failure_id, id);
+
+-- Where incremental mining stopped: the highest spans.id already mined.
+CREATE TABLE mining_cursor (
+  name TEXT PRIMARY KEY NOT NULL,
+  span_rowid INTEGER NOT NULL,
+  updated_at TEXT NOT NULL
+) STRICT;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

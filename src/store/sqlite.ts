@@ -20,6 +20,10 @@ import {
   encodeSpan,
   type SpanRow,
 } from "./codec.js";
+import { SqliteCostStore } from "./costs.js";
+import { SqliteFailureStore } from "./failures.js";
+import { SqliteJudgeStore } from "./judges.js";
+import { createSqliteTraceStore, type TraceStore } from "./traces.js";
 import { migrate } from "./migrations.js";
 import type { AttemptsTable, Database as Schema } from "./schema.js";
 import { attemptKey, type CacheEntry, type RunFilter, type Store } from "./types.js";
@@ -165,6 +169,10 @@ export async function openSqliteStore(
 }
 
 class SqliteStore implements Store {
+  readonly failures: SqliteFailureStore;
+  readonly costs: SqliteCostStore;
+  readonly traces: TraceStore;
+  readonly judges: SqliteJudgeStore;
   readonly #db: Database.Database;
   readonly #kysely: Kysely<Schema>;
   readonly #path: string;
@@ -174,11 +182,21 @@ class SqliteStore implements Store {
   readonly #insertAttempt: Database.Statement;
   readonly #insertSpan: Database.Statement;
   readonly #saveAttempt: Database.Transaction<(attempt: Attempt) => boolean>;
+  readonly #saveAttempts: Database.Transaction<(attempts: Attempt[]) => boolean[]>;
+  #pending: Array<{
+    attempt: Attempt;
+    resolve: (inserted: boolean) => void;
+    reject: (error: unknown) => void;
+  }> = [];
   readonly #getCached: Database.Statement<[string, number]>;
   readonly #putCached: Database.Statement;
 
   constructor(db: Database.Database, path: string, batch: number) {
     this.#db = db;
+    this.failures = new SqliteFailureStore(db);
+    this.costs = new SqliteCostStore(db);
+    this.traces = createSqliteTraceStore(db);
+    this.judges = new SqliteJudgeStore(db);
     this.#path = path;
     this.#batch = Math.max(1, Math.floor(batch));
     this.#kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: db }) });
@@ -192,7 +210,7 @@ class SqliteStore implements Store {
       ),
     );
     this.#insertSpan = db.prepare(insertSql("spans", SPAN_COLUMNS));
-    this.#saveAttempt = db.transaction((attempt: Attempt): boolean => {
+    const insertAttempt = (attempt: Attempt): boolean => {
       const row = encodeAttempt(attempt);
       const { changes } = this.#insertAttempt.run(ATTEMPT_COLUMNS.map((c) => row[c]));
       if (changes === 0) return false;
@@ -201,7 +219,11 @@ class SqliteStore implements Store {
         this.#insertSpan.run(SPAN_COLUMNS.map((c) => spanRow[c]));
       }
       return true;
-    });
+    };
+    this.#saveAttempt = db.transaction(insertAttempt);
+    this.#saveAttempts = db.transaction((attempts: Attempt[]): boolean[] =>
+      attempts.map(insertAttempt),
+    );
     this.#getCached = db.prepare(
       "SELECT value, created_at, expires_at FROM cache WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)",
     );
@@ -322,23 +344,55 @@ class SqliteStore implements Store {
     return matches;
   }
 
-  async saveAttempt(attempt: Attempt): Promise<boolean> {
+  /**
+   * Attempts that finish in the same turn of the event loop are committed together (group
+   * commit): one write transaction and one WAL sync for many attempts instead of one each.
+   * Each promise still resolves only once its attempt is committed.
+   */
+  saveAttempt(attempt: Attempt): Promise<boolean> {
+    if (this.#closed) return Promise.reject(new InternalError(`store ${this.#path} is closed`));
+    return new Promise<boolean>((resolve, reject) => {
+      this.#pending.push({ attempt, resolve, reject });
+      if (this.#pending.length === 1) setImmediate(() => this.#flushAttempts());
+    });
+  }
+
+  #flushAttempts(): void {
+    const batch = this.#pending;
+    this.#pending = [];
+    if (batch.length === 0) return;
+    let results: boolean[] | undefined;
     try {
-      return this.#saveAttempt.immediate(attempt);
-    } catch (error) {
-      const code = sqliteCode(error);
-      if (code === "SQLITE_CONSTRAINT_FOREIGNKEY") {
-        throw new InternalError(
-          `cannot save attempt ${attempt.id}: run ${attempt.run_id} does not exist in ${this.#path}`,
-        );
-      }
-      if (code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
-        throw new InternalError(
-          `cannot save attempt ${attempt.id}: that id is already used by another attempt`,
-        );
-      }
-      throw error;
+      results = this.#saveAttempts.immediate(batch.map((entry) => entry.attempt));
+    } catch {
+      // One bad attempt must not take the others down: save them one by one to find it.
     }
+    if (results) {
+      batch.forEach((entry, i) => entry.resolve(results[i] ?? false));
+      return;
+    }
+    for (const entry of batch) {
+      try {
+        entry.resolve(this.#saveAttempt.immediate(entry.attempt));
+      } catch (error) {
+        entry.reject(this.#attemptError(entry.attempt, error));
+      }
+    }
+  }
+
+  #attemptError(attempt: Attempt, error: unknown): unknown {
+    const code = sqliteCode(error);
+    if (code === "SQLITE_CONSTRAINT_FOREIGNKEY") {
+      return new InternalError(
+        `cannot save attempt ${attempt.id}: run ${attempt.run_id} does not exist in ${this.#path}`,
+      );
+    }
+    if (code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
+      return new InternalError(
+        `cannot save attempt ${attempt.id}: that id is already used by another attempt`,
+      );
+    }
+    return error;
   }
 
   async attemptKeys(runId: string): Promise<Set<string>> {
@@ -420,6 +474,7 @@ class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.#flushAttempts();
     this.#closed = true;
     try {
       this.#db.pragma("optimize");

@@ -1,4 +1,6 @@
 import type { Attempt, JsonValue, Run, RunStatus, RunTotals } from "../core/index.js";
+import type { CostStore } from "./costs.js";
+import type { FailureStore } from "./failures.js";
 
 export interface RunFilter {
   limit?: number;
@@ -24,6 +26,8 @@ export interface CacheStore {
  * no change to callers. Every write is durable when the promise resolves.
  */
 export interface Store extends CacheStore {
+  failures: FailureStore;
+  costs: CostStore;
   createRun(run: Run): Promise<void>;
   updateRunStatus(id: string, status: RunStatus, finishedAt?: string): Promise<void>;
   finishRun(id: string, status: RunStatus, totals: RunTotals, finishedAt: string): Promise<void>;

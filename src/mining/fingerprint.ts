@@ -1,0 +1,46 @@
+import { createHash } from "node:crypto";
+import type { FailureSignalType } from "../core/index.js";
+
+const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+const URL_RE = /\bhttps?:\/\/\S+/g;
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+const HEX = /\b[0-9a-f]{12,}\b/gi;
+const CARD = /\b(?:\d[ -]?){13,19}\b/g;
+const PHONE = /(?:\+\d{1,3}[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}\b/g;
+/** Tokens mixing letters and digits: order ids, user ids, flight numbers (`mia_li_3668`, `HAT136`). */
+const MIXED_ID = /\b(?=[\w-]*\d)(?=[\w-]*[a-z])[\w-]{4,}\b/gi;
+const NUMBER = /\d+(?:[.,]\d+)*/g;
+
+/**
+ * Masks what differs between two reports of the same failure — emails, urls, ids, numbers —
+ * so that "order #8812 not found" and "order #1204 not found" fingerprint alike.
+ */
+export function normalizeForFingerprint(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(EMAIL, "<email>")
+    .replace(URL_RE, "<url>")
+    .replace(UUID, "<id>")
+    .replace(HEX, "<id>")
+    .replace(MIXED_ID, "<id>")
+    .replace(NUMBER, "<n>")
+    .replace(/["'`]/g, "")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 2000);
+}
+
+export function fingerprint(type: FailureSignalType, evidence: string): string {
+  return createHash("sha256")
+    .update(`${type}\u0000${normalizeForFingerprint(evidence)}`)
+    .digest("hex")
+    .slice(0, 24);
+}
+
+/**
+ * A light mask for the failure's stored text (emails, card and phone numbers). Ingest is
+ * expected to redact already; this keeps the failures table safe if it did not.
+ */
+export function maskPersonalData(text: string): string {
+  return text.replace(EMAIL, "<email>").replace(CARD, "<card>").replace(PHONE, "<phone>");
+}

@@ -1,0 +1,27 @@
+export { BUILTIN_DETECTORS } from "./builtin.js";
+export type { DetectorOptions } from "./detectors.js";
+export { buildDetectors, defaultMiningConfig } from "./detectors.js";
+export { fingerprint, maskPersonalData, normalizeForFingerprint } from "./fingerprint.js";
+export { JUDGE_DETECTOR, judgeDetector } from "./judge.js";
+export type { MineOptions } from "./mine.js";
+export { mineFailures, toFailure } from "./mine.js";
+export {
+  baseScore,
+  DEFAULT_SEVERITY_WEIGHTS,
+  explainScore,
+  failureScore,
+  RANKING_FORMULA,
+  recurrenceFactor,
+} from "./ranking.js";
+export { evaluate, matchMessages, ruleDetector, testAttribute } from "./rules.js";
+export { parseSince } from "./since.js";
+export { buildTraceView, parseMessages, TRACE_ATTRS, traceText } from "./trace-view.js";
+export type {
+  Detector,
+  JudgeFn,
+  MineCounts,
+  Signal,
+  TraceError,
+  TraceMessage,
+  TraceView,
+} from "./types.js";
