@@ -30,9 +30,13 @@ export function normalizeForFingerprint(text: string): string {
     .slice(0, 2000);
 }
 
-export function fingerprint(type: FailureSignalType, evidence: string): string {
+/**
+ * Signal type, detector and normalized evidence. The detector is part of it so that two
+ * detectors firing on the same trace (an error root and its error outcome) stay two failures.
+ */
+export function fingerprint(type: FailureSignalType, detector: string, evidence: string): string {
   return createHash("sha256")
-    .update(`${type}\u0000${normalizeForFingerprint(evidence)}`)
+    .update(`${type}\u0000${detector}\u0000${normalizeForFingerprint(evidence)}`)
     .digest("hex")
     .slice(0, 24);
 }

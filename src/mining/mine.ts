@@ -79,6 +79,6 @@ export function toFailure(
     reason: maskPersonalData(signal.reason),
     context: view.context,
     redacted_text: maskPersonalData(traceText(view)),
-    fingerprint: fingerprint(signal.signal_type, signal.evidence),
+    fingerprint: fingerprint(signal.signal_type, signal.detector, signal.evidence),
   };
 }

@@ -179,7 +179,13 @@ export function ruleDetector(config: DetectorConfig): Detector {
           : trace.spans;
         for (const span of ordered) {
           const local: string[] = [];
-          if (evaluate(config.when, span, trace.root, local)) {
+          if (!evaluate(config.when, span, trace.root, local)) continue;
+          if (!matchedSpan) {
+            hits = local;
+            matchedSpan = span;
+          }
+          // An error that says what went wrong beats a bare error status on the root.
+          if (span.status.code !== "error" || span.status.message) {
             hits = local;
             matchedSpan = span;
             break;
