@@ -1,0 +1,153 @@
+import { Hono } from "hono";
+import { errorMessage } from "../core/index.js";
+import { defaultRedactor, type Redactor } from "../redact/index.js";
+import type { TraceStore } from "../store/index.js";
+import {
+  convertExportRequest,
+  decodeExportRequest,
+  encodeExportResponse,
+  encodeRpcStatus,
+  exportResponseJson,
+  normalizeSpan,
+  type OtlpExportRequest,
+  type PartialSuccess,
+  redactSpan,
+} from "../traces/index.js";
+import { createTokenCheck } from "./auth.js";
+import { gunzipLimited, HttpError, readLimited } from "./body.js";
+
+export interface ReceiverOptions {
+  traces: TraceStore;
+  /** Required: every `/v1/traces` request must carry `Authorization: Bearer <token>`. */
+  token: string;
+  /** Largest body, compressed and decompressed alike. Default 10 MiB. */
+  maxBodyBytes?: number;
+  redactor?: Redactor;
+  /** Told about each stored request and each rejection; default silent. */
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+type Wire = "protobuf" | "json";
+
+function wireOf(contentType: string | undefined): Wire | undefined {
+  const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase();
+  if (type === "application/x-protobuf" || type === "application/protobuf") return "protobuf";
+  if (type === "application/json") return "json";
+  return undefined;
+}
+
+function errorResponse(wire: Wire | undefined, status: number, message: string): Response {
+  const headers: Record<string, string> = {};
+  if (status === 401) headers["www-authenticate"] = 'Bearer realm="ratchet"';
+  // OTLP/HTTP: errors are a google.rpc.Status in the request's encoding.
+  if (wire === "protobuf") {
+    headers["content-type"] = "application/x-protobuf";
+    return new Response(encodeRpcStatus(status, message), { status, headers });
+  }
+  headers["content-type"] = "application/json";
+  return new Response(JSON.stringify({ code: status, message }), { status, headers });
+}
+
+/**
+ * The OTLP/HTTP trace receiver as a Hono app. Each request is decoded, validated span by
+ * span, normalized to the GenAI shape, redacted, and stored in ONE transaction: a request
+ * that fails stores nothing; invalid spans inside a valid request are a partial success.
+ */
+export function createReceiverApp(options: ReceiverOptions): Hono {
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const redactor = options.redactor ?? defaultRedactor;
+  const authorized = createTokenCheck(options.token);
+  const log = options.log ?? (() => undefined);
+  const app = new Hono();
+
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+
+  app.post("/v1/traces", async (c) => {
+    const wire = wireOf(c.req.header("content-type"));
+    try {
+      if (!authorized(c.req.header("authorization"))) {
+        throw new HttpError(401, "missing or invalid bearer token");
+      }
+      if (wire === undefined) {
+        throw new HttpError(
+          415,
+          `unsupported content-type "${c.req.header("content-type") ?? ""}": use application/x-protobuf or application/json`,
+        );
+      }
+      const encoding = (c.req.header("content-encoding") ?? "identity").trim().toLowerCase();
+      if (encoding !== "identity" && encoding !== "gzip") {
+        throw new HttpError(415, `unsupported content-encoding "${encoding}": use gzip or none`);
+      }
+      const declared = Number(c.req.header("content-length"));
+      if (Number.isFinite(declared) && declared > limit) {
+        throw new HttpError(413, `request body larger than ${limit} bytes`);
+      }
+      let body = await readLimited(c.req.raw.body, limit);
+      if (encoding === "gzip") body = await gunzipLimited(body, limit);
+
+      let request: OtlpExportRequest;
+      if (wire === "protobuf") {
+        try {
+          request = decodeExportRequest(body);
+        } catch (error) {
+          throw new HttpError(
+            400,
+            `malformed protobuf ExportTraceServiceRequest: ${errorMessage(error)}`,
+          );
+        }
+      } else {
+        try {
+          request = JSON.parse(body.toString("utf8")) as OtlpExportRequest;
+        } catch (error) {
+          throw new HttpError(400, `malformed JSON: ${errorMessage(error)}`);
+        }
+      }
+      let converted: ReturnType<typeof convertExportRequest>;
+      try {
+        converted = convertExportRequest(request);
+      } catch (error) {
+        throw new HttpError(400, `invalid ExportTraceServiceRequest: ${errorMessage(error)}`);
+      }
+      for (const span of converted.spans) redactSpan(span, redactor);
+      for (const span of converted.spans) normalizeSpan(span, "otlp");
+      let stored = { inserted: 0, duplicates: 0 };
+      try {
+        stored = await options.traces.insertSpans(converted.spans, { sourceFormat: "otlp" });
+      } catch (error) {
+        log(`storing ${converted.spans.length} spans failed: ${errorMessage(error)}`);
+        throw new HttpError(500, "storing the spans failed; nothing was stored");
+      }
+      log(
+        `stored ${stored.inserted} spans (${stored.duplicates} duplicate, ${converted.rejected} rejected)`,
+      );
+      const partial: PartialSuccess | undefined =
+        converted.rejected > 0
+          ? { rejectedSpans: converted.rejected, errorMessage: converted.errors.join("; ") }
+          : undefined;
+      if (wire === "protobuf") {
+        return new Response(encodeExportResponse(partial), {
+          status: 200,
+          headers: { "content-type": "application/x-protobuf" },
+        });
+      }
+      return new Response(exportResponseJson(partial), {
+        status: 200,
+        headers: { "content-type": "application/json" },
+      });
+    } catch (error) {
+      if (error instanceof HttpError) {
+        log(`rejected request (${error.status}): ${error.message}`);
+        return errorResponse(wire, error.status, error.message);
+      }
+      log(`internal error: ${errorMessage(error)}`);
+      return errorResponse(wire, 500, "internal error");
+    }
+  });
+
+  app.notFound((c) =>
+    c.json({ code: 404, message: `no route ${c.req.method} ${c.req.path}` }, 404),
+  );
+  return app;
+}

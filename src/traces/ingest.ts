@@ -1,0 +1,258 @@
+import { createReadStream } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
+import { basename, extname } from "node:path";
+import { createInterface } from "node:readline";
+import { errorMessage, InputError, type Span } from "../core/index.js";
+import { defaultRedactor, type Redactor } from "../redact/index.js";
+import type { InsertSpansResult, TraceStore } from "../store/index.js";
+import { normalizeSpan } from "./dialects/index.js";
+import { isObject } from "./importers/fields.js";
+import { parseGenericRecord } from "./importers/jsonl.js";
+import { parseOpenInferenceRecord } from "./importers/openinference.js";
+import { parseOtlpJsonRecord } from "./importers/otlp-json.js";
+import { parseTaubenchRecord } from "./importers/taubench.js";
+import {
+  type ParseContext,
+  RecordError,
+  type RecordParser,
+  SOURCE_FORMAT,
+  type TraceFormat,
+} from "./importers/types.js";
+import { redactSpan } from "./redact-span.js";
+
+const PARSERS: Record<TraceFormat, RecordParser> = {
+  jsonl: parseGenericRecord,
+  "otlp-json": parseOtlpJsonRecord,
+  openinference: parseOpenInferenceRecord,
+  taubench: parseTaubenchRecord,
+};
+
+export interface IngestOptions {
+  format?: TraceFormat | "auto";
+  /** Fail on the first problem line (after reading the whole file) and store nothing. */
+  strict?: boolean;
+  redactor?: Redactor;
+  /** Spans per transaction. Default 500. */
+  batchSize?: number;
+  /** Start time for records without one; default now. */
+  nowMs?: number;
+  /** How many bad lines to keep in the summary (all are counted). Default 100. */
+  maxReported?: number;
+}
+
+export interface LineProblem {
+  line: number;
+  message: string;
+}
+
+export interface IngestSummary {
+  file: string;
+  format: TraceFormat;
+  lines: number;
+  records: number;
+  spans: number;
+  inserted: number;
+  duplicates: number;
+  traces: number;
+  badLines: number;
+  /** The first `maxReported` problems (bad lines and partly rejected records). */
+  problems: LineProblem[];
+}
+
+/** Pick the format from the first record. */
+export function detectFormat(value: unknown): TraceFormat | undefined {
+  if (!isObject(value)) return undefined;
+  if (Array.isArray(value.resourceSpans)) return "otlp-json";
+  if ("task_id" in value && "reward" in value && Array.isArray(value.messages)) return "taubench";
+  if (Array.isArray(value.messages)) return "jsonl";
+  if (isObject(value.context) && ("span_kind" in value || "start_time" in value))
+    return "openinference";
+  const attributes = isObject(value.attributes) ? value.attributes : {};
+  if ("span_kind" in value || "openinference.span.kind" in attributes) return "openinference";
+  return undefined;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof SyntaxError) return `invalid JSON: ${error.message}`;
+  return errorMessage(error);
+}
+
+interface RawRecord {
+  line: number;
+  value?: unknown;
+  error?: string;
+}
+
+/** Each non-empty line as a parsed JSON value (or its parse error); or the whole document. */
+async function* records(path: string): AsyncGenerator<RawRecord> {
+  const input = createReadStream(path, { encoding: "utf8" });
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  let n = 0;
+  let first = true;
+  try {
+    for await (const raw of lines) {
+      n++;
+      const text = raw.trim();
+      if (text === "") continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        if (first && (text === "{" || text === "[" || text.startsWith('{"resourceSpans'))) {
+          // A pretty-printed (or otherwise multi-line) single document: OTLP JSON file.
+          lines.close();
+          input.destroy();
+          yield* wholeDocument(path);
+          return;
+        }
+        yield { line: n, error: describe(error) };
+        first = false;
+        continue;
+      }
+      first = false;
+      yield { line: n, value };
+    }
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+}
+
+async function* wholeDocument(path: string): AsyncGenerator<RawRecord> {
+  const size = (await stat(path)).size;
+  if (size > 512 * 1024 * 1024) {
+    yield { line: 1, error: "a multi-line JSON document over 512 MiB; write one request per line" };
+    return;
+  }
+  try {
+    yield { line: 1, value: JSON.parse(await readFile(path, "utf8")) };
+  } catch (error) {
+    yield { line: 1, error: describe(error) };
+  }
+}
+
+/**
+ * Stream a trace file into the store: line by line, spans normalized to the GenAI shape,
+ * redacted, and written `batchSize` per transaction. Bad lines are reported by number and
+ * skipped, or with `strict` the file is checked first and nothing is stored if any is bad.
+ */
+export async function ingestFile(
+  traces: TraceStore,
+  path: string,
+  options: IngestOptions = {},
+): Promise<IngestSummary> {
+  try {
+    await stat(path);
+  } catch (error) {
+    throw new InputError(`cannot read ${path}: ${errorMessage(error)}`);
+  }
+  const format =
+    options.format === undefined || options.format === "auto" ? await sniff(path) : options.format;
+  const nowMs = options.nowMs ?? Date.now();
+  const ctxBase = { nowMs, sourceName: basename(path, extname(path)) };
+  const maxReported = options.maxReported ?? 100;
+  if (options.strict) {
+    const problems: LineProblem[] = [];
+    let count = 0;
+    for await (const r of parsed(path, format, ctxBase)) {
+      if (r.problems.length) {
+        count += r.problems.length;
+        if (problems.length < 20) problems.push(...r.problems);
+      }
+    }
+    if (count > 0) {
+      const shown = problems.slice(0, 20).map((p) => `  ${path}:${p.line}: ${p.message}`);
+      throw new InputError(
+        `${count} bad line${count === 1 ? "" : "s"} in ${path} (--strict: nothing stored):\n${shown.join("\n")}${
+          count > shown.length ? `\n  … and ${count - shown.length} more` : ""
+        }`,
+      );
+    }
+  }
+  const redactor = options.redactor ?? defaultRedactor;
+  const batchSize = Math.max(1, options.batchSize ?? 500);
+  const summary: IngestSummary = {
+    file: path,
+    format,
+    lines: 0,
+    records: 0,
+    spans: 0,
+    inserted: 0,
+    duplicates: 0,
+    traces: 0,
+    badLines: 0,
+    problems: [],
+  };
+  let batch: Span[] = [];
+  const insertOptions = { sourceFormat: SOURCE_FORMAT[format] };
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const result: InsertSpansResult = await traces.insertSpans(batch, insertOptions);
+    summary.inserted += result.inserted;
+    summary.duplicates += result.duplicates;
+    batch = [];
+  };
+  for await (const r of parsed(path, format, ctxBase)) {
+    summary.lines = r.line;
+    if (r.spans) summary.records++;
+    if (r.bad) summary.badLines++;
+    for (const p of r.problems) if (summary.problems.length < maxReported) summary.problems.push(p);
+    for (const span of r.spans ?? []) {
+      batch.push(redactSpan(span, redactor));
+      // A trace has one root: counting roots counts traces without remembering ids.
+      if (span.parent_span_id === undefined) summary.traces++;
+    }
+    summary.spans += r.spans?.length ?? 0;
+    if (batch.length >= batchSize) await flush();
+  }
+  await flush();
+  return summary;
+}
+
+interface ParsedLine {
+  line: number;
+  spans?: Span[];
+  bad: boolean;
+  problems: LineProblem[];
+}
+
+async function* parsed(
+  path: string,
+  format: TraceFormat,
+  ctxBase: Omit<ParseContext, "line">,
+): AsyncGenerator<ParsedLine> {
+  const parse = PARSERS[format];
+  const sourceFormat = SOURCE_FORMAT[format];
+  for await (const r of records(path)) {
+    if (r.error !== undefined) {
+      yield { line: r.line, bad: true, problems: [{ line: r.line, message: r.error }] };
+      continue;
+    }
+    try {
+      const { spans, issues } = parse(r.value, { ...ctxBase, line: r.line });
+      for (const span of spans) normalizeSpan(span, sourceFormat);
+      yield {
+        line: r.line,
+        spans,
+        bad: false,
+        problems: (issues ?? []).map((message) => ({ line: r.line, message })),
+      };
+    } catch (error) {
+      if (!(error instanceof RecordError)) throw error;
+      yield { line: r.line, bad: true, problems: [{ line: r.line, message: error.message }] };
+    }
+  }
+}
+
+/** Detect the format from the first record that parses. */
+async function sniff(path: string): Promise<TraceFormat> {
+  for await (const r of records(path)) {
+    if (r.error !== undefined) continue;
+    const format = detectFormat(r.value);
+    if (format) return format;
+    throw new InputError(
+      `cannot tell the format of ${path} from line ${r.line}; pass --format jsonl|otlp-json|openinference|taubench`,
+    );
+  }
+  throw new InputError(`${path} has no JSON records`);
+}

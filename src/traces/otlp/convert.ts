@@ -1,0 +1,208 @@
+import type { Span } from "../../core/index.js";
+import type { OtlpAnyValue, OtlpExportRequest, OtlpId, OtlpKeyValue, OtlpLong } from "./types.js";
+
+type AttrValue = Span["attributes"][string];
+
+const HEX = /^[0-9a-f]+$/;
+
+function idToHex(id: OtlpId | undefined, bytes: number): string | undefined {
+  if (id === undefined || id === null) return undefined;
+  let hex: string;
+  if (typeof id === "string") {
+    const lower = id.toLowerCase();
+    if (lower.length === bytes * 2 && HEX.test(lower)) hex = lower;
+    else if (id.length > 0) {
+      // proto3's canonical JSON mapping writes bytes as base64; OTLP/JSON says hex. Accept both.
+      hex = Buffer.from(id, "base64").toString("hex");
+    } else return undefined;
+  } else if (id instanceof Uint8Array) {
+    if (id.length === 0) return undefined;
+    hex = Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString("hex");
+  } else return undefined;
+  if (hex.length !== bytes * 2 || /^0+$/.test(hex)) return undefined;
+  return hex;
+}
+
+/** Nanoseconds → milliseconds, exact to the microsecond. */
+export function nanosToMs(value: OtlpLong | undefined): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  let ns: bigint;
+  try {
+    if (typeof value === "object") {
+      ns = (BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0);
+    } else if (typeof value === "number") {
+      if (!Number.isFinite(value) || value < 0) return undefined;
+      ns = BigInt(Math.round(value));
+    } else {
+      if (!/^\d+$/.test(value)) return undefined;
+      ns = BigInt(value);
+    }
+  } catch {
+    return undefined;
+  }
+  return Number(ns / 1000n) / 1000;
+}
+
+function anyValue(value: OtlpAnyValue | undefined): unknown {
+  if (value === undefined || value === null) return undefined;
+  if (value.stringValue !== undefined) return value.stringValue;
+  if (value.boolValue !== undefined) return value.boolValue;
+  if (value.intValue !== undefined) {
+    const v = value.intValue;
+    if (typeof v === "object") return Number((BigInt(v.high) << 32n) | BigInt(v.low >>> 0));
+    return Number(v);
+  }
+  if (value.doubleValue !== undefined) return Number(value.doubleValue);
+  if (value.arrayValue !== undefined) return (value.arrayValue.values ?? []).map(anyValue);
+  if (value.kvlistValue !== undefined) {
+    const out: Record<string, unknown> = {};
+    for (const kv of value.kvlistValue.values ?? []) {
+      if (typeof kv.key === "string") out[kv.key] = anyValue(kv.value);
+    }
+    return out;
+  }
+  if (value.bytesValue !== undefined) {
+    const b = value.bytesValue;
+    return typeof b === "string" ? b : Buffer.from(b).toString("base64");
+  }
+  return undefined;
+}
+
+/** Our span attributes hold scalars and string lists; anything richer becomes JSON text. */
+function toAttr(value: unknown): AttrValue | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string" || typeof value === "boolean") return value;
+  if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value as string[];
+  return JSON.stringify(value);
+}
+
+export function attributesOf(list: OtlpKeyValue[] | undefined): Span["attributes"] {
+  const out: Span["attributes"] = {};
+  if (!Array.isArray(list)) return out;
+  for (const kv of list) {
+    if (typeof kv?.key !== "string" || kv.key === "") continue;
+    const v = toAttr(anyValue(kv.value));
+    if (v !== undefined) out[kv.key] = v;
+  }
+  return out;
+}
+
+const KINDS: Record<string, Span["kind"]> = {
+  "0": "internal",
+  "1": "internal",
+  "2": "server",
+  "3": "client",
+  "4": "producer",
+  "5": "consumer",
+  SPAN_KIND_UNSPECIFIED: "internal",
+  SPAN_KIND_INTERNAL: "internal",
+  SPAN_KIND_SERVER: "server",
+  SPAN_KIND_CLIENT: "client",
+  SPAN_KIND_PRODUCER: "producer",
+  SPAN_KIND_CONSUMER: "consumer",
+};
+
+function statusOf(
+  status: { code?: number | string; message?: string } | undefined,
+): Span["status"] {
+  const code = String(status?.code ?? 0);
+  const out: Span["status"] = {
+    code:
+      code === "2" || code === "STATUS_CODE_ERROR"
+        ? "error"
+        : code === "1" || code === "STATUS_CODE_OK"
+          ? "ok"
+          : "unset",
+  };
+  if (typeof status?.message === "string" && status.message !== "") out.message = status.message;
+  return out;
+}
+
+export interface ConvertResult {
+  spans: Span[];
+  rejected: number;
+  /** One line per distinct reason, e.g. `2 spans: invalid traceId`. */
+  errors: string[];
+}
+
+/** Resource attributes worth keeping on every span (who sent it). */
+const RESOURCE_KEYS = ["service.name", "service.version", "deployment.environment"];
+
+/**
+ * Validate and flatten an ExportTraceServiceRequest. Invalid spans are counted and described,
+ * never thrown, so that a request can partially succeed.
+ */
+export function convertExportRequest(request: OtlpExportRequest): ConvertResult {
+  if (request === null || typeof request !== "object" || Array.isArray(request)) {
+    throw new TypeError("not an ExportTraceServiceRequest object");
+  }
+  const spans: Span[] = [];
+  const reasons = new Map<string, number>();
+  let rejected = 0;
+  const reject = (reason: string) => {
+    rejected++;
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  };
+  const resourceSpans = request.resourceSpans ?? [];
+  if (!Array.isArray(resourceSpans)) throw new TypeError("resourceSpans must be an array");
+  for (const rs of resourceSpans) {
+    const resource = attributesOf(rs?.resource?.attributes);
+    const inherited: Span["attributes"] = {};
+    for (const key of RESOURCE_KEYS) {
+      const v = resource[key];
+      if (v !== undefined) inherited[key] = v;
+    }
+    const scopeSpans = rs?.scopeSpans ?? [];
+    if (!Array.isArray(scopeSpans)) throw new TypeError("scopeSpans must be an array");
+    for (const ss of scopeSpans) {
+      const list = ss?.spans ?? [];
+      if (!Array.isArray(list)) throw new TypeError("spans must be an array");
+      for (const s of list) {
+        if (s === null || typeof s !== "object") {
+          reject("not a span object");
+          continue;
+        }
+        const traceId = idToHex(s.traceId, 16);
+        if (traceId === undefined) {
+          reject("invalid traceId (want 16 non-zero bytes)");
+          continue;
+        }
+        const spanId = idToHex(s.spanId, 8);
+        if (spanId === undefined) {
+          reject("invalid spanId (want 8 non-zero bytes)");
+          continue;
+        }
+        const start = nanosToMs(s.startTimeUnixNano);
+        if (start === undefined || start === 0) {
+          reject("missing or invalid startTimeUnixNano");
+          continue;
+        }
+        const end = nanosToMs(s.endTimeUnixNano) ?? start;
+        const parent = idToHex(s.parentSpanId, 8);
+        const span: Span = {
+          trace_id: traceId,
+          span_id: spanId,
+          ...(parent !== undefined ? { parent_span_id: parent } : {}),
+          name: typeof s.name === "string" ? s.name : "",
+          kind: KINDS[String(s.kind ?? 0)] ?? "internal",
+          start_ms: start,
+          end_ms: Math.max(end, start),
+          attributes: { ...inherited, ...attributesOf(s.attributes) },
+          status: statusOf(s.status),
+          events: (Array.isArray(s.events) ? s.events : []).map((e) => {
+            const attrs = attributesOf(e?.attributes);
+            return {
+              name: typeof e?.name === "string" ? e.name : "",
+              time_ms: nanosToMs(e?.timeUnixNano) ?? start,
+              ...(Object.keys(attrs).length ? { attributes: attrs } : {}),
+            };
+          }),
+        };
+        spans.push(span);
+      }
+    }
+  }
+  const errors = [...reasons].map(([reason, n]) => `${n} span${n === 1 ? "" : "s"}: ${reason}`);
+  return { spans, rejected, errors };
+}
