@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytesFromPool } from "./random-pool.js";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
@@ -13,7 +13,7 @@ export function newId(prefix: string, now: number = Date.now()): string {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  const bytes = randomBytes(10);
+  const bytes = randomBytesFromPool(10);
   let rand = "";
   for (const b of bytes) rand += ALPHABET[b % 32];
   return `${prefix}_${time}${rand}`;

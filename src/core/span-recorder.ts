@@ -1,14 +1,14 @@
-import { randomBytes } from "node:crypto";
+import { randomBytesFromPool } from "./random-pool.js";
 import type { Span } from "./types.js";
 
 type Attributes = Span["attributes"];
 
 export function newTraceId(): string {
-  return randomBytes(16).toString("hex");
+  return randomBytesFromPool(16).toString("hex");
 }
 
 export function newSpanId(): string {
-  return randomBytes(8).toString("hex");
+  return randomBytesFromPool(8).toString("hex");
 }
 
 export interface OpenSpan {
