@@ -18,3 +18,12 @@ export type {
   TriageInput,
 } from "./failures.js";
 export { failureScore, recurrenceFactor } from "./failures.js";
+export type {
+  InsertSpansOptions,
+  InsertSpansResult,
+  TraceFilter,
+  TraceOutcome,
+  TraceStore,
+  TraceSummary,
+} from "./traces.js";
+export { TRACE_ATTRIBUTES, TRACE_OUTCOMES } from "./traces.js";

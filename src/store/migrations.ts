@@ -109,6 +109,30 @@ CREATE INDEX cache_expires ON cache (expires_at) WHERE expires_at IS NOT NULL;
 `,
   },
   {
+    version: 2,
+    name: "production_traces",
+    sql: `
+-- One row per production trace, kept up to date as its spans arrive (any order, any batch).
+CREATE TABLE traces (
+  trace_id TEXT PRIMARY KEY NOT NULL,
+  started_ms REAL NOT NULL,
+  ended_ms REAL NOT NULL,
+  root_name TEXT,
+  agent TEXT,
+  outcome TEXT,
+  feedback_score REAL,
+  span_count INTEGER NOT NULL,
+  source_format TEXT,
+  ingested_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX traces_started ON traces (started_ms, trace_id);
+CREATE INDEX traces_outcome ON traces (outcome, started_ms) WHERE outcome IS NOT NULL;
+-- Production spans are unique per (trace, span) so that a re-sent batch or a re-imported
+-- file adds nothing; eval spans stay exempt (seeded replays repeat ids).
+CREATE UNIQUE INDEX spans_production_key ON spans (trace_id, span_id) WHERE source = 'production';
+`,
+  },
+  {
     version: 3,
     name: "failures_triage",
     sql: `
