@@ -1,7 +1,10 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, errorMessage, isInputError } from "../core/index.js";
+import { registerCost } from "./commands/cost.js";
 import { registerEval } from "./commands/eval.js";
+import { registerFailures } from "./commands/failures.js";
 import { registerInit } from "./commands/init.js";
+import { registerJudge } from "./commands/judge.js";
 import { registerRuns } from "./commands/runs.js";
 import { registerSchema } from "./commands/schema.js";
 import { type Output, processOutput } from "./output.js";
@@ -25,6 +28,9 @@ export async function main(argv: string[], output: Output = processOutput): Prom
   registerEval(program, output, setExit);
   registerRuns(program, output, setExit);
   registerSchema(program, output);
+  registerJudge(program, output, setExit);
+  registerFailures(program, output, setExit);
+  registerCost(program, output);
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;

@@ -1,0 +1,270 @@
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import type { RatchetConfig } from "../../config/index.js";
+import { type Failure, type FailureStatus, InputError } from "../../core/index.js";
+import { loadProjectConfig } from "../../eval/index.js";
+import { buildDetectors, explainScore, mineFailures, parseSince } from "../../mining/index.js";
+import { renderTable } from "../../report/index.js";
+import { openStore, type Store } from "../../store/index.js";
+import { parseIntOption } from "../options.js";
+import type { Output } from "../output.js";
+
+const STATUSES = ["new", "accepted", "dismissed", "duplicate"] as const;
+const TYPES = [
+  "hard_error",
+  "user_correction",
+  "abandonment",
+  "llm_judge_fail",
+  "business_metric",
+] as const;
+
+async function withProject(
+  configPath: string | undefined,
+  action: (store: Store, config: RatchetConfig) => Promise<void>,
+): Promise<void> {
+  const loaded = await loadProjectConfig({
+    cwd: process.cwd(),
+    ...(configPath ? { configPath } : {}),
+  });
+  const store = await openStore({
+    ...loaded.config.store,
+    path: resolve(loaded.dir, loaded.config.store.path),
+  });
+  try {
+    await action(store, loaded.config);
+  } finally {
+    await store.close();
+  }
+}
+
+function parseStatuses(value: string | undefined): FailureStatus[] | undefined {
+  if (value === undefined) return undefined;
+  if (value === "all") return [...STATUSES];
+  const list = value.split(",").map((s) => s.trim());
+  for (const s of list) {
+    if (!(STATUSES as readonly string[]).includes(s)) {
+      throw new InputError(`--status must be ${STATUSES.join(", ")} or all, got '${s}'`, {
+        key: "--status",
+      });
+    }
+  }
+  return list as FailureStatus[];
+}
+
+async function getFailure(store: Store, ref: string): Promise<Failure> {
+  const id = await store.failures.resolveId(ref);
+  const failure = id ? await store.failures.get(id) : undefined;
+  if (!failure) throw new InputError(`no failure matches '${ref}' (try \`ratchet failures list\`)`);
+  return failure;
+}
+
+function one(text: string, max = 80): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+export function registerFailures(
+  program: Command,
+  output: Output,
+  setExit: (code: number) => void,
+): void {
+  const failures = program
+    .command("failures")
+    .description("failures mined from production traces: mine, list, show, triage");
+
+  failures
+    .command("mine")
+    .description("run the detectors over stored production traces (incremental without --since)")
+    .option("-c, --config <path>", "config file")
+    .option("--since <when>", "traces from this window: 7d, 24h, 30m or an ISO date")
+    .option("--json", "machine-readable")
+    .action(async (flags: { config?: string; since?: string; json?: boolean }) => {
+      const since = flags.since === undefined ? undefined : parseSince(flags.since);
+      await withProject(flags.config, async (store, config) => {
+        const started = performance.now();
+        const counts = await mineFailures(store, {
+          ...(since !== undefined ? { since } : {}),
+          detectors: buildDetectors(config.mining),
+          severityWeights: config.mining.severity_weights,
+        });
+        const seconds = (performance.now() - started) / 1000;
+        if (flags.json) {
+          output.out(JSON.stringify({ ...counts, seconds }));
+          return;
+        }
+        output.out(
+          `mined ${counts.traces} traces in ${seconds.toFixed(2)} s: ${counts.signals} signals, ${counts.new} new, ${counts.duplicates} duplicates, ${counts.existing} already known`,
+        );
+      });
+      setExit(0);
+    });
+
+  failures
+    .command("list")
+    .description("ranked failure signals with evidence (new and accepted unless --status)")
+    .option("-c, --config <path>", "config file")
+    .option("--since <when>", "last seen within: 7d, 24h, 30m or an ISO date")
+    .option("--top <n>", "how many", parseIntOption("--top", 1), 50)
+    .option("--status <list>", "new,accepted,dismissed,duplicate or all")
+    .option("--type <signal>", `one of ${TYPES.join(", ")}`)
+    .option("--json", "machine-readable (one failure per line)")
+    .action(
+      async (flags: {
+        config?: string;
+        since?: string;
+        top: number;
+        status?: string;
+        type?: string;
+        json?: boolean;
+      }) => {
+        const since = flags.since === undefined ? undefined : parseSince(flags.since);
+        const status = parseStatuses(flags.status);
+        if (flags.type !== undefined && !(TYPES as readonly string[]).includes(flags.type)) {
+          throw new InputError(`--type must be one of ${TYPES.join(", ")}, got '${flags.type}'`, {
+            key: "--type",
+          });
+        }
+        await withProject(flags.config, async (store, config) => {
+          const list = await store.failures.list({
+            limit: flags.top,
+            ...(since !== undefined ? { since: new Date(since).toISOString() } : {}),
+            ...(status ? { status } : {}),
+            ...(flags.type ? { type: flags.type as (typeof TYPES)[number] } : {}),
+          });
+          if (flags.json) {
+            for (const f of list) output.out(JSON.stringify(f));
+            return;
+          }
+          if (list.length === 0) {
+            output.out("no failures: ingest traces, then `ratchet failures mine`");
+            return;
+          }
+          const threshold = config.mining.recurrence_threshold;
+          output.out(
+            renderTable(
+              [
+                "#",
+                "id",
+                "score",
+                "seen",
+                "severity",
+                "signal",
+                "detector",
+                "status",
+                "last seen",
+                "evidence",
+              ],
+              list.map((f, i) => [
+                String(i + 1),
+                f.id,
+                f.score.toFixed(3),
+                f.count >= threshold ? `${f.count}!` : String(f.count),
+                f.severity,
+                f.signal_type,
+                f.detector,
+                f.status,
+                f.last_seen.replace("T", " ").slice(0, 16),
+                one(f.error ?? f.reason),
+              ]),
+              { align: ["right", "left", "right", "right"] },
+            ),
+          );
+          if (list.some((f) => f.count >= threshold)) {
+            output.out(`\n! recurs ${threshold}+ times: write an eval case for it`);
+          }
+        });
+      },
+    );
+
+  failures
+    .command("show <id>")
+    .description("the trace, the signal, and why it ranks where it does")
+    .option("-c, --config <path>", "config file")
+    .option("--json", "machine-readable")
+    .action(async (ref: string, flags: { config?: string; json?: boolean }) => {
+      await withProject(flags.config, async (store, config) => {
+        const f = await getFailure(store, ref);
+        const history = await store.failures.history(f.id);
+        const duplicates = await store.failures.duplicates(f.id);
+        if (flags.json) {
+          output.out(
+            JSON.stringify({ failure: f, history, duplicates: duplicates.map((d) => d.id) }),
+          );
+          return;
+        }
+        const lines = [
+          `${f.id}  ${f.status}${f.duplicate_of ? ` of ${f.duplicate_of}` : ""}`,
+          `trace      ${f.trace_id}`,
+          `signal     ${f.signal_type} (${f.detector}), severity ${f.severity}`,
+          `when       ${f.timestamp}${f.agent ? `, agent ${f.agent}` : ""}`,
+          `seen       ${f.count}× — first ${f.first_seen}, last ${f.last_seen}`,
+          `reason     ${f.reason}`,
+          ...(f.error ? [`error      ${f.error}`] : []),
+          "",
+          "why it ranks here",
+          ...explainScore(f, config.mining.severity_weights, config.mining.recurrence_threshold),
+          "",
+          `input      ${f.input}`,
+          `output     ${f.output}`,
+        ];
+        if (f.tool_calls.length) {
+          lines.push("", "tool calls");
+          for (const t of f.tool_calls) {
+            lines.push(
+              `  ${t.name}(${one(t.arguments ?? "", 60)}) → ${t.error ? `ERROR ${one(t.error, 80)}` : one(t.result ?? "", 80)}`,
+            );
+          }
+        }
+        lines.push("", "context", `  ${JSON.stringify(f.context)}`);
+        lines.push("", "trace (redacted)", ...f.redacted_text.split("\n").map((l) => `  ${l}`));
+        if (duplicates.length) {
+          lines.push("", `duplicates (${duplicates.length})`);
+          for (const d of duplicates.slice(0, 20))
+            lines.push(`  ${d.id}  ${d.trace_id}  ${d.timestamp}`);
+        }
+        lines.push("", "triage history");
+        if (history.length === 0) lines.push("  (none)");
+        for (const h of history) {
+          lines.push(
+            `  ${h.at}  ${h.status}${h.duplicate_of ? ` of ${h.duplicate_of}` : ""} by ${h.by}${h.note ? ` — ${h.note}` : ""}`,
+          );
+        }
+        output.out(lines.join("\n"));
+      });
+    });
+
+  failures
+    .command("triage <id> <status>")
+    .description("set a failure's status (new | accepted | dismissed | duplicate); history is kept")
+    .requiredOption("--by <who>", "who decided")
+    .option("--note <text>", "why")
+    .option("--of <id>", "the original, when marking a duplicate")
+    .option("-c, --config <path>", "config file")
+    .action(
+      async (
+        ref: string,
+        status: string,
+        flags: { by: string; note?: string; of?: string; config?: string },
+      ) => {
+        if (!(STATUSES as readonly string[]).includes(status)) {
+          throw new InputError(`status must be one of ${STATUSES.join(", ")}, got '${status}'`, {
+            key: "status",
+          });
+        }
+        if (flags.by.trim() === "") throw new InputError("--by must name someone", { key: "--by" });
+        await withProject(flags.config, async (store) => {
+          const f = await getFailure(store, ref);
+          const of = flags.of === undefined ? undefined : (await getFailure(store, flags.of)).id;
+          const updated = await store.failures.triage(f.id, {
+            status: status as FailureStatus,
+            by: flags.by,
+            ...(flags.note !== undefined ? { note: flags.note } : {}),
+            ...(of !== undefined ? { duplicate_of: of } : {}),
+          });
+          output.out(
+            `${updated.id}: ${updated.status}${updated.duplicate_of ? ` of ${updated.duplicate_of}` : ""} (by ${flags.by})`,
+          );
+        });
+      },
+    );
+}
