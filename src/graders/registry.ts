@@ -1,6 +1,15 @@
+import { createEmbeddingResolver, type EmbeddingResolver } from "../providers/index.js";
 import { cost, latency } from "./builtin/budget.js";
+import { forbiddenContent, outputMustNotContain } from "./builtin/content.js";
+import { createCustomGrader, expression } from "./builtin/custom.js";
+import { createGoalSuccessGrader, type GoalJudge, toolArgsSchema } from "./builtin/goal.js";
 import { jsonSchema, jsonValid } from "./builtin/json.js";
+import { jsonDiff } from "./builtin/json-diff.js";
+import { levenshteinGrader, rougeLGrader } from "./builtin/lexical.js";
+import { listContains } from "./builtin/list.js";
+import { numeric } from "./builtin/numeric.js";
 import { noPii, noRefusal, refusal } from "./builtin/safety.js";
+import { createAnswerRelevanceGrader, createSimilarGrader } from "./builtin/semantic.js";
 import { contains, equals, icontains, notContains, regex } from "./builtin/text.js";
 import {
   maxSteps,
@@ -9,6 +18,14 @@ import {
   toolNotCalled,
   toolSequence,
 } from "./builtin/tools.js";
+import {
+  expectedStopReason,
+  forbiddenSideEffect,
+  forbiddenSpans,
+  requiredSpans,
+  sideEffect,
+  stepCount,
+} from "./builtin/trajectory.js";
 import { JUDGE_GRADERS } from "./judge/graders.js";
 import type { GraderDefinition, GraderRegistry } from "./types.js";
 
@@ -35,10 +52,57 @@ export const BUILTIN_GRADERS: readonly GraderDefinition<unknown>[] = [
   erase(refusal),
   erase(noRefusal),
   ...JUDGE_GRADERS,
+  erase(levenshteinGrader),
+  erase(rougeLGrader),
+  erase(numeric),
+  erase(jsonDiff),
+  erase(listContains),
+  erase(requiredSpans),
+  erase(forbiddenSpans),
+  erase(expectedStopReason),
+  erase(stepCount),
+  erase(toolArgsSchema),
+  erase(sideEffect),
+  erase(forbiddenSideEffect),
+  erase(forbiddenContent),
+  outputMustNotContain,
+  erase(expression),
 ];
 
+/** What the graders that reach outside the attempt need; every field has a default. */
+export interface GraderRegistryOptions {
+  /** Register the built-in graders (default true). */
+  builtins?: boolean;
+  /**
+   * Embedding models for `similar` and `answer-relevance`, resolved at compile time so a bad
+   * spec or a missing key is an input error. Default: built-in providers, `process.env`.
+   */
+  embeddings?: EmbeddingResolver;
+  /** Base for relative `custom` grader module paths (the config's folder); default cwd. */
+  baseDir?: string;
+  /** Enables `goal-success` with `rubric:` (the judges module supplies it). */
+  goalJudge?: GoalJudge;
+}
+
+/** The graders that take context (models, paths, judges), built for one registry. */
+function contextGraders(options: GraderRegistryOptions): GraderDefinition<unknown>[] {
+  let embeddings = options.embeddings;
+  // Lazily, so a registry that never meets `similar` never reads the environment.
+  const resolver = () => {
+    embeddings ??= createEmbeddingResolver(undefined, process.env);
+    return embeddings;
+  };
+  const baseDir = () => options.baseDir ?? process.cwd();
+  return [
+    erase(createSimilarGrader(resolver)),
+    erase(createAnswerRelevanceGrader(resolver)),
+    erase(createGoalSuccessGrader(options.goalJudge)),
+    erase(createCustomGrader(baseDir)),
+  ];
+}
+
 /** A registry holding every built-in grader; `register` adds custom ones. */
-export function createGraderRegistry(options: { builtins?: boolean } = {}): GraderRegistry {
+export function createGraderRegistry(options: GraderRegistryOptions = {}): GraderRegistry {
   const graders = new Map<string, GraderDefinition<unknown>>();
   const registry: GraderRegistry = {
     register(def) {
@@ -53,7 +117,9 @@ export function createGraderRegistry(options: { builtins?: boolean } = {}): Grad
     has: (type) => graders.has(type),
     types: () => [...graders.keys()],
   };
-  if (options.builtins !== false) for (const def of BUILTIN_GRADERS) registry.register(def);
+  if (options.builtins !== false) {
+    for (const def of [...BUILTIN_GRADERS, ...contextGraders(options)]) registry.register(def);
+  }
   return registry;
 }
 

@@ -8,6 +8,7 @@ export {
 } from "./cache.js";
 export type { ProviderCallStats } from "./call-stats.js";
 export { providerCallStats, resetProviderCallStats } from "./call-stats.js";
+export * from "./embeddings.js";
 export type { ClassifiedProviderError, ProviderErrorClass } from "./errors.js";
 export { classifyProviderError, parseRetryAfter } from "./errors.js";
 export type { PriceResult, TokenPrice } from "./pricing.js";

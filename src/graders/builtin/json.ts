@@ -28,7 +28,7 @@ function ajv(): Ajv {
 const validators = new Map<string, ValidateFunction>();
 const MAX_CACHED = 256;
 
-function compileSchema(schema: Record<string, unknown> | boolean): ValidateFunction {
+export function compileSchema(schema: Record<string, unknown> | boolean): ValidateFunction {
   const key = JSON.stringify(schema);
   let validate = validators.get(key);
   if (validate === undefined) {
@@ -57,7 +57,7 @@ export const jsonValid: GraderDefinition<z.output<typeof jsonValidParams>> = {
 
 const MAX_LISTED = 3;
 
-function formatError(e: ErrorObject): string {
+export function formatError(e: ErrorObject): string {
   const path = pointerToPath(e.instancePath);
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {

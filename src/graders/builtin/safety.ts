@@ -30,15 +30,31 @@ function scopedText(input: GradeInput, scope: "output" | "all"): string {
   return parts.join("\n");
 }
 
+/** `kinds:` spellings accepted besides the detector kinds themselves. */
+export const PII_KIND_ALIASES: Readonly<Record<string, string>> = {
+  card: "payment_card",
+  credit_card: "payment_card",
+  secret: "api_key",
+  secrets: "api_key",
+  key: "api_key",
+};
+
 /** Builds a PII grader over any detector set; `no-pii` is this with the defaults. */
 export function createNoPiiGrader(
   detectors: readonly PiiDetector[] = DEFAULT_PII_DETECTORS,
   type = "no-pii",
 ) {
-  const kinds = detectors.map((d) => d.kind) as [string, ...string[]];
+  const kinds = detectors.map((d) => d.kind);
+  // Short names users reach for; each maps to a detector kind when that detector is present.
+  const aliases = Object.entries(PII_KIND_ALIASES).filter(([, kind]) => kinds.includes(kind));
+  const accepted = [...kinds, ...aliases.map(([alias]) => alias)] as [string, ...string[]];
   const params = z
     .strictObject({
-      kinds: z.array(z.enum(kinds)).min(1).optional(),
+      kinds: z
+        .array(z.enum(accepted))
+        .min(1)
+        .transform((list) => list.map((k) => PII_KIND_ALIASES[k] ?? k))
+        .optional(),
       allow: z.array(z.string()).default([]),
       scope: z.enum(["output", "all"]).default("output"),
     })

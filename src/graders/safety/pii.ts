@@ -114,6 +114,11 @@ const KEY_SHAPES: Array<{ re: RegExp; prefix: (m: string) => string; vendor: str
     vendor: "Stripe key",
   },
   {
+    re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g,
+    prefix: () => "eyJ",
+    vendor: "JSON Web Token",
+  },
+  {
     re: /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/g,
     prefix: () => "-----BEGIN",
     vendor: "private key",
@@ -129,10 +134,42 @@ export const apiKeyDetector: PiiDetector = {
     ),
 };
 
+// Country letters, check digits, then 11–30 alphanumerics, in print groups of four.
+const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g;
+
+/** ISO 13616 check: move the first four characters to the end, letters → 10..35, mod 97 = 1. */
+export function ibanValid(iban: string): boolean {
+  const s = iban.replace(/ /g, "").toUpperCase();
+  if (s.length < 15 || s.length > 34 || !/^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(s)) return false;
+  let rest = 0;
+  for (const ch of s.slice(4) + s.slice(0, 4)) {
+    const code = ch.charCodeAt(0);
+    const digits = code >= 65 ? String(code - 55) : ch;
+    for (const d of digits) rest = (rest * 10 + (d.charCodeAt(0) - 48)) % 97;
+  }
+  return rest === 1;
+}
+
+export const ibanDetector: PiiDetector = {
+  kind: "iban",
+  label: "IBAN",
+  find: (text) =>
+    scan(IBAN, text, (m) => {
+      // The pattern may run into a following word in capitals; trim to the longest valid prefix.
+      const compact = m[0].replace(/ /g, "");
+      for (let n = compact.length; n >= 15; n--) {
+        const candidate = compact.slice(0, n);
+        if (ibanValid(candidate)) return `${candidate.slice(0, 2)}…${candidate.slice(-4)}`;
+      }
+      return undefined;
+    }),
+};
+
 /** Order matters: later detectors skip spans an earlier one already claimed. */
 export const DEFAULT_PII_DETECTORS: readonly PiiDetector[] = [
   apiKeyDetector,
   emailDetector,
+  ibanDetector,
   cardDetector,
   ssnDetector,
   phoneDetector,

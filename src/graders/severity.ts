@@ -1,0 +1,119 @@
+import type { AttemptStatus, Severity } from "../core/index.js";
+
+/** The part of a stored attempt the run verdict needs. */
+export interface AttemptSummary {
+  case_id: string;
+  severity: Severity;
+  status: AttemptStatus;
+  /** Weighted overall score 0..1. */
+  overall: number;
+}
+
+export interface SeverityCounts {
+  cases: number;
+  attempts: number;
+  /** Cases with at least one attempt that did not pass. */
+  failed_cases: number;
+}
+
+export interface RunVerdict {
+  passed: boolean;
+  /**
+   * Mean overall over blocking and warning attempts; exploratory attempts are excluded.
+   * null when there is nothing to score.
+   */
+  score: number | null;
+  threshold: number;
+  /** Blocking cases with a failed or errored attempt: each one fails the run by itself. */
+  blocking_failures: string[];
+  /** Warning cases that failed: reported, counted in the score, never fail the run alone. */
+  warning_failures: string[];
+  /** Exploratory cases that failed: reported only. */
+  exploratory_failures: string[];
+  by_severity: Record<Severity, SeverityCounts>;
+  /** One line per reason the run failed (empty when it passed). */
+  reasons: string[];
+}
+
+const MAX_NAMED = 5;
+
+function named(ids: string[]): string {
+  const shown = ids.slice(0, MAX_NAMED).join(", ");
+  return ids.length > MAX_NAMED ? `${shown} (+${ids.length - MAX_NAMED} more)` : shown;
+}
+
+/**
+ * The run's verdict under the severity policy:
+ * - `blocking`: any failed (or errored) attempt of a blocking case fails the run, whatever
+ *   the score. With several epochs, one bad epoch is enough: blocking means "never".
+ * - `warning`: counted in the score and reported, but a failure alone does not fail the run.
+ * - `exploratory`: reported, excluded from the score and from the verdict.
+ * - the run then passes when the score (mean overall of blocking + warning attempts) is at
+ *   least `threshold`. With no scored attempts (none at all, or all exploratory) the run
+ *   fails: a gate must not pass on missing data.
+ * Pure and order-independent; feed it every attempt of the run (all variants or one).
+ */
+export function runVerdict(attempts: Iterable<AttemptSummary>, threshold: number): RunVerdict {
+  if (!(typeof threshold === "number" && threshold >= 0 && threshold <= 1)) {
+    throw new RangeError(`threshold must be a number in 0..1, got ${String(threshold)}`);
+  }
+  const cases: Record<Severity, Map<string, boolean>> = {
+    blocking: new Map(),
+    warning: new Map(),
+    exploratory: new Map(),
+  };
+  const attemptCounts: Record<Severity, number> = { blocking: 0, warning: 0, exploratory: 0 };
+  let sum = 0;
+  let scored = 0;
+  for (const a of attempts) {
+    const severity: Severity = a.severity in cases ? a.severity : "blocking";
+    attemptCounts[severity]++;
+    const ok = a.status === "passed";
+    const seen = cases[severity];
+    seen.set(a.case_id, (seen.get(a.case_id) ?? true) && ok);
+    if (severity !== "exploratory") {
+      sum += Number.isFinite(a.overall) ? a.overall : 0;
+      scored++;
+    }
+  }
+  const failedOf = (s: Severity) =>
+    [...cases[s]]
+      .filter(([, ok]) => !ok)
+      .map(([id]) => id)
+      .sort();
+  const blocking_failures = failedOf("blocking");
+  const warning_failures = failedOf("warning");
+  const exploratory_failures = failedOf("exploratory");
+  const score = scored === 0 ? null : sum / scored;
+
+  const reasons: string[] = [];
+  if (blocking_failures.length > 0) {
+    reasons.push(
+      `${blocking_failures.length} blocking case${blocking_failures.length === 1 ? "" : "s"} failed: ${named(blocking_failures)}`,
+    );
+  }
+  if (score === null) {
+    reasons.push("no blocking or warning attempts to score");
+  } else if (score < threshold) {
+    reasons.push(`score ${score.toFixed(3)} is below the threshold ${threshold}`);
+  }
+  const counts = (s: Severity, failed: string[]): SeverityCounts => ({
+    cases: cases[s].size,
+    attempts: attemptCounts[s],
+    failed_cases: failed.length,
+  });
+  return {
+    passed: reasons.length === 0,
+    score,
+    threshold,
+    blocking_failures,
+    warning_failures,
+    exploratory_failures,
+    by_severity: {
+      blocking: counts("blocking", blocking_failures),
+      warning: counts("warning", warning_failures),
+      exploratory: counts("exploratory", exploratory_failures),
+    },
+    reasons,
+  };
+}
