@@ -30,24 +30,7 @@ export function registerRuns(
           output.out("no runs yet: try `ratchet eval`");
           return;
         }
-        output.out(
-          renderTable(
-            [
-              "run",
-              "started",
-              "status",
-              "models",
-              "attempts",
-              "score",
-              "pass",
-              "cost",
-              "tokens",
-              "p50",
-              "p95",
-            ],
-            list.map(runRow),
-          ),
-        );
+        output.out(renderTable(RUN_HEADERS, list.map(runRow)));
       });
     });
 
@@ -66,24 +49,7 @@ export function registerRuns(
             output.out(JSON.stringify(attempt));
           return;
         }
-        output.out(
-          renderTable(
-            [
-              "run",
-              "started",
-              "status",
-              "models",
-              "attempts",
-              "score",
-              "pass",
-              "cost",
-              "tokens",
-              "p50",
-              "p95",
-            ],
-            [runRow(run)],
-          ),
-        );
+        output.out(renderTable(RUN_HEADERS, [runRow(run)]));
         const failing: string[][] = [];
         const passing: string[][] = [];
         for await (const attempt of store.iterateAttempts(run.id)) {
@@ -161,6 +127,20 @@ export async function getRun(store: Store, ref: string): Promise<Run> {
   if (!run) throw new InputError(`no run matches '${ref}' (try \`ratchet runs list\`)`);
   return run;
 }
+
+const RUN_HEADERS = [
+  "run",
+  "started",
+  "status",
+  "models",
+  "attempts",
+  "score",
+  "pass",
+  "cost",
+  "tokens",
+  "p50",
+  "p95",
+];
 
 function runRow(run: Run): string[] {
   const t = run.totals;
