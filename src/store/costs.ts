@@ -95,7 +95,14 @@ function groupSql(query: CostQuery): { sql: string; params: unknown[] } {
     `(${attr(col, "ratchet.cost.usd")} IS NOT NULL OR ${attr(col, "gen_ai.usage.input_tokens")} IS NOT NULL OR ${attr(col, "gen_ai.usage.output_tokens")} IS NOT NULL)`;
   const dims = query.by.filter((d) => d !== "purpose" && d !== "model" && d !== "provider");
   const select = dims.map((d) => `${DIMENSION_SQL[d]} AS "${d}"`);
-  const group = ["purpose", "model", "provider", "recorded", ...dims.map((d) => `"${d}"`)];
+  // Expressions, not aliases: runs (r) has a purpose column too.
+  const group = [
+    "c.purpose",
+    "c.model",
+    "c.provider",
+    "(c.cost IS NOT NULL)",
+    ...dims.map((d) => DIMENSION_SQL[d]),
+  ];
   const purposeFilter = query.purpose === undefined ? "" : "WHERE c.purpose = ?";
   const sql = `
 WITH base AS (
