@@ -10,6 +10,7 @@ export type { CompileOptions } from "./compile.js";
 export { COMMON_PARAMS, compileAssertion, compileAssertions, parseOrigin } from "./compile.js";
 export { compileCase, implicitAssertions } from "./implicit.js";
 export { parseJsonOutput } from "./json-tools.js";
+export * from "./judge/index.js";
 export type { GraderRegistryOptions } from "./registry.js";
 export { BUILTIN_GRADERS, createGraderRegistry, defaultGraderRegistry } from "./registry.js";
 export type {

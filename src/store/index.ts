@@ -27,3 +27,4 @@ export type {
   TraceSummary,
 } from "./traces.js";
 export { TRACE_ATTRIBUTES, TRACE_OUTCOMES } from "./traces.js";
+export type { JudgeCalibration, JudgeCalibrationFilter, JudgeStore } from "./judges.js";

@@ -191,6 +191,32 @@ CREATE TABLE mining_cursor (
 ) STRICT;
 `,
   },
+  {
+    version: 4,
+    name: "judge_calibrations",
+    sql: `
+-- One row per calibration of a judge against human labels; a judge version is the hash of
+-- its prompt, model and params, so drift is judged between rows of the same version.
+CREATE TABLE judge_calibrations (
+  id INTEGER PRIMARY KEY,
+  judge TEXT NOT NULL,
+  version TEXT NOT NULL,
+  model TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  labels_file TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  accuracy REAL NOT NULL,
+  kappa REAL NOT NULL,
+  kappa_se REAL NOT NULL,
+  threshold REAL,
+  cost_usd REAL NOT NULL,
+  details TEXT NOT NULL,
+  created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX judge_calibrations_version ON judge_calibrations (version, created_at);
+CREATE INDEX judge_calibrations_judge ON judge_calibrations (judge, created_at);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,6 +1,7 @@
 import type { Attempt, JsonValue, Run, RunStatus, RunTotals } from "../core/index.js";
 import type { CostStore } from "./costs.js";
 import type { FailureStore } from "./failures.js";
+import type { JudgeStore } from "./judges.js";
 import type { TraceStore } from "./traces.js";
 
 export interface RunFilter {
@@ -30,6 +31,7 @@ export interface Store extends CacheStore {
   failures: FailureStore;
   costs: CostStore;
   traces: TraceStore;
+  judges: JudgeStore;
   createRun(run: Run): Promise<void>;
   updateRunStatus(id: string, status: RunStatus, finishedAt?: string): Promise<void>;
   finishRun(id: string, status: RunStatus, totals: RunTotals, finishedAt: string): Promise<void>;

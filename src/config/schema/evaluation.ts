@@ -27,6 +27,14 @@ export const EvaluationSchema = z
       .strictObject({ max_usd_per_case: Usd.optional(), p95_usd: Usd.optional() })
       .prefault({}),
     judge_model: z.string().min(1).optional(),
+    /** Warn when a judge's latest calibration has Cohen's kappa below this. */
+    judge_kappa_floor: z.number().min(-1).max(1).default(0.6),
+    judges: z
+      .strictObject({
+        retries: z.int().min(0).max(5).default(1),
+        concurrency: z.int().min(1).default(4),
+      })
+      .prefault({}),
     temperature: z.number().min(0).max(2).optional(),
     output_format: z.enum(["json", "text"]).optional(),
   })

@@ -2,19 +2,17 @@ import { z } from "zod";
 import { type Case, errorMessage, type Usage } from "../../core/index.js";
 import { snippet } from "../text.js";
 import type { GradeInput, GradeResult, GraderDefinition } from "../types.js";
+import {
+  closedQaRubric,
+  FACTUALITY_RUBRIC,
+  judgeIdentity,
+  judgeModelFor,
+  PAIRWISE_RUBRIC,
+} from "./identity.js";
 import { defaultJudgeRuntime } from "./runtime.js";
 import { JudgeError, type JudgeRuntime } from "./types.js";
 import { judgePairwise, judgePointwise, type PointwiseResult, type Scale } from "./verdicts.js";
 import { judgeVersion } from "./version.js";
-
-export const FACTUALITY_RUBRIC =
-  "Is the CANDIDATE factually consistent with the REFERENCE answer? Fail it if it contradicts the reference or leaves out a fact the reference gives as the answer; extra detail that is consistent is fine. Highest score: fully consistent. Lowest: contradicts the reference.";
-
-export const closedQaRubric = (criteria: string) =>
-  `Does the CANDIDATE answer the question in the INPUT correctly, and does it meet this criterion: ${criteria}? Pass only if it does both.`;
-
-export const PAIRWISE_RUBRIC =
-  "Prefer the output that follows the instruction more precisely, honestly and helpfully. Correctness and instruction-following outweigh length, style and confidence.";
 
 const scaleParam = z
   .tuple([z.number(), z.number()])
@@ -51,19 +49,6 @@ function referenceOf(input: GradeInput, ref: string | boolean | undefined, byDef
 
 function runtimeOf(input: GradeInput): JudgeRuntime {
   return input.judge ?? defaultJudgeRuntime();
-}
-
-function modelOf(runtime: JudgeRuntime, explicit: string | undefined, type: string): string {
-  const model = explicit ?? runtime.dimensionModels.accuracy ?? runtime.defaultModel;
-  if (!model) {
-    throw new JudgeError(
-      `no judge model for \`${type}\`: set \`evaluation.judge_model\` or the assertion's \`model\``,
-      { input_tokens: 0, output_tokens: 0 },
-      0,
-      0,
-    );
-  }
-  return model;
 }
 
 /** A judge failure is a classified, explained failure (never a silent 0 score). */
@@ -123,18 +108,14 @@ interface PointwiseSpec {
 
 async function gradePointwise(
   input: GradeInput,
-  p: z.output<z.ZodObject<typeof common>>,
+  p: z.output<z.ZodObject<typeof common>> & Record<string, unknown>,
   spec: PointwiseSpec,
 ): Promise<GradeResult> {
   let version: string | undefined;
   try {
     const runtime = runtimeOf(input);
-    const model = modelOf(runtime, p.model, spec.type);
-    version = judgeVersion({
-      kind: spec.type,
-      model,
-      params: { rubric: spec.rubric, scale: spec.scale, steps: spec.steps },
-    });
+    const model = judgeModelFor(runtime, p.model, spec.type);
+    version = judgeVersion(judgeIdentity(spec.type, p as Record<string, unknown>, model));
     if (spec.needsReference && spec.reference === undefined) {
       throw new JudgeError(
         `\`${spec.type}\` needs a reference: give \`reference\` or the case's \`expected.output\``,
@@ -251,8 +232,8 @@ export const pairwiseGrader: GraderDefinition<z.output<typeof pairwiseParams>> =
     let version: string | undefined;
     try {
       const runtime = runtimeOf(input);
-      const model = modelOf(runtime, p.model, "pairwise");
-      version = judgeVersion({ kind: "pairwise", model, params: { rubric: p.rubric } });
+      const model = judgeModelFor(runtime, p.model, "pairwise");
+      version = judgeVersion(judgeIdentity("pairwise", p, model));
       const baseline = p.baseline ?? referenceOf(input, undefined, true);
       if (baseline === undefined) {
         throw new JudgeError(
@@ -317,11 +298,7 @@ export const panelGrader: GraderDefinition<z.output<typeof panelParams>> = {
     const runtime = runtimeOf(input);
     const scale = toScale(p.scale);
     const reference = referenceOf(input, p.reference, false);
-    const version = judgeVersion({
-      kind: "panel",
-      model: p.models.join("+"),
-      params: { rubric: p.rubric, scale, mode: p.mode },
-    });
+    const version = judgeVersion(judgeIdentity("panel", p, p.models.join("+")));
     const settled = await Promise.allSettled(
       p.models.map((model) =>
         judgePointwise(runtime, model, {

@@ -66,3 +66,53 @@ export function defaultJudgeRuntime(): JudgeRuntime {
   fallback ??= createJudgeRuntime();
   return fallback;
 }
+
+/** The config sections a judge runtime reads. */
+export interface JudgeRuntimeConfig {
+  providers: ProvidersInput;
+  evaluation: {
+    judge_model?: string | undefined;
+    dimension_judges?: Partial<Record<Dimension, string>>;
+    judges?: { retries: number };
+  };
+  cost: {
+    token_pricing: Record<
+      string,
+      {
+        input_per_million: number;
+        output_per_million: number;
+        cached_input_per_million?: number | undefined;
+      }
+    >;
+  };
+  cache: { enabled: boolean; ttl_seconds: number };
+}
+
+/** A runtime from `ratchet.yaml`: its providers, judge model, prices and response cache. */
+export function judgeRuntimeFromConfig(
+  config: JudgeRuntimeConfig,
+  options: { cwd: string; env?: Env; store?: ResponseCacheOptions["store"]; noCache?: boolean },
+): JudgeRuntime {
+  const prices: Record<string, TokenPrice> = {};
+  for (const [spec, p] of Object.entries(config.cost.token_pricing)) {
+    prices[spec] = {
+      input: p.input_per_million,
+      output: p.output_per_million,
+      ...(p.cached_input_per_million !== undefined
+        ? { cached_input: p.cached_input_per_million }
+        : {}),
+    };
+  }
+  return createJudgeRuntime({
+    providers: config.providers,
+    ...(options.env ? { env: options.env } : {}),
+    cwd: options.cwd,
+    prices,
+    ...(options.store && config.cache.enabled && !options.noCache
+      ? { cache: { store: options.store, ttlMs: config.cache.ttl_seconds * 1000 } }
+      : {}),
+    ...(config.evaluation.judge_model ? { defaultModel: config.evaluation.judge_model } : {}),
+    dimensionModels: config.evaluation.dimension_judges ?? {},
+    retries: config.evaluation.judges?.retries ?? 1,
+  });
+}

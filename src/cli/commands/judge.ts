@@ -1,0 +1,188 @@
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { EXIT } from "../../core/index.js";
+import { loadProjectConfig } from "../../eval/index.js";
+import { judgeRuntimeFromConfig, judgeWarnings, runJudgeCalibration } from "../../graders/index.js";
+import { formatPct, formatUsd, renderTable } from "../../report/index.js";
+import { type JudgeCalibration, openStore } from "../../store/index.js";
+import type { Output } from "../output.js";
+
+interface CalibrateFlags {
+  config?: string;
+  labels: string;
+  judge?: string;
+  cache: boolean;
+  json?: boolean;
+}
+
+const f3 = (x: number) => x.toFixed(3);
+
+export function registerJudge(
+  program: Command,
+  output: Output,
+  setExit: (code: number) => void,
+): void {
+  const judge = program
+    .command("judge")
+    .description("LLM judges: calibrate against human labels, show");
+  judge
+    .command("calibrate")
+    .description("compare a judge with human labels (accuracy, Cohen's kappa, threshold, drift)")
+    .requiredOption(
+      "--labels <file>",
+      "JSONL: {input, output, label} or {instruction, output_1, output_2, label: 1|2}",
+    )
+    .option("--judge <name>", "a judge assertion's name in evaluation.assertions, or a model spec")
+    .option("-c, --config <path>", "config file")
+    .option("--no-cache", "do not read or write the response cache")
+    .option("--json", "machine-readable")
+    .action(async (flags: CalibrateFlags) => {
+      const loaded = await loadProjectConfig({
+        cwd: process.cwd(),
+        ...(flags.config ? { configPath: flags.config } : {}),
+      });
+      const { config } = loaded;
+      const store = await openStore({
+        ...config.store,
+        path: resolve(loaded.dir, config.store.path),
+      });
+      try {
+        const runtime = judgeRuntimeFromConfig(config, {
+          cwd: loaded.dir,
+          store,
+          noCache: !flags.cache,
+        });
+        const { result, drift } = await runJudgeCalibration({
+          labelsPath: resolve(process.cwd(), flags.labels),
+          ...(flags.judge ? { judge: flags.judge } : {}),
+          assertions: config.evaluation.assertions,
+          runtime,
+          store,
+          concurrency: config.evaluation.judges.concurrency,
+        });
+        if (flags.json) {
+          output.out(JSON.stringify({ ...result, drift }, null, 2));
+        } else {
+          const k = result.kappa;
+          const lines = [
+            `judge ${result.judge} (${result.model}, version ${result.version}), ${result.mode}, n=${result.n}`,
+            `accuracy ${formatPct(result.accuracy)}   kappa ${k.defined ? `${f3(k.kappa)} ± ${f3(k.se)}` : "undefined (one label only)"}` +
+              (result.flip_rate !== undefined
+                ? `   position flips ${formatPct(result.flip_rate)}`
+                : "") +
+              (result.errors ? `   judge errors ${result.errors}` : "") +
+              `   cost ${formatUsd(result.cost_usd)}`,
+          ];
+          if (result.tuned) {
+            lines.push(
+              `tuned pass threshold ${f3(result.tuned.threshold)} (kappa ${f3(result.tuned.kappa)}, balanced accuracy ${formatPct(result.tuned.balanced_accuracy)})`,
+            );
+          }
+          output.out(lines.join("\n"));
+          output.out(
+            renderTable(
+              ["human \\ judge", ...result.confusion.labels.map(String)],
+              result.confusion.matrix.map((row, i) => [
+                String(result.confusion.labels[i]),
+                ...row.map(String),
+              ]),
+            ),
+          );
+          output.out(
+            renderTable(
+              ["label", "precision", "recall", "f1", "support"],
+              result.per_label.map((l) => [
+                String(l.label),
+                f3(l.precision),
+                f3(l.recall),
+                f3(l.f1),
+                String(l.support),
+              ]),
+            ),
+          );
+          if (drift.message) output.out(drift.message);
+        }
+        if (drift.drifted) {
+          output.err(`warning: ${drift.message}`);
+          setExit(EXIT.failed);
+        }
+        const floor = config.evaluation.judge_kappa_floor;
+        if (result.kappa.kappa < floor) {
+          output.err(`warning: kappa ${f3(result.kappa.kappa)} is below the floor ${floor}`);
+        }
+      } finally {
+        await store.close();
+      }
+    });
+
+  judge
+    .command("show")
+    .description("judges with their version, calibration, drift and cost")
+    .option("-c, --config <path>", "config file")
+    .option("--json", "machine-readable")
+    .action(async (flags: { config?: string; json?: boolean }) => {
+      const loaded = await loadProjectConfig({
+        cwd: process.cwd(),
+        ...(flags.config ? { configPath: flags.config } : {}),
+      });
+      const store = await openStore({
+        ...loaded.config.store,
+        path: resolve(loaded.dir, loaded.config.store.path),
+      });
+      try {
+        const all = await store.judges.listCalibrations();
+        const warnings = await judgeWarnings(store, loaded.config);
+        if (flags.json) {
+          output.out(JSON.stringify({ calibrations: all, warnings }, null, 2));
+          return;
+        }
+        if (all.length === 0)
+          output.out("no judge calibrations yet: try `ratchet judge calibrate`");
+        else output.out(renderTable(HEADERS, latestPerVersion(all).map(showRow)));
+        for (const w of warnings) output.err(`warning: ${w}`);
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+const HEADERS = [
+  "judge",
+  "version",
+  "model",
+  "mode",
+  "n",
+  "accuracy",
+  "kappa ± se",
+  "threshold",
+  "drift",
+  "calibrated",
+  "cost",
+];
+
+function latestPerVersion(all: JudgeCalibration[]): JudgeCalibration[] {
+  const seen = new Set<string>();
+  return all.filter((c) => {
+    const key = `${c.judge}\u0000${c.version}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function showRow(c: JudgeCalibration): string[] {
+  const details = (c.details ?? {}) as { drift?: { drifted?: boolean; message?: string } };
+  return [
+    c.judge,
+    c.version,
+    c.model,
+    c.mode,
+    String(c.n),
+    formatPct(c.accuracy),
+    `${f3(c.kappa)} ± ${f3(c.kappa_se)}`,
+    c.threshold !== undefined ? f3(c.threshold) : "-",
+    details.drift?.drifted ? "DRIFT" : "-",
+    c.created_at.slice(0, 10),
+    formatUsd(c.cost_usd),
+  ];
+}

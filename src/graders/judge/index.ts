@@ -1,0 +1,34 @@
+export type { CalibrationResult, DriftReport, KappaSummary, ThresholdChoice } from "./calibrate.js";
+export { calibrateJudge, calibrationRecord, detectDrift, tuneThreshold } from "./calibrate.js";
+export type { CalibrateOutcome, CalibrateRequest } from "./calibrate-run.js";
+export { resolveJudgeSpec, runJudgeCalibration } from "./calibrate-run.js";
+export { callJudge } from "./call.js";
+export { JUDGE_GRADERS, judgeCostOf, judgeFailure } from "./graders.js";
+export {
+  closedQaRubric,
+  DEFAULT_RUBRIC,
+  FACTUALITY_RUBRIC,
+  JUDGE_TYPES,
+  judgeIdentity,
+  judgeSpecVersion,
+  PAIRWISE_RUBRIC,
+} from "./identity.js";
+export type { LabelSet, PairwiseRow, PointwiseRow } from "./labels.js";
+export { parseLabels, readLabels } from "./labels.js";
+export {
+  boundaryToken,
+  escapeData,
+  JUDGE_SYSTEM_PROMPT,
+  pairwisePrompt,
+  pointwisePrompt,
+} from "./prompt.js";
+export type { JudgeRuntimeConfig, JudgeRuntimeOptions } from "./runtime.js";
+export { createJudgeRuntime, defaultJudgeRuntime, judgeRuntimeFromConfig } from "./runtime.js";
+export type { JudgeCall, JudgeRuntime, PairwiseVerdict, PointwiseVerdict } from "./types.js";
+export { JudgeError } from "./types.js";
+export type { PairwiseResult, PointwiseResult } from "./verdicts.js";
+export { judgePairwise, judgePointwise } from "./verdicts.js";
+export type { JudgeIdentity } from "./version.js";
+export { JUDGE_PROTOCOL, judgeVersion } from "./version.js";
+export type { JudgeWarningConfig } from "./warnings.js";
+export { DEFAULT_KAPPA_FLOOR, judgeWarnings } from "./warnings.js";
