@@ -229,7 +229,7 @@ describe("OTLP/HTTP receiver", () => {
 
   const valid = JSON.stringify(request([jsonSpan(hex(32, "e"), hex(16, "5"))]));
   const bomb = gzipSync(Buffer.alloc(20 * 1024 * 1024, 0x20));
-  it.each<[string, Record<string, string>, BodyInit, number, RegExp]>([
+  it.each<[string, Record<string, string>, string | Uint8Array, number, RegExp]>([
     ["no token", { "content-type": "application/json" }, valid, 401, /bearer token/],
     [
       "a wrong token",

@@ -74,7 +74,7 @@ class CountingExporter implements SpanExporter {
   export(spans: ReadableSpan[], done: (result: SdkExportResult) => void): void {
     this.inner.export(spans, (result) => {
       if (result.code === ExportResultCode.SUCCESS) this.exported += spans.length;
-      else this.failure ??= result.error ? errorMessage(result.error) : "export failed";
+      else this.failure ??= describeExportError(result.error);
       done(result);
     });
   }
@@ -84,6 +84,13 @@ class CountingExporter implements SpanExporter {
   forceFlush(): Promise<void> {
     return this.inner.forceFlush?.() ?? Promise.resolve();
   }
+}
+
+function describeExportError(error: unknown): string {
+  const first = Array.isArray(error) ? error[0] : error;
+  if (first === undefined || first === null) return "export failed";
+  const code = (first as { code?: unknown }).code;
+  return `${errorMessage(first)}${typeof code === "number" ? ` (HTTP ${code})` : ""}`;
 }
 
 const KIND: Record<Span["kind"], SpanKind> = {
@@ -173,7 +180,11 @@ export async function exportRunOverOtlp(
       {
         kind: KIND[span.kind] ?? SpanKind.INTERNAL,
         startTime: span.start_ms,
-        attributes: { ...attributesOf(span.attributes), ...extra },
+        attributes: {
+          ...attributesOf(span.attributes),
+          ...extra,
+          ...(traceId !== span.trace_id ? { "ratchet.source.trace_id": span.trace_id } : {}),
+        },
       },
       context,
     );
@@ -242,8 +253,11 @@ export async function exportRunOverOtlp(
       ended += attempt.spans.includes(root) ? 0 : 1;
     }
     await provider.forceFlush();
+  } catch (error) {
+    // The SDK rejects a flush with the list of export errors; keep the first readable one.
+    exporter.failure ??= describeExportError(error);
   } finally {
-    await provider.shutdown();
+    await provider.shutdown().catch(() => undefined);
   }
   if (exporter.failure !== undefined) {
     throw new InputError(
