@@ -28,12 +28,18 @@ describe("levenshtein", () => {
   });
 
   it("passes near-identical output and reports the similarity", () => {
-    const s = grade({ type: "levenshtein", value: "Order shipped", threshold: 0.8 }, {
-      output: "order  shiped",
-    });
+    const s = grade(
+      { type: "levenshtein", value: "Order shipped", threshold: 0.8 },
+      {
+        output: "order  shiped",
+      },
+    );
     expect(s.passed).toBe(true);
     expect(s.score).toBeCloseTo(1 - 1 / 13, 12);
-    const f = grade({ type: "levenshtein", value: "kitten", threshold: 0.8 }, { output: "sitting" });
+    const f = grade(
+      { type: "levenshtein", value: "kitten", threshold: 0.8 },
+      { output: "sitting" },
+    );
     expect(f).toMatchObject({ passed: false });
     expect(f.score).toBeCloseTo(1 - 3 / 7, 12);
     expect(f.reason).toContain("edit similarity 0.571 < 0.8");
@@ -77,9 +83,12 @@ describe("rouge-l", () => {
     );
     expect(f).toMatchObject({ passed: false, score: 0.5 });
     // β = 2: F = 5PR / (4P + R) with P = 4/6, R = 1 → (10/3) / (11/3) = 10/11.
-    const b = grade({ type: "rouge-l", value: "the cat on mat", beta: 2 }, {
-      output: "the cat sat on the mat",
-    });
+    const b = grade(
+      { type: "rouge-l", value: "the cat on mat", beta: 2 },
+      {
+        output: "the cat sat on the mat",
+      },
+    );
     expect(b.score).toBeCloseTo(10 / 11, 12);
   });
 });
@@ -92,9 +101,11 @@ describe("numeric", () => {
   });
 
   it("reads the last number by default and applies tolerances", () => {
-    expect(grade({ type: "numeric", value: 42 }, { output: "Of 3 boxes, the total is 42." }).passed).toBe(true);
     expect(
-      grade({ type: "numeric", value: 3.14159, abs_tol: 0.01 }, { output: "pi ≈ 3.14" }).passed,
+      grade({ type: "numeric", value: 42 }, { output: "Of 3 boxes, the total is 42." }).passed,
+    ).toBe(true);
+    expect(
+      grade({ type: "numeric", value: 9.8066, abs_tol: 0.01 }, { output: "g ≈ 9.81" }).passed,
     ).toBe(true);
     expect(
       grade({ type: "numeric", value: 1000, rel_tol: 0.05 }, { output: "about 1,040" }).passed,
@@ -127,7 +138,14 @@ describe("json-diff", () => {
   it("scores the fraction of matching leaves and lists the first differing paths", () => {
     const s = grade(
       { type: "json-diff", value },
-      { output: JSON.stringify({ id: "o1", status: "pending", items: [{ sku: "A", qty: 3 }], tags: [] }) },
+      {
+        output: JSON.stringify({
+          id: "o1",
+          status: "pending",
+          items: [{ sku: "A", qty: 3 }],
+          tags: [],
+        }),
+      },
     );
     // Leaves: id, status, items[0].sku, items[0].qty, tags ([] is a leaf) → 3 of 5 match.
     expect(s.score).toBeCloseTo(3 / 5, 12);
@@ -144,14 +162,25 @@ describe("json-diff", () => {
     expect(s.score).toBeCloseTo(3 / 6, 12);
     expect(s.reason).toContain("$.items: missing");
     expect(s.reason).toContain("$.extra: unexpected (value 1)");
-    const t = grade({ type: "json-diff", value, ignore_extra: true, threshold: 0.5 }, { output: out });
+    const t = grade(
+      { type: "json-diff", value, ignore_extra: true, threshold: 0.5 },
+      { output: out },
+    );
     expect(t.score).toBeCloseTo(3 / 5, 12);
     expect(t.passed).toBe(true);
   });
 
   it("passes identical JSON (key order ignored) and explains unparsable output", () => {
-    const same = JSON.stringify({ tags: [], items: [{ qty: 2, sku: "A" }], status: "shipped", id: "o1" });
-    expect(grade({ type: "json-diff", value }, { output: same })).toMatchObject({ passed: true, score: 1 });
+    const same = JSON.stringify({
+      tags: [],
+      items: [{ qty: 2, sku: "A" }],
+      status: "shipped",
+      id: "o1",
+    });
+    expect(grade({ type: "json-diff", value }, { output: same })).toMatchObject({
+      passed: true,
+      score: 1,
+    });
     expect(grade({ type: "json-diff", value }, { output: "```json\n{}\n```" }).reason).toMatch(
       /^output is not valid JSON/,
     );
@@ -162,33 +191,49 @@ describe("list-contains", () => {
   it("reads bullets, numbering and JSON arrays", () => {
     const bullets = "Here you go:\n- Paris\n- Lyon\n* Marseille\n1. Nice";
     // "Here you go:" is an item too, harmless with allow_extra.
-    expect(grade({ type: "list-contains", value: ["paris", "nice"] }, { output: bullets }).passed).toBe(true);
+    expect(
+      grade({ type: "list-contains", value: ["paris", "nice"] }, { output: bullets }).passed,
+    ).toBe(true);
     expect(
       grade({ type: "list-contains", value: ["Lyon"] }, { output: '["Paris", "Lyon"]' }).passed,
     ).toBe(true);
     expect(
-      grade({ type: "list-contains", value: ["Lyon", "Nice"] }, { output: "Paris, Lyon and Nice" }).passed,
+      grade({ type: "list-contains", value: ["Lyon", "Nice"] }, { output: "Paris, Lyon and Nice" })
+        .passed,
     ).toBe(true);
   });
 
   it("gives partial credit and names what is missing", () => {
-    const s = grade({ type: "list-contains", value: ["Paris", "Rome", "Oslo"] }, { output: "- Paris\n- Lyon" });
+    const s = grade(
+      { type: "list-contains", value: ["Paris", "Rome", "Oslo"] },
+      { output: "- Paris\n- Lyon" },
+    );
     expect(s.score).toBeCloseTo(1 / 3, 12);
     expect(s.reason).toBe('list missing "Rome", "Oslo" (found 1 of 3)');
   });
 
   it("fuzzy matches typos only when asked", () => {
     const out = "- Marseile\n- Bordeau";
-    expect(grade({ type: "list-contains", value: ["Marseille", "Bordeaux"] }, { output: out }).passed).toBe(false);
     expect(
-      grade({ type: "list-contains", value: ["Marseille", "Bordeaux"], fuzzy: true }, { output: out }).passed,
+      grade({ type: "list-contains", value: ["Marseille", "Bordeaux"] }, { output: out }).passed,
+    ).toBe(false);
+    expect(
+      grade(
+        { type: "list-contains", value: ["Marseille", "Bordeaux"], fuzzy: true },
+        { output: out },
+      ).passed,
     ).toBe(true);
   });
 
   it("any / allow_extra", () => {
     const out = "- a\n- b\n- c";
-    expect(grade({ type: "list-contains", value: ["z", "b"], match: "any" }, { output: out }).passed).toBe(true);
-    const s = grade({ type: "list-contains", value: ["a", "b"], allow_extra: false }, { output: out });
+    expect(
+      grade({ type: "list-contains", value: ["z", "b"], match: "any" }, { output: out }).passed,
+    ).toBe(true);
+    const s = grade(
+      { type: "list-contains", value: ["a", "b"], allow_extra: false },
+      { output: out },
+    );
     expect(s.passed).toBe(false);
     expect(s.reason).toContain('unexpected "c"');
   });

@@ -57,9 +57,9 @@ describe("required-spans / forbidden-spans", () => {
       "execute_tool retrieve_refund_policy",
       "execute_tool draft_refund_request",
     ];
-    expect(grade({ type: "required-spans", spans: ordered, in_order: true }, { spans }).passed).toBe(
-      true,
-    );
+    expect(
+      grade({ type: "required-spans", spans: ordered, in_order: true }, { spans }).passed,
+    ).toBe(true);
     const f = grade(
       { type: "required-spans", spans: [...ordered].reverse(), in_order: true },
       { spans },
@@ -69,9 +69,9 @@ describe("required-spans / forbidden-spans", () => {
   });
 
   it("forbidden-spans fails on any match", () => {
-    expect(grade({ type: "forbidden-spans", spans: "execute_tool issue_refund" }, { spans }).passed).toBe(
-      true,
-    );
+    expect(
+      grade({ type: "forbidden-spans", spans: "execute_tool issue_refund" }, { spans }).passed,
+    ).toBe(true);
     const f = grade({ type: "forbidden-spans", spans: ["execute_tool *refund*"] }, { spans });
     expect(f.passed).toBe(false);
     expect(f.dimension).toBe("tool_use");
@@ -90,9 +90,9 @@ describe("expected-stop-reason", () => {
 
   it("accepts provider spellings on both sides", () => {
     const anthropic = [chat(1, "end_turn")];
-    expect(grade({ type: "expected-stop-reason", reason: "stop" }, { spans: anthropic }).passed).toBe(
-      true,
-    );
+    expect(
+      grade({ type: "expected-stop-reason", reason: "stop" }, { spans: anthropic }).passed,
+    ).toBe(true);
     const openai = [chat(1, "tool_calls")];
     expect(
       grade({ type: "expected-stop-reason", reason: ["tool-calls", "length"] }, { spans: openai })
@@ -121,13 +121,16 @@ describe("tool-args-schema", () => {
   const schema = {
     type: "object",
     required: ["order_id", "amount"],
-    properties: { order_id: { type: "string", pattern: "^A-\\d+$" }, amount: { type: "number", maximum: 100 } },
+    properties: {
+      order_id: { type: "string", pattern: "^A-\\d+$" },
+      amount: { type: "number", maximum: 100 },
+    },
   };
   it("validates every call of the tool", () => {
     const good = calls(["refund", { order_id: "A-1", amount: 10 }], "lookup");
-    expect(grade({ type: "tool-args-schema", tool: "refund", schema }, { tool_calls: good }).passed).toBe(
-      true,
-    );
+    expect(
+      grade({ type: "tool-args-schema", tool: "refund", schema }, { tool_calls: good }).passed,
+    ).toBe(true);
     const mixed = calls(
       ["refund", { order_id: "A-1", amount: 10 }],
       ["refund", { order_id: "B-2", amount: 500 }],
@@ -140,7 +143,9 @@ describe("tool-args-schema", () => {
 
   it("passes vacuously unless required", () => {
     expect(grade({ type: "tool-args-schema", tool: "refund", schema }).passed).toBe(true);
-    expect(grade({ type: "tool-args-schema", tool: "refund", schema, required: true }).passed).toBe(false);
+    expect(grade({ type: "tool-args-schema", tool: "refund", schema, required: true }).passed).toBe(
+      false,
+    );
   });
 });
 
@@ -152,9 +157,9 @@ describe("intent versus effect (mocked tools)", () => {
 
   it("tool-called sees the intent; side-effect and forbidden-side-effect see the effect", () => {
     // Asked for a refund, but the mock denied it (no effect): intent yes, effect no.
-    expect(grade({ type: "tool-called", tool: "issue_refund" }, { tool_calls: refundAsked }).passed).toBe(
-      true,
-    );
+    expect(
+      grade({ type: "tool-called", tool: "issue_refund" }, { tool_calls: refundAsked }).passed,
+    ).toBe(true);
     expect(
       grade({ type: "side-effect", effect: "refund.issued" }, { tool_calls: refundAsked }).passed,
     ).toBe(false);
@@ -174,11 +179,14 @@ describe("intent versus effect (mocked tools)", () => {
   it("side-effect matches tool and data, and counts", () => {
     const over = { side_effects: refunded };
     expect(
-      grade({ type: "side-effect", effect: { effect: "refund.issued", data: { amount: 20 } } }, over)
-        .passed,
+      grade(
+        { type: "side-effect", effect: { effect: "refund.issued", data: { amount: 20 } } },
+        over,
+      ).passed,
     ).toBe(true);
     expect(
-      grade({ type: "side-effect", effect: { effect: "refund.issued", tool: "other" } }, over).passed,
+      grade({ type: "side-effect", effect: { effect: "refund.issued", tool: "other" } }, over)
+        .passed,
     ).toBe(false);
     expect(grade({ type: "side-effect", effect: "refund.issued", min: 2 }, over).reason).toMatch(
       /happened 1 time \(expected at least 2\)/,
@@ -212,7 +220,9 @@ describe("goal-success", () => {
     expect(s.passed).toBe(false);
     expect(s.score).toBeCloseTo(1 / 3, 12);
     expect(s.reason).toContain("forbidden `refund.issued` happened (by issue_refund)");
-    expect(s.reason).toContain('final ticket.updated.status: expected "awaiting_approval", got "open"');
+    expect(s.reason).toContain(
+      'final ticket.updated.status: expected "awaiting_approval", got "open"',
+    );
   });
 
   it("refuses `rubric` without a judge, and delegates to one when registered", async () => {
@@ -238,7 +248,10 @@ describe("bad trajectory config is an input error at the key", () => {
     [{ type: "expected-stop-reason", reason: 3 }, "assertions[0].reason"],
     [{ type: "step-count", min: 3, max: 1 }, "assertions[0].max"],
     [{ type: "tool-args-schema", tool: "x", schema: { type: "objekt" } }, "assertions[0].schema"],
-    [{ type: "side-effect", effect: { effect: "x", data: { a: { $regex: "(" } } } }, "assertions[0].effect.data.a"],
+    [
+      { type: "side-effect", effect: { effect: "x", data: { a: { $regex: "(" } } } },
+      "assertions[0].effect.data.a",
+    ],
     [{ type: "goal-success", state: { x: { a: { $regex: 1 } } } }, "assertions[0].state.x.a"],
     [{ type: "forbidden-side-effect", efect: "x" }, "assertions[0].efect"],
   ];
@@ -249,7 +262,11 @@ describe("bad trajectory config is an input error at the key", () => {
         expect.unreachable();
       } catch (e) {
         expect(e).toBeInstanceOf(InputError);
-        expect((e as InputError).location).toMatchObject({ file: "suites/refunds.yaml", line: 12, key });
+        expect((e as InputError).location).toMatchObject({
+          file: "suites/refunds.yaml",
+          line: 12,
+          key,
+        });
       }
     });
   }
