@@ -2,11 +2,14 @@ import { Command, CommanderError } from "commander";
 import { EXIT, errorMessage, isInputError } from "../core/index.js";
 import { registerCost } from "./commands/cost.js";
 import { registerEval } from "./commands/eval.js";
+import { registerExport } from "./commands/export.js";
 import { registerFailures } from "./commands/failures.js";
+import { registerIngest } from "./commands/ingest.js";
 import { registerInit } from "./commands/init.js";
 import { registerJudge } from "./commands/judge.js";
 import { registerRuns } from "./commands/runs.js";
 import { registerSchema } from "./commands/schema.js";
+import { registerServe } from "./commands/serve.js";
 import { type Output, processOutput } from "./output.js";
 
 export async function main(argv: string[], output: Output = processOutput): Promise<number> {
@@ -31,6 +34,9 @@ export async function main(argv: string[], output: Output = processOutput): Prom
   registerJudge(program, output, setExit);
   registerFailures(program, output, setExit);
   registerCost(program, output);
+  registerServe(program, output);
+  registerIngest(program, output);
+  registerExport(program, output);
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;

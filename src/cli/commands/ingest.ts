@@ -1,0 +1,59 @@
+import type { Command } from "commander";
+import { InvalidArgumentError } from "commander";
+import { ingestFile, TRACE_FORMATS, type TraceFormat } from "../../traces/index.js";
+import type { Output } from "../output.js";
+import { openTraceContext } from "./serve.js";
+
+interface IngestFlags {
+  config?: string;
+  db?: string;
+  format: TraceFormat | "auto";
+  strict?: boolean;
+  json?: boolean;
+}
+
+function parseFormat(value: string): TraceFormat | "auto" {
+  if (value === "auto" || (TRACE_FORMATS as readonly string[]).includes(value))
+    return value as TraceFormat | "auto";
+  throw new InvalidArgumentError(
+    `--format must be auto, ${TRACE_FORMATS.join(", ")}; got '${value}'`,
+  );
+}
+
+export function registerIngest(program: Command, output: Output): void {
+  program
+    .command("ingest <file>")
+    .description("import production traces: generic JSONL, OTLP JSON, OpenInference, tau-bench")
+    .option("-c, --config <path>", "config file (default: ratchet.yaml here or above, if any)")
+    .option("--db <path>", "SQLite store (default: the config's store.path)")
+    .option("--format <format>", `auto | ${TRACE_FORMATS.join(" | ")}`, parseFormat, "auto")
+    .option("--strict", "fail on any bad line and store nothing")
+    .option("--json", "print the summary as JSON")
+    .action(async (file: string, flags: IngestFlags) => {
+      const ctx = await openTraceContext(flags);
+      try {
+        const summary = await ingestFile(ctx.store.traces, file, {
+          format: flags.format,
+          ...(flags.strict ? { strict: true } : {}),
+          redactor: ctx.redactor,
+        });
+        if (flags.json) {
+          output.out(JSON.stringify(summary));
+          return;
+        }
+        output.out(
+          `ingested ${file} (${summary.format}): ${summary.records} records, ${summary.traces} traces, ${summary.inserted} spans stored` +
+            (summary.duplicates ? `, ${summary.duplicates} already stored` : ""),
+        );
+        if (summary.problems.length > 0) {
+          output.err(
+            `${summary.badLines} bad line${summary.badLines === 1 ? "" : "s"} skipped` +
+              ` (use --strict to fail instead):`,
+          );
+          for (const p of summary.problems) output.err(`  ${file}:${p.line}: ${p.message}`);
+        }
+      } finally {
+        await ctx.store.close();
+      }
+    });
+}

@@ -1,0 +1,116 @@
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { findConfig, loadConfig, type RatchetConfig } from "../../config/index.js";
+import { InputError } from "../../core/index.js";
+import { createRedactor, type Redactor } from "../../redact/index.js";
+import { startServer } from "../../server/index.js";
+import { DEFAULT_STORE_PATH, openStore, type Store } from "../../store/index.js";
+import { parseIntOption } from "../options.js";
+import type { Output } from "../output.js";
+
+export interface TraceContext {
+  store: Store;
+  storePath: string;
+  config: RatchetConfig | undefined;
+  redactor: Redactor;
+}
+
+/**
+ * The store and redaction rules for trace commands. A project config is used when there is
+ * one; without one the defaults apply (`.ratchet/ratchet.db`, built-in redaction), so that
+ * `serve` and `ingest` work in a directory that only has trace files.
+ */
+export async function openTraceContext(flags: {
+  config?: string;
+  db?: string;
+}): Promise<TraceContext> {
+  const cwd = process.cwd();
+  const file = flags.config ? resolve(cwd, flags.config) : await findConfig(cwd);
+  const loaded = file ? await loadConfig(file) : undefined;
+  const storePath = flags.db
+    ? resolve(cwd, flags.db)
+    : loaded
+      ? resolve(loaded.dir, loaded.config.store.path)
+      : resolve(cwd, DEFAULT_STORE_PATH);
+  const redactor = createRedactor(loaded?.config.redaction);
+  const store = await openStore({ ...(loaded?.config.store ?? {}), path: storePath });
+  return { store, storePath, config: loaded?.config, redactor };
+}
+
+interface ServeFlags {
+  config?: string;
+  db?: string;
+  port?: number;
+  host?: string;
+  tokenEnv?: string;
+  verbose?: boolean;
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<string> {
+  return new Promise((done) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", on);
+      process.off("SIGTERM", on);
+      done(signal);
+    };
+    process.on("SIGINT", on);
+    process.on("SIGTERM", on);
+  });
+}
+
+export function registerServe(
+  program: Command,
+  output: Output,
+  options: { until?: () => Promise<unknown> } = {},
+): void {
+  program
+    .command("serve")
+    .description(
+      "OTLP/HTTP trace receiver: POST /v1/traces (protobuf or JSON, gzip), bearer token required",
+    )
+    .option("-c, --config <path>", "config file (default: ratchet.yaml here or above, if any)")
+    .option("--db <path>", "SQLite store (default: the config's store.path)")
+    .option("-p, --port <n>", "port (default 4318; 0 picks one)", parseIntOption("--port", 0))
+    .option("--host <host>", "interface to listen on (default 127.0.0.1)")
+    .option("--token-env <name>", "environment variable holding the bearer token")
+    .option("--verbose", "log every request")
+    .action(async (flags: ServeFlags) => {
+      const ctx = await openTraceContext(flags);
+      try {
+        const server = ctx.config?.server;
+        const tokenEnv = flags.tokenEnv ?? server?.token_env ?? "RATCHET_SERVER_TOKEN";
+        const token = process.env[tokenEnv] || server?.token;
+        if (!token) {
+          throw new InputError(
+            `no bearer token: set ${tokenEnv} (or server.token in ratchet.yaml, or --token-env NAME)`,
+            { key: "server.token" },
+          );
+        }
+        const running = await startServer({
+          traces: ctx.store.traces,
+          token,
+          port: flags.port ?? server?.port ?? 4318,
+          host: flags.host ?? server?.host ?? "127.0.0.1",
+          ...(server?.max_body_bytes !== undefined ? { maxBodyBytes: server.max_body_bytes } : {}),
+          redactor: ctx.redactor,
+          log: (line) => {
+            if (flags.verbose || !line.startsWith("stored")) output.err(line);
+          },
+        }).catch((error: NodeJS.ErrnoException) => {
+          if (error.code === "EADDRINUSE" || error.code === "EACCES") {
+            throw new InputError(`cannot listen: ${error.message}`, { key: "--port" });
+          }
+          throw error;
+        });
+        output.out(
+          `ratchet: listening on ${running.url} (POST /v1/traces, GET /healthz); store ${ctx.storePath}`,
+        );
+        const signal = await (options.until ?? untilSignal)();
+        await running.close();
+        output.out(`ratchet: stopped${typeof signal === "string" ? ` (${signal})` : ""}`);
+      } finally {
+        await ctx.store.close();
+      }
+    });
+}

@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startServer } from "../../server/index.js";
+import { openSqliteStore } from "../../store/index.js";
+import { sampleAttempt, sampleRun } from "../../store/test-support/samples.js";
+import { main } from "../main.js";
+import type { Output } from "../output.js";
+
+function capture(): Output & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    out: (t) => stdout.push(t),
+    err: (t) => stderr.push(t),
+    isTTY: false,
+    color: false,
+  };
+}
+
+describe("ratchet ingest / export otlp", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "ratchet-cli-traces-"));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("ingest reports bad lines and exits 0; --strict exits 2 and stores nothing", async () => {
+    const file = join(dir, "t.jsonl");
+    writeFileSync(
+      file,
+      `${JSON.stringify({ trace_id: "a", messages: [{ role: "user", content: "hi" }] })}\n{oops\n`,
+    );
+    const db = join(dir, "s.db");
+    const strict = capture();
+    expect(await main(["ingest", file, "--db", db, "--strict"], strict)).toBe(2);
+    expect(strict.stderr.join("\n")).toMatch(/t\.jsonl:2: invalid JSON/);
+    const lenient = capture();
+    expect(await main(["ingest", file, "--db", db], lenient)).toBe(0);
+    expect(lenient.stdout.join("\n")).toMatch(/1 traces/);
+    expect(lenient.stderr.join("\n")).toMatch(/t\.jsonl:2:/);
+    const store = await openSqliteStore(db);
+    expect((await store.traces.listTraces()).map((t) => t.trace_id)).toEqual(["a"]);
+    await store.close();
+    expect(await main(["ingest", file, "--db", db, "--format", "nope"], capture())).toBe(2);
+  });
+
+  it("export otlp sends a run to a receiver", async () => {
+    const db = join(dir, "eval.db");
+    const store = await openSqliteStore(db);
+    const run = sampleRun();
+    await store.createRun(run);
+    await store.saveAttempt(sampleAttempt(run.id, "c1", 0, "m", 0));
+    await store.close();
+    const collector = await openSqliteStore(join(dir, "collector.db"));
+    const server = await startServer({ traces: collector.traces, token: "t".repeat(20), port: 0 });
+    process.env.RATCHET_TEST_EXPORT_TOKEN = "t".repeat(20);
+    try {
+      const out = capture();
+      const code = await main(
+        [
+          "export",
+          "otlp",
+          "latest",
+          "--db",
+          db,
+          "--endpoint",
+          server.url,
+          "--token-env",
+          "RATCHET_TEST_EXPORT_TOKEN",
+        ],
+        out,
+      );
+      expect(out.stderr).toEqual([]);
+      expect(code).toBe(0);
+      expect(out.stdout.join("\n")).toMatch(/1 attempts, 3 spans/);
+      expect(await collector.traces.countTraces()).toBe(1);
+    } finally {
+      delete process.env.RATCHET_TEST_EXPORT_TOKEN;
+      await server.close();
+      await collector.close();
+    }
+  });
+});
