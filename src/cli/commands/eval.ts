@@ -6,6 +6,7 @@ import { parseIntOption, parseNumberOption } from "../options.js";
 import type { Output } from "../output.js";
 import { createProgress } from "../progress.js";
 import { openRunStore } from "../store.js";
+import { printJudgeComparison } from "./judge.js";
 
 interface EvalFlags {
   config?: string;
@@ -21,6 +22,7 @@ interface EvalFlags {
   output?: string[];
   cache: boolean;
   resume?: string;
+  compare?: string[];
 }
 
 export function registerEval(
@@ -55,6 +57,10 @@ export function registerEval(
     .option("-o, --output <path...>", "write a report: .json .jsonl .csv .xml (JUnit) .md .html")
     .option("--no-cache", "do not read or write the response cache")
     .option("--resume <run>", "finish an interrupted run: only missing attempts run")
+    .option(
+      "--compare <spec...>",
+      "run these models side by side and add pairwise judge preferences",
+    )
     .action(async (flags: EvalFlags) => {
       const stop = new AbortController();
       const kill = new AbortController();
@@ -71,7 +77,7 @@ export function registerEval(
         const result = await runEvaluation({
           cwd: process.cwd(),
           ...(flags.config ? { configPath: flags.config } : {}),
-          ...(flags.model ? { models: flags.model } : {}),
+          ...((flags.compare ?? flags.model) ? { models: flags.compare ?? flags.model } : {}),
           ...(flags.repeat !== undefined ? { repeat: flags.repeat } : {}),
           ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
           ...(flags.timeout !== undefined ? { timeoutSeconds: flags.timeout } : {}),
@@ -98,6 +104,7 @@ export function registerEval(
         try {
           const failures = await renderFailures(store.iterateAttempts(run.id), 10);
           if (failures) output.out(failures);
+          if (flags.compare) await printJudgeComparison(output, flags.config, run);
           for (const path of flags.output ?? []) {
             await writeReport(path, run, () => store.iterateAttempts(run.id));
             output.err(`wrote ${path}`);

@@ -2,8 +2,13 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { EXIT } from "../../core/index.js";
 import { loadProjectConfig } from "../../eval/index.js";
-import { judgeRuntimeFromConfig, judgeWarnings, runJudgeCalibration } from "../../graders/index.js";
-import { formatPct, formatUsd, renderTable } from "../../report/index.js";
+import {
+  compareVariants,
+  judgeRuntimeFromConfig,
+  judgeWarnings,
+  runJudgeCalibration,
+} from "../../graders/index.js";
+import { formatPct, formatScore, formatUsd, renderTable } from "../../report/index.js";
 import { type JudgeCalibration, openStore } from "../../store/index.js";
 import type { Output } from "../output.js";
 
@@ -185,4 +190,53 @@ function showRow(c: JudgeCalibration): string[] {
     c.created_at.slice(0, 10),
     formatUsd(c.cost_usd),
   ];
+}
+
+/** `ratchet eval --compare`: pairwise judge preferences between the run's variants, side by side. */
+export async function printJudgeComparison(
+  output: Output,
+  configPath: string | undefined,
+  run: { id: string; models: string[] },
+): Promise<void> {
+  const loaded = await loadProjectConfig({
+    cwd: process.cwd(),
+    ...(configPath ? { configPath } : {}),
+  });
+  const store = await openStore({
+    ...loaded.config.store,
+    path: resolve(loaded.dir, loaded.config.store.path),
+  });
+  try {
+    const runtime = judgeRuntimeFromConfig(loaded.config, { cwd: loaded.dir, store });
+    if (!runtime.defaultModel) {
+      output.err("warning: --compare needs evaluation.judge_model for judge preferences; skipped");
+      return;
+    }
+    const result = await compareVariants({
+      attempts: store.iterateAttempts(run.id),
+      variants: run.models,
+      runtime,
+      concurrency: loaded.config.evaluation.judges.concurrency,
+    });
+    for (const pair of result.pairs) {
+      output.out(
+        renderTable(
+          ["case", "epoch", pair.a, pair.b, "judge prefers"],
+          pair.cases.map((c) => [
+            c.case_id,
+            String(c.epoch),
+            formatScore(c.scores[pair.a] ?? 0),
+            formatScore(c.scores[pair.b] ?? 0),
+            c.flip ? "tie (flipped)" : c.preferred,
+          ]),
+        ),
+      );
+      output.out(
+        `${pair.a} vs ${pair.b} (judge ${result.judge_model}, both orders): ${pair.wins_a} wins, ${pair.wins_b} losses, ${pair.ties} ties (${pair.flips} from position flips)${pair.errors ? `, ${pair.errors} judge errors` : ""}`,
+      );
+    }
+    output.out(`judge cost ${formatUsd(result.judge_cost_usd)}`);
+  } finally {
+    await store.close();
+  }
 }

@@ -3,6 +3,8 @@ export { calibrateJudge, calibrationRecord, detectDrift, tuneThreshold } from ".
 export type { CalibrateOutcome, CalibrateRequest } from "./calibrate-run.js";
 export { resolveJudgeSpec, runJudgeCalibration } from "./calibrate-run.js";
 export { callJudge } from "./call.js";
+export type { CaseComparison, ComparisonResult, PairSummary } from "./compare.js";
+export { compareVariants } from "./compare.js";
 export { JUDGE_GRADERS, judgeCostOf, judgeFailure } from "./graders.js";
 export {
   closedQaRubric,
