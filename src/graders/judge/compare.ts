@@ -56,7 +56,10 @@ export async function compareVariants(options: {
   for await (const attempt of options.attempts) {
     const key = `${attempt.case_id}\u0000${attempt.epoch}`;
     let m = byKey.get(key);
-    if (!m) byKey.set(key, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      byKey.set(key, m);
+    }
     m.set(attempt.variant, attempt);
   }
   const pairs: PairSummary[] = [];
