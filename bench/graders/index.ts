@@ -3,7 +3,14 @@
  * tool calls), compared with a baseline loop that only does `output.includes(x)` once per
  * assertion on the same inputs. Run: npx tsx bench/graders/index.ts
  */
-import { type AssertionSpec, createRng, type ToolCall } from "../../src/core/index.js";
+import {
+  type AssertionSpec,
+  createRng,
+  GENAI,
+  type SideEffect,
+  type Span,
+  type ToolCall,
+} from "../../src/core/index.js";
 import {
   type CompiledAssertion,
   compileAssertions,
@@ -27,6 +34,20 @@ const sentences = [
   "Is there anything else I can help you with today?",
 ];
 const tools = ["lookup_order", "search_docs", "refund", "notify_customer", "escalate"];
+
+function span(name: string, start: number, attributes: Span["attributes"]): Span {
+  return {
+    trace_id: "t",
+    span_id: `s${start}`,
+    name,
+    kind: "internal",
+    start_ms: start,
+    end_ms: start + 5,
+    attributes,
+    status: { code: "ok" },
+    events: [],
+  };
+}
 
 function makeAttempt(i: number): GradeInput {
   const json = i % 4 === 0;
@@ -59,6 +80,25 @@ function makeAttempt(i: number): GradeInput {
         ? { order_id: `A-${rng.int(9999)}`, amount: rng.int(50) }
         : { query: rng.pick(sentences).slice(0, 30) },
   }));
+  const t0 = 1_000 * i;
+  const spans: Span[] = [
+    span("invoke_agent support", t0, {}),
+    ...tool_calls.flatMap((c, k) => [
+      span("chat sim", t0 + 10 * k + 1, {
+        [GENAI.operation]: "chat",
+        [GENAI.finishReasons]: ["tool-calls"],
+      }),
+      span(`execute_tool ${c.name}`, t0 + 10 * k + 2, { [GENAI.toolName]: c.name }),
+    ]),
+    span("chat sim", t0 + 500, { [GENAI.operation]: "chat", [GENAI.finishReasons]: ["stop"] }),
+  ];
+  const side_effects: SideEffect[] = tool_calls
+    .filter((c) => c.name === "refund" || c.name === "notify_customer")
+    .map((c) => ({
+      tool: c.name,
+      effect: c.name === "refund" ? "refund.issued" : "customer.notified",
+      data: c.arguments,
+    }));
   return {
     case: {
       id: `case-${i % 20}`,
@@ -70,8 +110,8 @@ function makeAttempt(i: number): GradeInput {
     output,
     messages: [],
     tool_calls,
-    side_effects: [],
-    spans: [],
+    side_effects,
+    spans,
     steps: tool_calls.length + 1,
     latency_ms: 300 + rng.int(4000),
     cost_usd: rng.next() * 0.01,
@@ -94,6 +134,33 @@ const textCase: AssertionSpec[] = [
   { type: "cost", max_usd: 0.008 },
   { type: "no-pii" },
   { type: "no-refusal" },
+  // Lexical similarity (LCS / edit distance are quadratic in length: the realistic cost).
+  { type: "levenshtein", value: "Thanks for reaching out about your order.", threshold: 0.5 },
+  { type: "rouge-l", value: "A refund has been issued to your original payment method." },
+  { type: "list-contains", value: ["refund", "order"], fuzzy: true, match: "any" },
+  { type: "numeric", value: 20, pick: "any" },
+  // Trajectory and mocked-tool effects.
+  { type: "required-spans", spans: ["execute_tool lookup_order", "chat *"], in_order: true },
+  { type: "forbidden-spans", spans: ["/execute_tool (escalate|delete_.*)/"] },
+  { type: "expected-stop-reason", reason: "stop" },
+  { type: "step-count", min: 1, max: 5 },
+  {
+    type: "tool-args-schema",
+    tool: "refund",
+    schema: {
+      type: "object",
+      required: ["order_id", "amount"],
+      properties: { order_id: { type: "string" }, amount: { type: "number", maximum: 40 } },
+    },
+  },
+  { type: "side-effect", effect: "customer.notified", max: 2, min: 0 },
+  { type: "forbidden-side-effect", effect: { effect: "refund.*", data: { amount: 49 } } },
+  {
+    type: "goal-success",
+    effects: ["refund.issued"],
+    forbid: ["ticket.deleted"],
+    state: { "refund.issued": { order_id: { $regex: "^A-" } } },
+  },
 ];
 const jsonCase: AssertionSpec[] = [
   { type: "json-valid" },
@@ -121,6 +188,13 @@ const jsonCase: AssertionSpec[] = [
   { type: "tool-called", tool: "lookup_order", max: 2 },
   { type: "latency", max_ms: 3000 },
   { type: "no-pii" },
+  {
+    type: "json-diff",
+    value: { order_id: "A-1", status: "shipped", items: [{ sku: "SKU-0", qty: 1 }] },
+    threshold: 0.5,
+    ignore_extra: true,
+  },
+  { type: "step-count", max: 5 },
 ];
 
 const attempts = Array.from({ length: ATTEMPTS }, (_, i) => makeAttempt(i));

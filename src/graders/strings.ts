@@ -1,11 +1,67 @@
 /** Edit distances and overlap measures used by the lexical graders. Pure, no allocation per char. */
 
-/** Levenshtein distance (insert, delete, substitute each cost 1) over UTF-16 code units. */
+/**
+ * Levenshtein distance (insert, delete, substitute each cost 1) over UTF-16 code units.
+ * Bit-parallel (Myers 1999, in the block form of section 4): the shorter string is the
+ * pattern, packed 32 rows per machine word, so a 40-char answer against a 1,000-char output
+ * costs 2 × 1,000 word steps instead of 40,000 DP cells. `levenshteinDp` is the plain DP,
+ * kept as the reference the tests compare against.
+ */
 export function levenshtein(a: string, b: string): number {
   if (a === b) return 0;
+  if (a.length > b.length) [a, b] = [b, a];
+  const n = a.length;
+  if (n === 0) return b.length;
+  const blocks = (n + 31) >>> 5;
+  // Per pattern character, one bit per row where it occurs.
+  const peq = new Map<number, Int32Array>();
+  for (let i = 0; i < n; i++) {
+    const code = a.charCodeAt(i);
+    let row = peq.get(code);
+    if (row === undefined) {
+      row = new Int32Array(blocks);
+      peq.set(code, row);
+    }
+    row[i >>> 5]! |= 1 << (i & 31);
+  }
+  const pv = new Int32Array(blocks).fill(-1);
+  const mv = new Int32Array(blocks);
+  const lastHigh = 1 << ((n - 1) & 31);
+  const none = new Int32Array(blocks);
+  let score = n;
+  for (let j = 0; j < b.length; j++) {
+    const eqRow = peq.get(b.charCodeAt(j)) ?? none;
+    // The top boundary row D[0][j] = j grows by one per column: carry-in +1.
+    let hin = 1;
+    for (let k = 0; k < blocks; k++) {
+      const high = k === blocks - 1 ? lastHigh : 0x80000000 | 0;
+      const p = pv[k]!;
+      const m = mv[k]!;
+      let eq = eqRow[k]!;
+      const xv = eq | m;
+      if (hin < 0) eq |= 1;
+      const xh = (((eq & p) + p) ^ p) | eq;
+      let ph = m | ~(xh | p);
+      let mh = p & xh;
+      let hout = 0;
+      if (ph & high) hout = 1;
+      else if (mh & high) hout = -1;
+      ph <<= 1;
+      mh <<= 1;
+      if (hin < 0) mh |= 1;
+      else if (hin > 0) ph |= 1;
+      pv[k] = mh | ~(xv | ph);
+      mv[k] = ph & xv;
+      hin = hout;
+    }
+    score += hin;
+  }
+  return score;
+}
+
+/** The textbook O(n·m) dynamic program; the reference for `levenshtein`. */
+export function levenshteinDp(a: string, b: string): number {
   if (a.length < b.length) [a, b] = [b, a];
-  if (b.length === 0) return a.length;
-  // One row plus a diagonal cell: O(min(n, m)) memory.
   const row = new Uint32Array(b.length + 1);
   for (let j = 0; j <= b.length; j++) row[j] = j;
   for (let i = 1; i <= a.length; i++) {
@@ -15,8 +71,7 @@ export function levenshtein(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const above = row[j]!;
       const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
-      const best = Math.min(above + 1, row[j - 1]! + 1, diagonal + cost);
-      row[j] = best;
+      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + cost);
       diagonal = above;
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { levenshtein, levenshteinSimilarity, rougeL, tokens } from "../strings.js";
+import { levenshtein, levenshteinDp, levenshteinSimilarity, rougeL, tokens } from "../strings.js";
 import { grade } from "../testing.js";
 import { parseNumbers } from "./numeric.js";
 
@@ -236,5 +236,28 @@ describe("list-contains", () => {
     );
     expect(s.passed).toBe(false);
     expect(s.reason).toContain('unexpected "c"');
+  });
+});
+
+describe("bit-parallel levenshtein", () => {
+  it("agrees with the plain DP on random strings across block boundaries", () => {
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const word = (alphabet: string, len: number) =>
+      Array.from({ length: len }, () => alphabet[rand(alphabet.length)]).join("");
+    for (let t = 0; t < 400; t++) {
+      const alphabet = t % 2 ? "ab" : "abcdefghij ";
+      const a = word(alphabet, rand(80));
+      const b = word(alphabet, rand(140));
+      expect(levenshtein(a, b), `${a} | ${b}`).toBe(levenshteinDp(a, b));
+    }
+    for (const n of [31, 32, 33, 63, 64, 65]) {
+      const a = "x".repeat(n);
+      expect(levenshtein(a, `${a}y`)).toBe(1);
+      expect(levenshtein(a, "y".repeat(n))).toBe(n);
+    }
   });
 });

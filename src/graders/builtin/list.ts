@@ -14,7 +14,10 @@ const BULLET = /^\s*(?:[-*•‣◦+]|\d{1,3}[.)]|[a-zA-Z][.)](?=\s))\s+/;
  * non-empty lines with bullets / numbering removed; a single line is split on `,` / `;`.
  */
 export function listItems(input: GradeInput, format: ListFormat): string[] {
-  if (format === "auto" || format === "json") {
+  // Only a bracketed output can be a JSON array; skipping the parse (and its diagnosis of
+  // why prose is not JSON) keeps the common bullet-list case cheap.
+  const bracketed = /^\s*\[/.test(input.output);
+  if (format === "json" || (format === "auto" && bracketed)) {
     const parsed = outputJson(input);
     if (parsed.ok && Array.isArray(parsed.value)) {
       return parsed.value.map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
