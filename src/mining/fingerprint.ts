@@ -1,11 +1,13 @@
 import { createHash } from "node:crypto";
 import type { FailureSignalType } from "../core/index.js";
 
-const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+// The lookbehinds anchor each match at the start of a run: without them a long run of word
+// characters is rescanned from every position (quadratic; measured 1.3 ms per failure).
+const EMAIL = /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 const URL_RE = /\bhttps?:\/\/\S+/g;
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 const HEX = /\b[0-9a-f]{12,}\b/gi;
-const CARD = /\b(?:\d[ -]?){13,19}\b/g;
+const CARD = /(?<!\d)\d(?:[ -]?\d){12,18}\b/g;
 const PHONE = /(?:\+\d{1,3}[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}\b/g;
 /** Tokens mixing letters and digits: order ids, user ids, flight numbers (`mia_li_3668`, `HAT136`). */
 const MIXED_ID = /\b(?=[\w-]*\d)(?=[\w-]*[a-z])[\w-]{4,}\b/gi;

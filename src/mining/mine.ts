@@ -18,6 +18,7 @@ export interface MineOptions {
 }
 
 const CURSOR = "default";
+const FLUSH_EVERY = 256;
 
 /**
  * Runs the detectors over stored production traces, one trace in memory at a time. With
@@ -31,6 +32,17 @@ export async function mineFailures(store: Store, options: MineOptions): Promise<
   const high = await store.failures.maxSpanRowId();
   const incremental = options.since === undefined;
   const after = incremental ? await store.failures.miningCursor(CURSOR) : undefined;
+  let pending: NewFailure[] = [];
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const outcomes = await store.failures.recordMany(pending);
+    pending = [];
+    for (const outcome of outcomes) {
+      if (outcome === "new") counts.new++;
+      else if (outcome === "duplicate") counts.duplicates++;
+      else counts.existing++;
+    }
+  };
   for await (const trace of store.failures.iterateTraces({
     ...(options.since !== undefined ? { sinceMs: options.since } : {}),
     ...(after !== undefined ? { afterRowId: after } : {}),
@@ -42,13 +54,13 @@ export async function mineFailures(store: Store, options: MineOptions): Promise<
       const signal = await detector.detect(view);
       if (!signal) continue;
       counts.signals++;
-      const { outcome } = await store.failures.record(toFailure(view, signal, weights));
-      if (outcome === "new") counts.new++;
-      else if (outcome === "duplicate") counts.duplicates++;
-      else counts.existing++;
+      pending.push(toFailure(view, signal, weights));
     }
+    // Written in batches: one commit per ~256 failures instead of one each.
+    if (pending.length >= FLUSH_EVERY) await flush();
     options.onTrace?.(counts);
   }
+  await flush();
   if (incremental && high > (after ?? 0)) await store.failures.setMiningCursor(high, CURSOR);
   return counts;
 }

@@ -61,6 +61,8 @@ export interface FailureStore {
    * original's count (`duplicate`); otherwise it is a `new` original.
    */
   record(failure: NewFailure): Promise<{ failure: Failure; outcome: RecordOutcome }>;
+  /** `record` for many, in one transaction (one commit instead of one per failure). */
+  recordMany(failures: NewFailure[]): Promise<RecordOutcome[]>;
   get(id: string): Promise<Failure | undefined>;
   /** Full id or a unique prefix (with or without `fail_`). Ambiguous prefixes throw. */
   resolveId(ref: string): Promise<string | undefined>;
@@ -232,9 +234,12 @@ export class SqliteFailureStore implements FailureStore {
   readonly #byKey: BetterSqlite3.Statement<[string, string]>;
   readonly #byId: BetterSqlite3.Statement<[string]>;
   readonly #original: BetterSqlite3.Statement<[string]>;
+  readonly #bump: BetterSqlite3.Statement;
+  readonly #history: BetterSqlite3.Statement;
   readonly #record: BetterSqlite3.Transaction<
     (f: NewFailure) => { failure: Failure; outcome: RecordOutcome }
   >;
+  readonly #recordMany: BetterSqlite3.Transaction<(list: NewFailure[]) => RecordOutcome[]>;
   readonly #triage: BetterSqlite3.Transaction<(id: string, input: TriageInput) => Failure>;
 
   constructor(db: BetterSqlite3.Database) {
@@ -247,6 +252,10 @@ export class SqliteFailureStore implements FailureStore {
     // The earliest original with this fingerprint; duplicates always point at an original.
     this.#original = db.prepare(
       "SELECT * FROM failures WHERE fingerprint = ? AND duplicate_of IS NULL ORDER BY first_seen, id LIMIT 1",
+    );
+    this.#bump = db.prepare("UPDATE failures SET count = ?, score = ?, last_seen = ? WHERE id = ?");
+    this.#history = db.prepare(
+      "INSERT INTO failure_triage (failure_id, status, triaged_by, at, note, duplicate_of) VALUES (?, ?, ?, ?, ?, ?)",
     );
     this.#record = db.transaction((input: NewFailure) => {
       const existing = this.#byKey.get(input.trace_id, input.detector) as FailureRow | undefined;
@@ -273,11 +282,23 @@ export class SqliteFailureStore implements FailureStore {
           duplicate_of: original.id,
           at: new Date().toISOString(),
         });
-        this.#recount(original.id);
+        // Incremental, not a recount: a popular failure gains thousands of duplicates.
+        const count = original.count + 1;
+        this.#bump.run(
+          count,
+          failureScore(original.base_score, count),
+          failure.timestamp > original.last_seen ? failure.timestamp : original.last_seen,
+          original.id,
+        );
         return { failure, outcome: "duplicate" as const };
       }
       return { failure, outcome: "new" as const };
     });
+    const recordOne = this.#record;
+    // Nested transactions become savepoints, so each failure still records atomically.
+    this.#recordMany = db.transaction((list: NewFailure[]) =>
+      list.map((f) => recordOne(f).outcome),
+    );
     this.#triage = db.transaction((id: string, input: TriageInput) => {
       const row = this.#byId.get(id) as FailureRow | undefined;
       if (!row) throw new InputError(`no failure ${id} (try \`ratchet failures list\`)`);
@@ -330,11 +351,14 @@ export class SqliteFailureStore implements FailureStore {
   }
 
   #appendHistory(id: string, entry: Omit<FailureTriage, "failure_id">): void {
-    this.#db
-      .prepare(
-        "INSERT INTO failure_triage (failure_id, status, triaged_by, at, note, duplicate_of) VALUES (?, ?, ?, ?, ?, ?)",
-      )
-      .run(id, entry.status, entry.by, entry.at, entry.note ?? null, entry.duplicate_of ?? null);
+    this.#history.run(
+      id,
+      entry.status,
+      entry.by,
+      entry.at,
+      entry.note ?? null,
+      entry.duplicate_of ?? null,
+    );
   }
 
   /** count = 1 + linked duplicates; last_seen = newest of them; score follows count. */
@@ -355,6 +379,10 @@ export class SqliteFailureStore implements FailureStore {
 
   async record(failure: NewFailure): Promise<{ failure: Failure; outcome: RecordOutcome }> {
     return this.#record.immediate(failure);
+  }
+
+  async recordMany(failures: NewFailure[]): Promise<RecordOutcome[]> {
+    return this.#recordMany.immediate(failures);
   }
 
   async get(id: string): Promise<Failure | undefined> {
