@@ -129,13 +129,13 @@ describe("scoreAttempt", () => {
       grade: () => ({ score: 7, passed: true, reason: "?" }),
     });
     registry.register({
-      type: "judge",
+      type: "async-half",
       dimension: "accuracy",
       params: z.strictObject({}),
       grade: async () => ({ score: 0.5, passed: true, reason: "half right" }),
     });
     const compiled = compileAssertions(
-      [{ type: "explodes" }, { type: "rejects" }, { type: "nonsense" }, { type: "judge" }],
+      [{ type: "explodes" }, { type: "rejects" }, { type: "nonsense" }, { type: "async-half" }],
       undefined,
       { registry },
     );

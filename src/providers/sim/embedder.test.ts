@@ -89,3 +89,10 @@ describe("resolveEmbeddingModel", () => {
     expect(resolve("sim:embed")).toBe(resolve(" sim:embed "));
   });
 });
+
+describe("sim:embed as a chat model", () => {
+  it("says it is an embedding model", async () => {
+    const { resolveModel } = await import("../resolve.js");
+    expect(() => resolveModel("sim:embed", undefined, {})).toThrow(/is an embedding model/);
+  });
+});

@@ -112,6 +112,11 @@ export function loadSimProfile(ref: string, lookup: SimProfileLookup = {}): SimP
   }
   const found = bundled().get(ref);
   if (found) return found;
+  if (ref === "embed" || ref === "embedder") {
+    throw new InputError(
+      `sim:${ref} is an embedding model; use it where an embedding model is expected (e.g. the \`similar\` grader's \`model\`)`,
+    );
+  }
   if (RESERVED_SIM_IDS.has(ref)) {
     throw new InputError(`sim:${ref} is reserved for a later release and is not available yet`);
   }
