@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { InputError } from "../../core/index.js";
+import { compileAssertions } from "../compile.js";
 import { ibanValid } from "../safety/pii.js";
 import { grade } from "../testing.js";
 
@@ -109,4 +111,35 @@ describe("refusal detection", () => {
       expect(grade({ type: "no-refusal" }, { output }).passed, output).toBe(true);
     }
   });
+});
+
+describe("bad config of the new graders is an input error naming origin and key", () => {
+  const cases: Array<[Record<string, unknown>, string]> = [
+    [{ type: "levenshtein", threshold: 2 }, "assertions[0].threshold"],
+    [{ type: "rouge-l", beta: 0 }, "assertions[0].beta"],
+    [{ type: "numeric", value: "12" }, "assertions[0].value"],
+    [{ type: "list-contains", value: "a" }, "assertions[0].value"],
+    [{ type: "json-diff", threshold: "1" }, "assertions[0].threshold"],
+    [{ type: "similar", value: "x", model: "anthropic:claude" }, "assertions[0].model"],
+    [{ type: "answer-relevance", treshold: 0.5 }, "assertions[0].treshold"],
+    [{ type: "expression", expr: "output.length <" }, "assertions[0].expr"],
+    [{ type: "custom", module: "./missing-grader.ts" }, "assertions[0].module"],
+    [{ type: "forbidden-content", categories: { x: ["/(/"] } }, "assertions[0].categories.x[0]"],
+    [{ type: "no-pii", kinds: ["email", "phonee"] }, "assertions[0].kinds[1]"],
+  ];
+  for (const [spec, key] of cases) {
+    it(`${String(spec.type)} → ${key}`, () => {
+      try {
+        compileAssertions([spec as { type: string }], "suites/support.yaml:7");
+        expect.unreachable();
+      } catch (e) {
+        expect(e).toBeInstanceOf(InputError);
+        expect((e as InputError).location).toMatchObject({
+          file: "suites/support.yaml",
+          line: 7,
+          key,
+        });
+      }
+    });
+  }
 });
