@@ -8,7 +8,16 @@ export interface BuiltinPattern {
   valid?: (match: string) => boolean;
   /** Keep a prefix of the match (e.g. `Bearer `) so the text still reads naturally. */
   keep?: (match: string) => string;
+  /**
+   * A cheap necessary condition checked before the regex: most texts hold no `@`, no `sk-`,
+   * no `eyJ`, so most patterns are skipped without a regex scan (ingestion runs this on
+   * every attribute of every span).
+   */
+  hint?: (text: string) => boolean;
 }
+
+const has = (needle: string) => (text: string) => text.includes(needle);
+const hasDigit = (text: string) => /\d/.test(text);
 
 /**
  * Order matters: secrets first (they contain digits and `@`-free runs a phone or card rule
@@ -16,27 +25,38 @@ export interface BuiltinPattern {
  */
 export const BUILTIN_PATTERNS: readonly BuiltinPattern[] = [
   // JSON Web Tokens: three base64url parts, the first a JSON header (`{"` → `eyJ`).
-  { kind: "SECRET", regex: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g },
+  {
+    kind: "SECRET",
+    regex: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g,
+    hint: has("eyJ"),
+  },
   {
     kind: "SECRET",
     regex: /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi,
     keep: (m) => m.slice(0, m.search(/\s/) + 1),
+    hint: (t) => /bearer/i.test(t),
   },
-  { kind: "SECRET", regex: /\bsk-ant-[A-Za-z0-9_-]{10,}/g },
-  { kind: "SECRET", regex: /\bsk-(?:proj-|live-|test-)?[A-Za-z0-9_-]{16,}/g },
-  { kind: "SECRET", regex: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g },
-  { kind: "SECRET", regex: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g },
-  { kind: "SECRET", regex: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
+  { kind: "SECRET", regex: /\bsk-ant-[A-Za-z0-9_-]{10,}/g, hint: has("sk-ant-") },
+  { kind: "SECRET", regex: /\bsk-(?:proj-|live-|test-)?[A-Za-z0-9_-]{16,}/g, hint: has("sk-") },
+  { kind: "SECRET", regex: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, hint: (t) => /A[KS]IA/.test(t) },
+  {
+    kind: "SECRET",
+    regex: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g,
+    hint: (t) => /gh[pousr]_|github_pat_/.test(t),
+  },
+  { kind: "SECRET", regex: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, hint: has("xox") },
   {
     kind: "EMAIL",
     regex: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g,
+    hint: has("@"),
   },
   {
     kind: "IBAN",
     regex: /\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,30}\b/g,
     valid: ibanValid,
+    hint: hasDigit,
   },
-  { kind: "CARD", regex: /\b\d(?:[ -]?\d){12,18}\b/g, valid: luhnValid },
+  { kind: "CARD", regex: /\b\d(?:[ -]?\d){12,18}\b/g, valid: luhnValid, hint: hasDigit },
   {
     kind: "PHONE",
     // International (+CC …) or grouped national numbers; a bare digit run or a date is not a
@@ -47,5 +67,6 @@ export const BUILTIN_PATTERNS: readonly BuiltinPattern[] = [
       const digits = m.replace(/\D/g, "").length;
       return digits >= 8 && digits <= 15;
     },
+    hint: hasDigit,
   },
 ];

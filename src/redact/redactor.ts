@@ -6,6 +6,7 @@ interface CompiledPattern {
   placeholder: string;
   valid?: (match: string) => boolean;
   keep?: (match: string) => string;
+  hint?: (text: string) => boolean;
 }
 
 function compileBuiltin(p: BuiltinPattern): CompiledPattern {
@@ -14,6 +15,7 @@ function compileBuiltin(p: BuiltinPattern): CompiledPattern {
     placeholder: `<${p.kind}>`,
     ...(p.valid ? { valid: p.valid } : {}),
     ...(p.keep ? { keep: p.keep } : {}),
+    ...(p.hint ? { hint: p.hint } : {}),
   };
 }
 
@@ -41,6 +43,7 @@ export function compileCustomPattern(name: string, source: string): RegExp {
 function apply(text: string, patterns: readonly CompiledPattern[]): string {
   let out = text;
   for (const p of patterns) {
+    if (p.hint && !p.hint(out)) continue;
     p.regex.lastIndex = 0;
     if (!p.regex.test(out)) continue;
     p.regex.lastIndex = 0;
