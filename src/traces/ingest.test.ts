@@ -182,6 +182,35 @@ describe("OTLP JSON files", () => {
     expect(chat?.attributes["gen_ai.usage.input_tokens"]).toBe(30);
   });
 
+  it("maps OpenInference attributes arriving over OTLP and marks the source", async () => {
+    const path = file("oi-otlp.jsonl", [
+      otlpRequest("e".repeat(32), [
+        {
+          spanId: "3333333333333333",
+          name: "llm",
+          startTimeUnixNano: "1700000000000000000",
+          attributes: [
+            { key: "openinference.span.kind", value: { stringValue: "LLM" } },
+            { key: "llm.model_name", value: { stringValue: "claude" } },
+            { key: "llm.token_count.prompt", value: { intValue: 9 } },
+            { key: "input.value", value: { stringValue: "hello" } },
+          ],
+        },
+      ]),
+    ]);
+    await ingestFile(store.traces, path);
+    const span = (await store.traces.getTrace("e".repeat(32)))?.spans[0];
+    expect(span?.attributes).toMatchObject({
+      "gen_ai.operation.name": "chat",
+      "gen_ai.request.model": "claude",
+      "gen_ai.usage.input_tokens": 9,
+      "ratchet.source.format": "openinference",
+    });
+    expect(parse(span?.attributes["gen_ai.input.messages"])).toEqual([
+      { role: "user", content: "hello" },
+    ]);
+  });
+
   it("reads a whole pretty-printed file", async () => {
     const path = join(dir, "whole.json");
     writeFileSync(path, JSON.stringify(otlpRequest("c".repeat(32), [spanA, spanB]), null, 2));
