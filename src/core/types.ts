@@ -178,6 +178,32 @@ export interface RunTotals {
   latency_p95_ms: number;
   latency_p99_ms: number;
   dimension_scores: Partial<Record<Dimension, number>>;
+  /** Per-attempt cost percentiles (USD), for `evaluation.cost` targets. */
+  cost_p50_usd?: number;
+  cost_p95_usd?: number;
+  cost_p99_usd?: number;
+  cost_max_usd?: number;
+  /** Severity-aware verdict: a failed blocking case fails the run; exploratory cases are not scored. */
+  verdict?: RunVerdictSummary;
+  /** Run-level latency / cost targets (percentiles, never averages) and whether each held. */
+  targets?: Array<{
+    key: string;
+    limit: number;
+    actual: number | null;
+    passed: boolean;
+    reason: string;
+  }>;
+}
+
+export interface RunVerdictSummary {
+  passed: boolean;
+  /** Mean overall over blocking and warning attempts (null when there is none). */
+  score: number | null;
+  threshold: number;
+  reasons: string[];
+  blocking_failures: string[];
+  warning_failures: number;
+  exploratory_failures: number;
 }
 
 export interface Run {

@@ -16,6 +16,7 @@ import {
   type RatchetConfig,
 } from "../config/index.js";
 import {
+  type AssertionSpec,
   type Case,
   type Dimension,
   InputError,
@@ -23,12 +24,24 @@ import {
   newId,
   type Run,
 } from "../core/index.js";
-import { compileAssertions, compileCase, scoreAttempt } from "../graders/index.js";
 import {
+  compileAssertions,
+  compileCase,
+  createGraderRegistry,
+  type GraderRegistry,
+  JUDGE_TYPES,
+  judgeCostOf,
+  judgeRuntimeFromConfig,
+  judgeWarnings,
+  scoreAttempt,
+} from "../graders/index.js";
+import {
+  createEmbeddingResolver,
   priceUsage,
   type ResolvedModel,
   resolveModels,
   type TokenPrice,
+  tokenPricesFromConfig,
 } from "../providers/index.js";
 import { executeRun, type GradeFn, type Variant } from "../runner/index.js";
 import { openStore, type Store } from "../store/index.js";
@@ -58,13 +71,19 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       store,
     });
     const caseFilter = makeCaseFilter(request);
-    const caseCount = await validateSuites(loaded, caseFilter);
+    const registry = createGraderRegistry({
+      embeddings: createEmbeddingResolver(config.providers, env),
+      baseDir: loaded.dir,
+    });
+    const { count: caseCount, judgeSpecs } = await validateSuites(loaded, caseFilter, registry);
     if (caseCount === 0) {
       throw new InputError("no cases to run (check evaluation.suites, --filter-tag and --case)", {
         file: loaded.file,
         key: "evaluation.suites",
       });
     }
+
+    warnings.push(...(await judgeWarnings(store, config, judgeSpecs)));
 
     const run: Run = previous ?? {
       id: newId("run"),
@@ -78,10 +97,8 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       status: "running",
       started_at: new Date().toISOString(),
       purpose: "evaluation",
-      config_snapshot: {
-        pipeline: config.pipeline.name,
-        evaluation: { threshold, repeat: epochs },
-      },
+      // The config holds no secrets: keys are env var names and `${VAR}` in headers stays unexpanded.
+      config_snapshot: JSON.parse(JSON.stringify(config)) as JsonValue,
       case_count: caseCount,
       threshold,
     };
@@ -112,7 +129,16 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
             config.agent.http?.timeout_seconds ??
             config.pipeline.timeout_seconds) * 1000,
         retries: request.retries ?? config.pipeline.retries,
-        grade: createGrader(config),
+        grade: createGrader(
+          config,
+          registry,
+          judgeRuntimeFromConfig(config, {
+            cwd: loaded.dir,
+            env,
+            store,
+            noCache: request.noCache === true,
+          }),
+        ),
         store,
         ...(request.stopSignal ? { stopSignal: request.stopSignal } : {}),
         ...(request.killSignal ? { killSignal: request.killSignal } : {}),
@@ -121,7 +147,10 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       existing,
     );
 
-    const totals = await computeTotals(store.iterateAttempts(run.id));
+    const totals = await computeTotals(store.iterateAttempts(run.id), {
+      threshold,
+      targets: { latency: config.evaluation.latency, cost: config.evaluation.cost },
+    });
     const complete = totals.attempts >= caseCount * epochs * variants.length;
     const status = outcome.stopped || !complete ? "interrupted" : "completed";
     const finishedAt = new Date().toISOString();
@@ -132,7 +161,7 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       totals,
       finished_at: finishedAt,
     };
-    return { run: stored, outcome, passed: totals.score >= threshold, warnings };
+    return { run: stored, outcome, passed: totals.verdict?.passed ?? false, warnings };
   } finally {
     await store.close();
   }
@@ -178,7 +207,7 @@ async function buildVariants(
       : {}),
   });
   const tools = await loadAgentTools(loaded);
-  const prices = tokenPrices(config);
+  const prices = tokenPricesFromConfig(config.cost.token_pricing);
   const systemPrompt = (await loadSystemPrompt(loaded)) ?? "";
   return resolved.map((model) => ({
     name: model.spec,
@@ -202,21 +231,6 @@ function toPromptModel(model: ResolvedModel, prices: Record<string, TokenPrice>)
     model: model.model,
     price: (usage) => priceUsage(model.spec, usage, prices).usd,
   };
-}
-
-/** `cost.token_pricing` (per million, user's names) in the provider layer's terms. */
-function tokenPrices(config: RatchetConfig): Record<string, TokenPrice> {
-  const prices: Record<string, TokenPrice> = {};
-  for (const [spec, price] of Object.entries(config.cost.token_pricing)) {
-    prices[spec] = {
-      input: price.input_per_million,
-      output: price.output_per_million,
-      ...(price.cached_input_per_million !== undefined
-        ? { cached_input: price.cached_input_per_million }
-        : {}),
-    };
-  }
-  return prices;
 }
 
 async function buildExternalAgent(loaded: LoadedConfig): Promise<Agent> {
@@ -256,22 +270,28 @@ function perProviderLimits(config: RatchetConfig): Record<string, number> {
   return limits;
 }
 
-function createGrader(config: RatchetConfig): GradeFn {
+function createGrader(
+  config: RatchetConfig,
+  registry: GraderRegistry,
+  judge: ReturnType<typeof judgeRuntimeFromConfig>,
+): GradeFn {
   const weights = config.evaluation.dimensions as Partial<Record<Dimension, number>>;
   const globalAssertions = compileAssertions(config.evaluation.assertions, undefined, {
+    registry,
     keyPrefix: "evaluation.assertions",
   });
   // The runner passes the same case object for every epoch and variant: compile it once.
   const compiledByCase = new WeakMap<Case, ReturnType<typeof compileCase>>();
-  return (testCase, result, error, timing) => {
+  return async (testCase, result, error, timing) => {
     let caseAssertions = compiledByCase.get(testCase);
     if (!caseAssertions) {
-      caseAssertions = compileCase(testCase);
+      caseAssertions = compileCase(testCase, registry);
       compiledByCase.set(testCase, caseAssertions);
     }
     const compiled = [...globalAssertions, ...caseAssertions];
-    return scoreAttempt(
+    const grading = await scoreAttempt(
       {
+        judge,
         case: testCase,
         output: result?.output ?? "",
         messages: result?.messages ?? [],
@@ -287,6 +307,8 @@ function createGrader(config: RatchetConfig): GradeFn {
       compiled,
       { weights },
     );
+    // Judge calls are spend of this attempt too, kept visible per score in `details`.
+    return { ...grading, cost_usd: judgeCostOf(grading.scores) };
   };
 }
 
@@ -304,11 +326,20 @@ async function* filterCases(cases: AsyncIterable<Case>, keep: CaseFilter): Async
 }
 
 /** A full pass over the suites before anything is stored: parse, validate, compile, count. */
-async function validateSuites(loaded: LoadedConfig, keep: CaseFilter): Promise<number> {
+async function validateSuites(
+  loaded: LoadedConfig,
+  keep: CaseFilter,
+  registry: GraderRegistry,
+): Promise<{ count: number; judgeSpecs: AssertionSpec[] }> {
   let count = 0;
+  const judgeSpecs = new Map<string, AssertionSpec>();
   for await (const testCase of loadSuites(loaded.config.evaluation.suites, loaded.dir)) {
-    compileCase(testCase);
-    if (keep(testCase)) count++;
+    compileCase(testCase, registry);
+    if (!keep(testCase)) continue;
+    count++;
+    for (const spec of testCase.assertions) {
+      if (JUDGE_TYPES.has(spec.type)) judgeSpecs.set(JSON.stringify(spec), spec);
+    }
   }
-  return count;
+  return { count, judgeSpecs: [...judgeSpecs.values()] };
 }

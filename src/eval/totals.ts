@@ -1,14 +1,25 @@
 import type { Attempt, Dimension, RunTotals } from "../core/index.js";
+import { checkRunTargets, type RunTargetConfig, VerdictAccumulator } from "../graders/index.js";
 import { StreamingPercentiles } from "../stats/index.js";
+
+const MAX_LISTED_BLOCKING = 50;
+
+export interface TotalsOptions {
+  threshold: number;
+  targets?: RunTargetConfig;
+}
 
 /**
  * Run totals from the stored attempts, in one streaming pass. Computed from the store
  * (not from in-memory counters) so that a resumed run's totals include earlier attempts.
  */
-export async function computeTotals(attempts: AsyncIterable<Attempt>): Promise<RunTotals> {
+export async function computeTotals(
+  attempts: AsyncIterable<Attempt>,
+  options: TotalsOptions,
+): Promise<RunTotals> {
   const accumulator = new TotalsAccumulator();
   for await (const attempt of attempts) accumulator.add(attempt);
-  return accumulator.totals();
+  return accumulator.totals(options);
 }
 
 export class TotalsAccumulator {
@@ -18,10 +29,14 @@ export class TotalsAccumulator {
   private errors = 0;
   private overallSum = 0;
   private cost = 0;
+  private costMax = 0;
   private inputTokens = 0;
   private outputTokens = 0;
   private readonly dimensionSums = new Map<Dimension, { sum: number; n: number }>();
   private readonly latency = new StreamingPercentiles();
+  // Costs are tiny numbers: keep them in micro-dollars so 3 significant digits survive.
+  private readonly costs = new StreamingPercentiles({ unitsPerValue: 1e9 });
+  private readonly verdict = new VerdictAccumulator();
 
   add(attempt: Attempt): void {
     this.count++;
@@ -30,6 +45,7 @@ export class TotalsAccumulator {
     else this.errors++;
     this.overallSum += attempt.overall;
     this.cost += attempt.cost_usd;
+    this.costMax = Math.max(this.costMax, attempt.cost_usd);
     this.inputTokens += attempt.usage.input_tokens;
     this.outputTokens += attempt.usage.output_tokens;
     for (const [dimension, score] of Object.entries(attempt.dimension_scores) as Array<
@@ -41,15 +57,17 @@ export class TotalsAccumulator {
       this.dimensionSums.set(dimension, entry);
     }
     this.latency.record(attempt.latency_ms);
+    this.costs.record(attempt.cost_usd);
+    this.verdict.add(attempt);
   }
 
-  totals(): RunTotals {
+  totals(options: TotalsOptions): RunTotals {
     const n = this.count;
     const dimension_scores: RunTotals["dimension_scores"] = {};
     for (const [dimension, { sum, n: count }] of this.dimensionSums) {
       dimension_scores[dimension] = count ? sum / count : 0;
     }
-    return {
+    const totals: RunTotals = {
       attempts: n,
       passed: this.passed,
       failed: this.failed,
@@ -63,6 +81,30 @@ export class TotalsAccumulator {
       latency_p95_ms: n ? this.latency.percentile(95) : 0,
       latency_p99_ms: n ? this.latency.percentile(99) : 0,
       dimension_scores,
+      ...(n
+        ? {
+            cost_p50_usd: this.costs.percentile(50),
+            cost_p95_usd: this.costs.percentile(95),
+            cost_p99_usd: this.costs.percentile(99),
+            cost_max_usd: this.costMax,
+          }
+        : {}),
     };
+    const verdict = this.verdict.verdict(options.threshold);
+    const targets = options.targets ? checkRunTargets(totals, options.targets) : undefined;
+    totals.verdict = {
+      passed: verdict.passed && (targets?.passed ?? true),
+      score: verdict.score,
+      threshold: verdict.threshold,
+      reasons: [
+        ...verdict.reasons,
+        ...(targets?.checks.filter((check) => !check.passed).map((check) => check.reason) ?? []),
+      ],
+      blocking_failures: verdict.blocking_failures.slice(0, MAX_LISTED_BLOCKING),
+      warning_failures: verdict.warning_failures.length,
+      exploratory_failures: verdict.exploratory_failures.length,
+    };
+    if (targets?.checks.length) totals.targets = targets.checks;
+    return totals;
   }
 }

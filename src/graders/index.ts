@@ -25,7 +25,7 @@ export { DEFAULT_PII_DETECTORS, findPii, ibanValid, luhnValid } from "./safety/p
 export { findRefusal, REFUSAL_PATTERNS } from "./safety/refusal.js";
 export { aggregate, gradeAssertion, scoreAttempt, validateWeights } from "./score.js";
 export type { AttemptSummary, RunVerdict, SeverityCounts } from "./severity.js";
-export { runVerdict } from "./severity.js";
+export { runVerdict, VerdictAccumulator } from "./severity.js";
 export { lcsLength, levenshtein, levenshteinSimilarity, rougeL, tokens } from "./strings.js";
 export type { RunStats, RunTargetName, RunTargets, TargetCheck } from "./targets.js";
 export { evaluateRunTargets, runTargetsSchema } from "./targets.js";

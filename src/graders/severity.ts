@@ -53,67 +53,85 @@ function named(ids: string[]): string {
  *   fails: a gate must not pass on missing data.
  * Pure and order-independent; feed it every attempt of the run (all variants or one).
  */
-export function runVerdict(attempts: Iterable<AttemptSummary>, threshold: number): RunVerdict {
-  if (!(typeof threshold === "number" && threshold >= 0 && threshold <= 1)) {
-    throw new RangeError(`threshold must be a number in 0..1, got ${String(threshold)}`);
-  }
-  const cases: Record<Severity, Map<string, boolean>> = {
+/**
+ * The verdict built one attempt at a time, so a run of any size is judged in one streaming
+ * pass; memory grows with the number of cases, not attempts.
+ */
+export class VerdictAccumulator {
+  private readonly cases: Record<Severity, Map<string, boolean>> = {
     blocking: new Map(),
     warning: new Map(),
     exploratory: new Map(),
   };
-  const attemptCounts: Record<Severity, number> = { blocking: 0, warning: 0, exploratory: 0 };
-  let sum = 0;
-  let scored = 0;
-  for (const a of attempts) {
-    const severity: Severity = a.severity in cases ? a.severity : "blocking";
-    attemptCounts[severity]++;
+  private readonly attemptCounts: Record<Severity, number> = {
+    blocking: 0,
+    warning: 0,
+    exploratory: 0,
+  };
+  private sum = 0;
+  private scored = 0;
+
+  add(a: AttemptSummary): void {
+    const severity: Severity = a.severity in this.cases ? a.severity : "blocking";
+    this.attemptCounts[severity]++;
     const ok = a.status === "passed";
-    const seen = cases[severity];
+    const seen = this.cases[severity];
     seen.set(a.case_id, (seen.get(a.case_id) ?? true) && ok);
     if (severity !== "exploratory") {
-      sum += Number.isFinite(a.overall) ? a.overall : 0;
-      scored++;
+      this.sum += Number.isFinite(a.overall) ? a.overall : 0;
+      this.scored++;
     }
   }
-  const failedOf = (s: Severity) =>
-    [...cases[s]]
-      .filter(([, ok]) => !ok)
-      .map(([id]) => id)
-      .sort();
-  const blocking_failures = failedOf("blocking");
-  const warning_failures = failedOf("warning");
-  const exploratory_failures = failedOf("exploratory");
-  const score = scored === 0 ? null : sum / scored;
 
-  const reasons: string[] = [];
-  if (blocking_failures.length > 0) {
-    reasons.push(
-      `${blocking_failures.length} blocking case${blocking_failures.length === 1 ? "" : "s"} failed: ${named(blocking_failures)}`,
-    );
+  verdict(threshold: number): RunVerdict {
+    if (!(typeof threshold === "number" && threshold >= 0 && threshold <= 1)) {
+      throw new RangeError(`threshold must be a number in 0..1, got ${String(threshold)}`);
+    }
+    const failedOf = (s: Severity) =>
+      [...this.cases[s]]
+        .filter(([, ok]) => !ok)
+        .map(([id]) => id)
+        .sort();
+    const blocking_failures = failedOf("blocking");
+    const warning_failures = failedOf("warning");
+    const exploratory_failures = failedOf("exploratory");
+    const score = this.scored === 0 ? null : this.sum / this.scored;
+
+    const reasons: string[] = [];
+    if (blocking_failures.length > 0) {
+      reasons.push(
+        `${blocking_failures.length} blocking case${blocking_failures.length === 1 ? "" : "s"} failed: ${named(blocking_failures)}`,
+      );
+    }
+    if (score === null) {
+      reasons.push("no blocking or warning attempts to score");
+    } else if (score < threshold) {
+      reasons.push(`score ${score.toFixed(3)} is below the threshold ${threshold}`);
+    }
+    const counts = (s: Severity, failed: string[]): SeverityCounts => ({
+      cases: this.cases[s].size,
+      attempts: this.attemptCounts[s],
+      failed_cases: failed.length,
+    });
+    return {
+      passed: reasons.length === 0,
+      score,
+      threshold,
+      blocking_failures,
+      warning_failures,
+      exploratory_failures,
+      by_severity: {
+        blocking: counts("blocking", blocking_failures),
+        warning: counts("warning", warning_failures),
+        exploratory: counts("exploratory", exploratory_failures),
+      },
+      reasons,
+    };
   }
-  if (score === null) {
-    reasons.push("no blocking or warning attempts to score");
-  } else if (score < threshold) {
-    reasons.push(`score ${score.toFixed(3)} is below the threshold ${threshold}`);
-  }
-  const counts = (s: Severity, failed: string[]): SeverityCounts => ({
-    cases: cases[s].size,
-    attempts: attemptCounts[s],
-    failed_cases: failed.length,
-  });
-  return {
-    passed: reasons.length === 0,
-    score,
-    threshold,
-    blocking_failures,
-    warning_failures,
-    exploratory_failures,
-    by_severity: {
-      blocking: counts("blocking", blocking_failures),
-      warning: counts("warning", warning_failures),
-      exploratory: counts("exploratory", exploratory_failures),
-    },
-    reasons,
-  };
+}
+
+export function runVerdict(attempts: Iterable<AttemptSummary>, threshold: number): RunVerdict {
+  const accumulator = new VerdictAccumulator();
+  for (const a of attempts) accumulator.add(a);
+  return accumulator.verdict(threshold);
 }

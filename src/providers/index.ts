@@ -16,6 +16,7 @@ export {
   DEFAULT_TOKEN_PRICES,
   priceUsage,
   SIM_DEFAULT_PRICE,
+  tokenPricesFromConfig,
   usageFromSdk,
 } from "./pricing.js";
 export { redactSecrets } from "./redact.js";

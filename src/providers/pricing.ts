@@ -131,3 +131,25 @@ export function usageFromSdk(usage: {
     ...(cached ? { cached_input_tokens: cached } : {}),
   };
 }
+
+/** `cost.token_pricing` as users write it (per million, long names) in this module's terms. */
+export function tokenPricesFromConfig(
+  tokenPricing: Readonly<
+    Record<
+      string,
+      { input_per_million: number; output_per_million: number; cached_input_per_million?: number }
+    >
+  >,
+): Record<string, TokenPrice> {
+  const prices: Record<string, TokenPrice> = {};
+  for (const [spec, price] of Object.entries(tokenPricing)) {
+    prices[spec] = {
+      input: price.input_per_million,
+      output: price.output_per_million,
+      ...(price.cached_input_per_million !== undefined
+        ? { cached_input: price.cached_input_per_million }
+        : {}),
+    };
+  }
+  return prices;
+}

@@ -60,7 +60,8 @@ export function renderSummaryTable(run: Run, options: SummaryOptions = {}): stri
 
   let verdict = "no threshold";
   if (run.threshold !== undefined) {
-    const ok = t.score >= run.threshold;
+    // The stored verdict also counts blocking failures and run targets; older runs lack it.
+    const ok = t.verdict?.passed ?? t.score >= run.threshold;
     verdict = `threshold ${formatScore(run.threshold)}  ${paint(color, ok ? "32;1" : "31;1", ok ? "PASS" : "FAIL")}`;
   }
   const rows: string[][] = [
@@ -99,12 +100,25 @@ export function renderSummaryTable(run: Run, options: SummaryOptions = {}): stri
     if (score !== undefined)
       rows.push([`  ${dimension}`, formatScore(score), bar(score, barWidth)]);
   }
+  for (const target of t.targets ?? []) {
+    rows.push([
+      `  ${target.key.replace(/^evaluation\./, "")}`,
+      target.actual === null ? "-" : String(Number(target.actual.toPrecision(4))),
+      paint(
+        color,
+        target.passed ? "32" : "31",
+        target.passed ? `≤ ${target.limit}` : target.reason,
+      ),
+    ]);
+  }
   const table = renderTable(["", "Value", "Detail"], rows, {
     align: ["left", "right", "left"],
     maxWidth: width,
     color,
   });
-  return `${header}\n${table}`;
+  const reasons = t.verdict && !t.verdict.passed ? t.verdict.reasons : [];
+  const why = reasons.map((reason) => clipLine(terminalSafe(`✗ ${reason}`), width)).join("\n");
+  return why ? `${header}\n${table}\n${why}` : `${header}\n${table}`;
 }
 
 /** The first `limit` failed or errored attempts with their reasons; stops reading once it knows there are more. */

@@ -98,7 +98,7 @@ export async function executeAttempt(
     overall: grading.overall,
     ...(attemptError ? { error: attemptError } : {}),
     usage: result?.usage ?? { input_tokens: 0, output_tokens: 0 },
-    cost_usd: result?.cost_usd ?? 0,
+    cost_usd: (result?.cost_usd ?? 0) + (grading.cost_usd ?? 0),
     latency_ms: Math.round(latencyMs * 1000) / 1000,
     retries,
     started_at: startedAt.toISOString(),

@@ -14,6 +14,8 @@ export interface Grading {
   dimension_scores: Attempt["dimension_scores"];
   overall: number;
   passed: boolean;
+  /** Spend of grading itself (LLM judges), added to the attempt's cost. */
+  cost_usd?: number;
 }
 
 /** Grades one finished attempt; called with the error when the agent failed. */

@@ -1,11 +1,3 @@
-export type { Migration, MigrationResult } from "./migrations.js";
-export { LATEST_SCHEMA_VERSION } from "./migrations.js";
-export type { StoreConfig } from "./open.js";
-export { DEFAULT_STORE_PATH, openStore } from "./open.js";
-export type { SqliteStoreOptions } from "./sqlite.js";
-export { openSqliteStore } from "./sqlite.js";
-export type { CacheEntry, CacheStore, RunFilter, Store } from "./types.js";
-export { attemptKey } from "./types.js";
 export type { CostDimension, CostGroup, CostQuery, CostStore } from "./costs.js";
 export { COST_DIMENSIONS } from "./costs.js";
 export type {
@@ -18,6 +10,13 @@ export type {
   TriageInput,
 } from "./failures.js";
 export { failureScore, recurrenceFactor } from "./failures.js";
+export type { JudgeCalibration, JudgeCalibrationFilter, JudgeStore } from "./judges.js";
+export type { Migration, MigrationResult } from "./migrations.js";
+export { LATEST_SCHEMA_VERSION } from "./migrations.js";
+export type { StoreConfig } from "./open.js";
+export { DEFAULT_STORE_PATH, openStore } from "./open.js";
+export type { SqliteStoreOptions } from "./sqlite.js";
+export { openSqliteStore } from "./sqlite.js";
 export type {
   InsertSpansOptions,
   InsertSpansResult,
@@ -27,4 +26,5 @@ export type {
   TraceSummary,
 } from "./traces.js";
 export { TRACE_ATTRIBUTES, TRACE_OUTCOMES } from "./traces.js";
-export type { JudgeCalibration, JudgeCalibrationFilter, JudgeStore } from "./judges.js";
+export type { CacheEntry, CacheStore, RunFilter, Store } from "./types.js";
+export { attemptKey } from "./types.js";

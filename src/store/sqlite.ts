@@ -23,9 +23,9 @@ import {
 import { SqliteCostStore } from "./costs.js";
 import { SqliteFailureStore } from "./failures.js";
 import { SqliteJudgeStore } from "./judges.js";
-import { createSqliteTraceStore, type TraceStore } from "./traces.js";
 import { migrate } from "./migrations.js";
 import type { AttemptsTable, Database as Schema } from "./schema.js";
+import { createSqliteTraceStore, type TraceStore } from "./traces.js";
 import { attemptKey, type CacheEntry, type RunFilter, type Store } from "./types.js";
 
 export interface SqliteStoreOptions {
@@ -368,7 +368,7 @@ class SqliteStore implements Store {
       // One bad attempt must not take the others down: save them one by one to find it.
     }
     if (results) {
-      batch.forEach((entry, i) => entry.resolve(results[i] ?? false));
+      for (const [i, entry] of batch.entries()) entry.resolve(results[i] ?? false);
       return;
     }
     for (const entry of batch) {

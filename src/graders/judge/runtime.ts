@@ -7,6 +7,7 @@ import {
   type ResponseCacheOptions,
   resolveModel,
   type TokenPrice,
+  tokenPricesFromConfig,
 } from "../../providers/index.js";
 import type { JudgeRuntime } from "./types.js";
 
@@ -93,16 +94,7 @@ export function judgeRuntimeFromConfig(
   config: JudgeRuntimeConfig,
   options: { cwd: string; env?: Env; store?: ResponseCacheOptions["store"]; noCache?: boolean },
 ): JudgeRuntime {
-  const prices: Record<string, TokenPrice> = {};
-  for (const [spec, p] of Object.entries(config.cost.token_pricing)) {
-    prices[spec] = {
-      input: p.input_per_million,
-      output: p.output_per_million,
-      ...(p.cached_input_per_million !== undefined
-        ? { cached_input: p.cached_input_per_million }
-        : {}),
-    };
-  }
+  const prices = tokenPricesFromConfig(config.cost.token_pricing);
   return createJudgeRuntime({
     providers: config.providers,
     ...(options.env ? { env: options.env } : {}),
