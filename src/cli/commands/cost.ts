@@ -1,12 +1,10 @@
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import { InputError, type Run } from "../../core/index.js";
 import { COST_DIMENSIONS, type CostDimension, costReport } from "../../cost/index.js";
-import { loadProjectConfig } from "../../eval/index.js";
 import { parseSince } from "../../mining/index.js";
 import { formatUsd, renderTable } from "../../report/index.js";
-import { openStore } from "../../store/index.js";
 import type { Output } from "../output.js";
+import { openProject } from "../project.js";
 
 const PURPOSES = ["evaluation", "optimization", "production"] as const;
 
@@ -64,20 +62,13 @@ export function registerCost(program: Command, output: Output): void {
             key: "--format",
           });
         }
-        const loaded = await loadProjectConfig({
-          cwd: process.cwd(),
-          ...(flags.config ? { configPath: flags.config } : {}),
-        });
-        const store = await openStore({
-          ...loaded.config.store,
-          path: resolve(loaded.dir, loaded.config.store.path),
-        });
+        const { store, config } = await openProject(flags);
         try {
           const report = await costReport(store, {
             by,
             sinceMs: since,
             ...(flags.purpose ? { purpose: flags.purpose as Run["purpose"] } : {}),
-            pricing: loaded.config.cost,
+            pricing: config.cost,
           });
           if (flags.format === "json") {
             output.out(JSON.stringify(report, null, 2));

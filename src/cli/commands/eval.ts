@@ -5,7 +5,7 @@ import { renderFailures, renderSummaryTable, writeReport } from "../../report/in
 import { parseIntOption, parseNumberOption } from "../options.js";
 import type { Output } from "../output.js";
 import { createProgress } from "../progress.js";
-import { openRunStore } from "../store.js";
+import { openProject } from "../project.js";
 import { printJudgeComparison } from "./judge.js";
 
 interface EvalFlags {
@@ -100,7 +100,7 @@ export function registerEval(
         for (const warning of result.warnings) output.err(`warning: ${warning}`);
         const { run } = result;
         output.out(renderSummaryTable(run, { color: output.color }));
-        const store = await openRunStore(flags.config);
+        const { store } = await openProject(flags.config ? { config: flags.config } : {});
         try {
           const failures = await renderFailures(store.iterateAttempts(run.id), 10);
           if (failures) output.out(failures);

@@ -1,13 +1,11 @@
-import { resolve } from "node:path";
 import type { Command } from "commander";
-import type { RatchetConfig } from "../../config/index.js";
 import { type Failure, type FailureStatus, InputError } from "../../core/index.js";
-import { loadProjectConfig } from "../../eval/index.js";
 import { buildDetectors, explainScore, mineFailures, parseSince } from "../../mining/index.js";
 import { renderTable } from "../../report/index.js";
-import { openStore, type Store } from "../../store/index.js";
+import type { Store } from "../../store/index.js";
 import { parseIntOption } from "../options.js";
 import type { Output } from "../output.js";
+import { withProject } from "../project.js";
 
 const STATUSES = ["new", "accepted", "dismissed", "duplicate"] as const;
 const TYPES = [
@@ -17,25 +15,6 @@ const TYPES = [
   "llm_judge_fail",
   "business_metric",
 ] as const;
-
-async function withProject(
-  configPath: string | undefined,
-  action: (store: Store, config: RatchetConfig) => Promise<void>,
-): Promise<void> {
-  const loaded = await loadProjectConfig({
-    cwd: process.cwd(),
-    ...(configPath ? { configPath } : {}),
-  });
-  const store = await openStore({
-    ...loaded.config.store,
-    path: resolve(loaded.dir, loaded.config.store.path),
-  });
-  try {
-    await action(store, loaded.config);
-  } finally {
-    await store.close();
-  }
-}
 
 function parseStatuses(value: string | undefined): FailureStatus[] | undefined {
   if (value === undefined) return undefined;
@@ -80,7 +59,7 @@ export function registerFailures(
     .option("--json", "machine-readable")
     .action(async (flags: { config?: string; since?: string; json?: boolean }) => {
       const since = flags.since === undefined ? undefined : parseSince(flags.since);
-      await withProject(flags.config, async (store, config) => {
+      await withProject(flags, async ({ store, config }) => {
         const started = performance.now();
         const counts = await mineFailures(store, {
           ...(since !== undefined ? { since } : {}),
@@ -124,7 +103,7 @@ export function registerFailures(
             key: "--type",
           });
         }
-        await withProject(flags.config, async (store, config) => {
+        await withProject(flags, async ({ store, config }) => {
           const list = await store.failures.list({
             limit: flags.top,
             ...(since !== undefined ? { since: new Date(since).toISOString() } : {}),
@@ -182,7 +161,7 @@ export function registerFailures(
     .option("-c, --config <path>", "config file")
     .option("--json", "machine-readable")
     .action(async (ref: string, flags: { config?: string; json?: boolean }) => {
-      await withProject(flags.config, async (store, config) => {
+      await withProject(flags, async ({ store, config }) => {
         const f = await getFailure(store, ref);
         const history = await store.failures.history(f.id);
         const duplicates = await store.failures.duplicates(f.id);
@@ -252,7 +231,7 @@ export function registerFailures(
           });
         }
         if (flags.by.trim() === "") throw new InputError("--by must name someone", { key: "--by" });
-        await withProject(flags.config, async (store) => {
+        await withProject(flags, async ({ store }) => {
           const f = await getFailure(store, ref);
           const of = flags.of === undefined ? undefined : (await getFailure(store, flags.of)).id;
           const updated = await store.failures.triage(f.id, {

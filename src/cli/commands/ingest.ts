@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
+import { buildDetectors, mineFailures } from "../../mining/index.js";
 import { ingestFile, TRACE_FORMATS, type TraceFormat } from "../../traces/index.js";
 import type { Output } from "../output.js";
 import { openTraceContext } from "./serve.js";
@@ -10,6 +11,7 @@ interface IngestFlags {
   format: TraceFormat | "auto";
   strict?: boolean;
   json?: boolean;
+  mine: boolean;
 }
 
 function parseFormat(value: string): TraceFormat | "auto" {
@@ -29,6 +31,7 @@ export function registerIngest(program: Command, output: Output): void {
     .option("--format <format>", `auto | ${TRACE_FORMATS.join(" | ")}`, parseFormat, "auto")
     .option("--strict", "fail on any bad line and store nothing")
     .option("--json", "print the summary as JSON")
+    .option("--no-mine", "do not mine failure signals from the new traces")
     .action(async (file: string, flags: IngestFlags) => {
       const ctx = await openTraceContext(flags);
       try {
@@ -37,14 +40,26 @@ export function registerIngest(program: Command, output: Output): void {
           ...(flags.strict ? { strict: true } : {}),
           redactor: ctx.redactor,
         });
+        // Mining is incremental: it reads only traces that gained spans since the last pass.
+        const mined = flags.mine
+          ? await mineFailures(ctx.store, {
+              detectors: buildDetectors(ctx.config?.mining),
+              ...(ctx.config ? { severityWeights: ctx.config.mining.severity_weights } : {}),
+            })
+          : undefined;
         if (flags.json) {
-          output.out(JSON.stringify(summary));
+          output.out(JSON.stringify(mined ? { ...summary, mined } : summary));
           return;
         }
         output.out(
           `ingested ${file} (${summary.format}): ${summary.records} records, ${summary.traces} traces, ${summary.inserted} spans stored` +
             (summary.duplicates ? `, ${summary.duplicates} already stored` : ""),
         );
+        if (mined) {
+          output.out(
+            `mined ${mined.traces} traces: ${mined.signals} failure signals, ${mined.new} new, ${mined.duplicates} duplicates (see \`ratchet failures list\`)`,
+          );
+        }
         if (summary.problems.length > 0) {
           output.err(
             `${summary.badLines} bad line${summary.badLines === 1 ? "" : "s"} skipped` +

@@ -1,7 +1,6 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { EXIT } from "../../core/index.js";
-import { loadProjectConfig } from "../../eval/index.js";
 import {
   compareVariants,
   judgeRuntimeFromConfig,
@@ -9,8 +8,9 @@ import {
   runJudgeCalibration,
 } from "../../graders/index.js";
 import { formatPct, formatScore, formatUsd, renderTable } from "../../report/index.js";
-import { type JudgeCalibration, openStore } from "../../store/index.js";
+import type { JudgeCalibration } from "../../store/index.js";
 import type { Output } from "../output.js";
+import { openProject } from "../project.js";
 
 interface CalibrateFlags {
   config?: string;
@@ -42,18 +42,12 @@ export function registerJudge(
     .option("--no-cache", "do not read or write the response cache")
     .option("--json", "machine-readable")
     .action(async (flags: CalibrateFlags) => {
-      const loaded = await loadProjectConfig({
-        cwd: process.cwd(),
-        ...(flags.config ? { configPath: flags.config } : {}),
-      });
-      const { config } = loaded;
-      const store = await openStore({
-        ...config.store,
-        path: resolve(loaded.dir, config.store.path),
-      });
+      const { store, config, dir } = await openProject(
+        flags.config ? { config: flags.config } : {},
+      );
       try {
         const runtime = judgeRuntimeFromConfig(config, {
-          cwd: loaded.dir,
+          cwd: dir,
           store,
           noCache: !flags.cache,
         });
@@ -126,17 +120,10 @@ export function registerJudge(
     .option("-c, --config <path>", "config file")
     .option("--json", "machine-readable")
     .action(async (flags: { config?: string; json?: boolean }) => {
-      const loaded = await loadProjectConfig({
-        cwd: process.cwd(),
-        ...(flags.config ? { configPath: flags.config } : {}),
-      });
-      const store = await openStore({
-        ...loaded.config.store,
-        path: resolve(loaded.dir, loaded.config.store.path),
-      });
+      const { store, config } = await openProject(flags.config ? { config: flags.config } : {});
       try {
         const all = await store.judges.listCalibrations();
-        const warnings = await judgeWarnings(store, loaded.config);
+        const warnings = await judgeWarnings(store, config);
         if (flags.json) {
           output.out(JSON.stringify({ calibrations: all, warnings }, null, 2));
           return;
@@ -198,16 +185,9 @@ export async function printJudgeComparison(
   configPath: string | undefined,
   run: { id: string; models: string[] },
 ): Promise<void> {
-  const loaded = await loadProjectConfig({
-    cwd: process.cwd(),
-    ...(configPath ? { configPath } : {}),
-  });
-  const store = await openStore({
-    ...loaded.config.store,
-    path: resolve(loaded.dir, loaded.config.store.path),
-  });
+  const { store, config, dir } = await openProject(configPath ? { config: configPath } : {});
   try {
-    const runtime = judgeRuntimeFromConfig(loaded.config, { cwd: loaded.dir, store });
+    const runtime = judgeRuntimeFromConfig(config, { cwd: dir, store });
     if (!runtime.defaultModel) {
       output.err("warning: --compare needs evaluation.judge_model for judge preferences; skipped");
       return;
@@ -216,7 +196,7 @@ export async function printJudgeComparison(
       attempts: store.iterateAttempts(run.id),
       variants: run.models,
       runtime,
-      concurrency: loaded.config.evaluation.judges.concurrency,
+      concurrency: config.evaluation.judges.concurrency,
     });
     for (const pair of result.pairs) {
       output.out(

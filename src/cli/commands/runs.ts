@@ -4,7 +4,7 @@ import { formatMs, formatPct, formatScore, formatUsd, renderTable } from "../../
 import type { Store } from "../../store/index.js";
 import { parseIntOption } from "../options.js";
 import type { Output } from "../output.js";
-import { openRunStore } from "../store.js";
+import { withProject } from "../project.js";
 import { compareRuns } from "./compare.js";
 
 export function registerRuns(
@@ -20,7 +20,7 @@ export function registerRuns(
     .option("-n, --limit <n>", "how many", parseIntOption("--limit", 1), 20)
     .option("--json", "machine-readable")
     .action(async (flags: { config?: string; limit: number; json?: boolean }) => {
-      await withStore(flags.config, async (store) => {
+      await withProject(flags, async ({ store }) => {
         const list = await store.listRuns({ limit: flags.limit });
         if (flags.json) {
           output.out(JSON.stringify(list, null, 2));
@@ -41,7 +41,7 @@ export function registerRuns(
     .option("--all", "list passing attempts too")
     .option("--json", "machine-readable")
     .action(async (ref: string, flags: { config?: string; all?: boolean; json?: boolean }) => {
-      await withStore(flags.config, async (store) => {
+      await withProject(flags, async ({ store }) => {
         const run = await getRun(store, ref);
         if (flags.json) {
           output.out(JSON.stringify(run));
@@ -94,7 +94,7 @@ export function registerRuns(
             key: "--format",
           });
         }
-        await withStore(flags.config, async (store) => {
+        await withProject(flags, async ({ store }) => {
           const runA = await getRun(store, a);
           const runB = await getRun(store, b);
           const text = await compareRuns(store, runA, runB, {
@@ -107,18 +107,6 @@ export function registerRuns(
         setExit(0);
       },
     );
-}
-
-async function withStore(
-  config: string | undefined,
-  action: (store: Store) => Promise<void>,
-): Promise<void> {
-  const store = await openRunStore(config);
-  try {
-    await action(store);
-  } finally {
-    await store.close();
-  }
 }
 
 export async function getRun(store: Store, ref: string): Promise<Run> {

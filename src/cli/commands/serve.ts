@@ -1,12 +1,12 @@
-import { resolve } from "node:path";
 import type { Command } from "commander";
-import { findConfig, loadConfig, type RatchetConfig } from "../../config/index.js";
+import type { RatchetConfig } from "../../config/index.js";
 import { InputError } from "../../core/index.js";
 import { createRedactor, type Redactor } from "../../redact/index.js";
 import { startServer } from "../../server/index.js";
-import { DEFAULT_STORE_PATH, openStore, type Store } from "../../store/index.js";
+import type { Store } from "../../store/index.js";
 import { parseIntOption } from "../options.js";
 import type { Output } from "../output.js";
+import { openProject, type ProjectFlags } from "../project.js";
 
 export interface TraceContext {
   store: Store;
@@ -20,21 +20,14 @@ export interface TraceContext {
  * one; without one the defaults apply (`.ratchet/ratchet.db`, built-in redaction), so that
  * `serve` and `ingest` work in a directory that only has trace files.
  */
-export async function openTraceContext(flags: {
-  config?: string;
-  db?: string;
-}): Promise<TraceContext> {
-  const cwd = process.cwd();
-  const file = flags.config ? resolve(cwd, flags.config) : await findConfig(cwd);
-  const loaded = file ? await loadConfig(file) : undefined;
-  const storePath = flags.db
-    ? resolve(cwd, flags.db)
-    : loaded
-      ? resolve(loaded.dir, loaded.config.store.path)
-      : resolve(cwd, DEFAULT_STORE_PATH);
-  const redactor = createRedactor(loaded?.config.redaction);
-  const store = await openStore({ ...(loaded?.config.store ?? {}), path: storePath });
-  return { store, storePath, config: loaded?.config, redactor };
+export async function openTraceContext(flags: ProjectFlags): Promise<TraceContext> {
+  const project = await openProject(flags);
+  return {
+    store: project.store,
+    storePath: project.storePath,
+    config: project.loaded?.config,
+    redactor: createRedactor(project.loaded?.config.redaction),
+  };
 }
 
 interface ServeFlags {
