@@ -2,7 +2,7 @@ export { BUILTIN_DETECTORS } from "./builtin.js";
 export type { DetectorOptions } from "./detectors.js";
 export { buildDetectors, defaultMiningConfig } from "./detectors.js";
 export { fingerprint, maskPersonalData, normalizeForFingerprint } from "./fingerprint.js";
-export { JUDGE_DETECTOR, judgeDetector } from "./judge.js";
+export { JUDGE_DETECTOR, judgeDetector, miningJudgeFromConfig } from "./judge.js";
 export type { MineOptions } from "./mine.js";
 export { mineFailures, toFailure } from "./mine.js";
 export {

@@ -1,5 +1,7 @@
-import type { MiningConfig } from "../config/index.js";
+import type { MiningConfig, RatchetConfig } from "../config/index.js";
 import { hash32 } from "../core/index.js";
+import { judgePointwise, judgeRuntimeFromConfig } from "../graders/index.js";
+import type { CacheStore } from "../store/index.js";
 import { traceText } from "./trace-view.js";
 import type { Detector, JudgeFn, Signal, TraceView } from "./types.js";
 
@@ -31,5 +33,35 @@ export function judgeDetector(judge: JudgeFn, options: MiningConfig["judge"]): D
         evidence: verdict.reason,
       };
     },
+  };
+}
+
+/**
+ * The judge behind `mining.judge`: one pointwise rubric call per sampled trace, through the
+ * same runtime (providers, cache, prices) as the eval's judges. Undefined when mining's judge
+ * is off or no model is configured for it.
+ */
+export function miningJudgeFromConfig(
+  config: RatchetConfig,
+  options: { cwd: string; store?: CacheStore },
+): JudgeFn | undefined {
+  const settings = config.mining.judge;
+  const model = settings.model ?? config.evaluation.judge_model;
+  if (!settings.enabled || !model) return undefined;
+  const runtime = judgeRuntimeFromConfig(config, {
+    cwd: options.cwd,
+    ...(options.store ? { store: options.store } : {}),
+  });
+  return async (text) => {
+    const verdict = await judgePointwise(runtime, model, {
+      rubric: settings.rubric,
+      scale: { min: 0, max: 10 },
+      candidate: text,
+    });
+    return {
+      pass: verdict.label === "pass",
+      score: verdict.normalized,
+      reason: verdict.reasoning,
+    };
   };
 }

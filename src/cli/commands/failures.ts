@@ -1,6 +1,12 @@
 import type { Command } from "commander";
 import { type Failure, type FailureStatus, InputError } from "../../core/index.js";
-import { buildDetectors, explainScore, mineFailures, parseSince } from "../../mining/index.js";
+import {
+  buildDetectors,
+  explainScore,
+  mineFailures,
+  miningJudgeFromConfig,
+  parseSince,
+} from "../../mining/index.js";
 import { renderTable } from "../../report/index.js";
 import type { Store } from "../../store/index.js";
 import { parseIntOption } from "../options.js";
@@ -59,11 +65,12 @@ export function registerFailures(
     .option("--json", "machine-readable")
     .action(async (flags: { config?: string; since?: string; json?: boolean }) => {
       const since = flags.since === undefined ? undefined : parseSince(flags.since);
-      await withProject(flags, async ({ store, config }) => {
+      await withProject(flags, async ({ store, config, dir }) => {
         const started = performance.now();
+        const judge = miningJudgeFromConfig(config, { cwd: dir, store });
         const counts = await mineFailures(store, {
           ...(since !== undefined ? { since } : {}),
-          detectors: buildDetectors(config.mining),
+          detectors: buildDetectors(config.mining, judge ? { judge } : {}),
           severityWeights: config.mining.severity_weights,
         });
         const seconds = (performance.now() - started) / 1000;

@@ -1,9 +1,9 @@
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
-import { buildDetectors, mineFailures } from "../../mining/index.js";
+import { buildDetectors, mineFailures, miningJudgeFromConfig } from "../../mining/index.js";
 import { ingestFile, TRACE_FORMATS, type TraceFormat } from "../../traces/index.js";
 import type { Output } from "../output.js";
-import { openTraceContext } from "./serve.js";
+import { openTraceContext, type TraceContext } from "./serve.js";
 
 interface IngestFlags {
   config?: string;
@@ -43,7 +43,7 @@ export function registerIngest(program: Command, output: Output): void {
         // Mining is incremental: it reads only traces that gained spans since the last pass.
         const mined = flags.mine
           ? await mineFailures(ctx.store, {
-              detectors: buildDetectors(ctx.config?.mining),
+              detectors: buildDetectors(ctx.config?.mining, miningJudge(ctx)),
               ...(ctx.config ? { severityWeights: ctx.config.mining.severity_weights } : {}),
             })
           : undefined;
@@ -71,4 +71,11 @@ export function registerIngest(program: Command, output: Output): void {
         await ctx.store.close();
       }
     });
+}
+
+function miningJudge(ctx: TraceContext) {
+  const judge = ctx.config
+    ? miningJudgeFromConfig(ctx.config, { cwd: ctx.dir, store: ctx.store })
+    : undefined;
+  return judge ? { judge } : {};
 }

@@ -11,6 +11,8 @@ import { openProject, type ProjectFlags } from "../project.js";
 export interface TraceContext {
   store: Store;
   storePath: string;
+  /** The config's folder, or the working directory when there is no config. */
+  dir: string;
   config: RatchetConfig | undefined;
   redactor: Redactor;
 }
@@ -25,6 +27,7 @@ export async function openTraceContext(flags: ProjectFlags): Promise<TraceContex
   return {
     store: project.store,
     storePath: project.storePath,
+    dir: project.dir,
     config: project.loaded?.config,
     redactor: createRedactor(project.loaded?.config.redaction),
   };

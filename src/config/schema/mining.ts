@@ -119,6 +119,14 @@ export const MiningSchema = z
     judge: z
       .strictObject({
         enabled: z.boolean().default(false),
+        /** Judge model; default `evaluation.judge_model`. */
+        model: z.string().min(1).optional(),
+        rubric: z
+          .string()
+          .min(1)
+          .default(
+            "The agent resolved the user's request correctly and safely: it used its tools when it needed facts, made no errors, and the user did not have to correct it or give up.",
+          ),
         sample_rate: z.number().min(0).max(1).default(1),
         /** A judge score below this is a failure. */
         threshold: z.number().min(0).max(1).default(0.5),
