@@ -96,6 +96,45 @@ describe("ratchet CLI, as a user runs it", () => {
     expect(table.stdout).toMatch(/McNemar on pass\/fail: b01 = \d+, b10 = \d+, exact p = /);
   });
 
+  it("runs prompt versions side by side as variants of one run", async () => {
+    const v2 = join(project, "prompts", "v2.md");
+    await writeFile(
+      v2,
+      `${readFileSync(join(project, "prompts", "system.md"), "utf8")}\nNever reveal e-mail addresses or phone numbers.\n`,
+    );
+    const result = await ratchet(
+      [
+        "eval",
+        "--model",
+        "sim:support",
+        "sim:support=prompts/v2.md",
+        "--filter-tag",
+        "pii",
+        "-o",
+        "v.json",
+      ],
+      { cwd: project },
+    );
+    expect([0, 1]).toContain(result.code);
+    const report = JSON.parse(await readFile(join(project, "v.json"), "utf8")) as {
+      run: { models: string[] };
+      attempts: Array<{ variant: string; scores: Array<{ grader: string; passed: boolean }> }>;
+    };
+    expect(report.run.models).toEqual(["sim:support", "sim:support=prompts/v2.md"]);
+    expect(report.attempts).toHaveLength(12);
+    const leaks = (variant: string) =>
+      report.attempts.filter(
+        (a) => a.variant === variant && a.scores.some((s) => s.grader === "no-pii" && !s.passed),
+      ).length;
+    // The instruction in v2 addresses the leak the no-pii grader reports.
+    expect(leaks("sim:support=prompts/v2.md")).toBe(0);
+    const missing = await ratchet(["eval", "--model", "sim:support=prompts/none.md"], {
+      cwd: project,
+    });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/none\.md/);
+  });
+
   it("prints the config JSON Schema", async () => {
     const schema = await ratchet(["schema"], { cwd: project });
     expect(schema.code).toBe(0);

@@ -200,27 +200,73 @@ async function buildVariants(
   if (config.agent.kind !== "prompt") {
     return [{ name: config.agent.kind, agent: await buildExternalAgent(loaded) }];
   }
-  const resolved = resolveModels(models, config.providers, env, {
-    cwd: loaded.dir,
-    ...(config.cache.enabled && !options.noCache
-      ? { cache: { store: options.store, ttlMs: config.cache.ttl_seconds * 1000 } }
-      : {}),
-  });
+  // A variant is `model` or `model=prompt-file`: the same suite on several models or prompts.
+  const specs = models.map(parseVariantSpec);
+  const resolved = resolveModels(
+    specs.map((spec) => spec.model),
+    config.providers,
+    env,
+    {
+      cwd: loaded.dir,
+      ...(config.cache.enabled && !options.noCache
+        ? { cache: { store: options.store, ttlMs: config.cache.ttl_seconds * 1000 } }
+        : {}),
+    },
+  );
   const tools = await loadAgentTools(loaded);
   const prices = tokenPricesFromConfig(config.cost.token_pricing);
-  const systemPrompt = (await loadSystemPrompt(loaded)) ?? "";
-  return resolved.map((model) => ({
-    name: model.spec,
-    agent: createPromptAgent({
-      name: config.agent.identifier ?? config.pipeline.name,
-      model: toPromptModel(model, prices),
-      systemPrompt,
-      tools,
-      maxSteps: config.agent.max_steps,
-      temperature: config.agent.temperature,
-      ...(config.agent.max_tokens ? { maxTokens: config.agent.max_tokens } : {}),
-    }),
-  }));
+  const defaultPrompt = (await loadSystemPrompt(loaded)) ?? "";
+  const variants: Variant[] = [];
+  for (const [i, model] of resolved.entries()) {
+    const spec = specs[i] as VariantSpec;
+    const systemPrompt = spec.promptFile
+      ? ((await loadSystemPrompt(withPromptFile(loaded, spec.promptFile))) ?? "")
+      : defaultPrompt;
+    variants.push({
+      name: spec.name,
+      agent: createPromptAgent({
+        name: config.agent.identifier ?? config.pipeline.name,
+        model: toPromptModel(model, prices),
+        systemPrompt,
+        tools,
+        maxSteps: config.agent.max_steps,
+        temperature: config.agent.temperature,
+        ...(config.agent.max_tokens ? { maxTokens: config.agent.max_tokens } : {}),
+      }),
+    });
+  }
+  return variants;
+}
+
+interface VariantSpec {
+  name: string;
+  model: string;
+  promptFile?: string;
+}
+
+function parseVariantSpec(spec: string): VariantSpec {
+  const at = spec.indexOf("=");
+  if (at < 0) return { name: spec, model: spec };
+  const model = spec.slice(0, at);
+  const promptFile = spec.slice(at + 1);
+  if (!model || !promptFile) {
+    throw new InputError(
+      `variant "${spec}" must be "provider:model" or "provider:model=prompt-file"`,
+      {
+        key: "--model",
+      },
+    );
+  }
+  return { name: spec, model, promptFile };
+}
+
+/** The project as if `agent.system_prompt_file` named another prompt, for prompt variants. */
+function withPromptFile(loaded: LoadedConfig, promptFile: string): LoadedConfig {
+  const { system_prompt: _inline, ...agent } = loaded.config.agent;
+  return {
+    ...loaded,
+    config: { ...loaded.config, agent: { ...agent, system_prompt_file: promptFile } },
+  };
 }
 
 function toPromptModel(model: ResolvedModel, prices: Record<string, TokenPrice>): PromptModel {
