@@ -47,7 +47,9 @@ export const BUILTIN_PATTERNS: readonly BuiltinPattern[] = [
   { kind: "SECRET", regex: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, hint: has("xox") },
   {
     kind: "EMAIL",
-    regex: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g,
+    // The local part is capped at RFC 5321's 64 characters: unbounded, every word boundary in
+    // a long `a.a.a…` run rescanned to its end, quadratic on one large attribute.
+    regex: /\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g,
     hint: has("@"),
   },
   {

@@ -64,3 +64,14 @@ describe("redactor", () => {
     expect(redactSecretTokens("x@y.com sk-abcdefghijklmnopqrst")).toBe("x@y.com <SECRET>");
   });
 });
+
+describe("redactor on adversarial input", () => {
+  // Before the local part was bounded this took minutes (quadratic rescans), so the test's
+  // own timeout is what fails; there is no timing assertion.
+  it("scans a long dotted run with an @ in the text in linear time", () => {
+    const text = `reach me @ ${"a.".repeat(200_000)} or at ${"x".repeat(60)}@example.com`;
+    const out = r.text(text);
+    expect(out.endsWith("or at <EMAIL>")).toBe(true);
+    expect(out).not.toContain("example.com");
+  });
+});
