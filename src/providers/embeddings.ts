@@ -4,6 +4,7 @@ import type { EmbeddingModelV3 } from "@ai-sdk/provider";
 import { createOllama } from "ollama-ai-provider-v2";
 import { InputError } from "../core/index.js";
 import { countingFetch } from "./call-stats.js";
+import { expandHeaders } from "./headers.js";
 import { registerSecret } from "./redact.js";
 import { SIM_EMBEDDER_IDS, SimEmbeddingModel } from "./sim/embedder.js";
 import { didYouMean, parseModelSpec } from "./spec.js";
@@ -99,7 +100,7 @@ export function resolveEmbeddingModel(
     );
   }
   const name = spec.provider;
-  const headers = settings.headers;
+  const headers = expandHeaders(name, settings.headers, env);
   const fetch = countingFetch(name, options.fetch);
   let model: EmbeddingModelV3;
   switch (settings.type) {

@@ -6,6 +6,7 @@ import { createOllama } from "ollama-ai-provider-v2";
 import { type Clock, InputError } from "../core/index.js";
 import { type ResponseCacheOptions, withResponseCache } from "./cache.js";
 import { countingFetch } from "./call-stats.js";
+import { expandHeaders } from "./headers.js";
 import { registerSecret } from "./redact.js";
 import { parseSimJudgeId, SimJudgeModel } from "./sim/judge.js";
 import { loadSimProfile } from "./sim/load.js";
@@ -85,7 +86,7 @@ function makeFactory(
   options: ResolveOptions,
 ): (modelId: string) => LanguageModelV3 {
   const fetch = countingFetch(name, options.fetch);
-  const headers = settings.headers;
+  const headers = expandHeaders(name, settings.headers, env);
   switch (settings.type) {
     case "openai": {
       const provider = createOpenAI({
