@@ -5,10 +5,12 @@ import { redactSecretTokens } from "../redact/index.js";
  * sometimes echo a (partly masked) key, and a stack of wrapped errors may quote headers.
  */
 const SECRET_PATTERNS: RegExp[] = [
-  /\b(authorization|x-api-key|api-key|x-goog-api-key)\s*[:=]\s*("[^"]*"|'[^']*'|[^\s,;}]+(\s+[^\s,;}]+)?)/gi,
+  /\b(authorization|x-api-key|api-key|x-goog-api-key)["']?\s*[:=]\s*("[^"]*"|'[^']*'|[^\s,;}]+(\s+[^\s,;}]+)?)/gi,
   // Partly masked keys (`sk-abc***`) that the shared token rules do not match.
   /\bsk-[A-Za-z0-9_*.-]{6,}/g,
   /\b(api[_-]?key|access[_-]?token|secret)=([^&\s]+)/gi,
+  // The same fields quoted as JSON or JS object keys.
+  /\b(api[_-]?key|access[_-]?token|secret)["']?\s*:\s*("[^"]*"|'[^']*')/gi,
 ];
 
 /** Key values seen by the resolver, held in memory only so that they can be scrubbed. */
