@@ -16,6 +16,17 @@ export interface BuiltinPattern {
   hint?: (text: string) => boolean;
 }
 
+/** What precedes the token's `eyJ` in a JWT match: the first `eyJ` at a run or `-` start with 5+ characters before the dot. */
+function jwtPrefix(match: string): string {
+  const first = match.slice(0, match.indexOf("."));
+  for (let at = first.indexOf("eyJ"); at >= 0; at = first.indexOf("eyJ", at + 1)) {
+    if ((at === 0 || first[at - 1] === "-") && first.length - at - 3 >= 5) {
+      return match.slice(0, at);
+    }
+  }
+  return "";
+}
+
 const has = (needle: string) => (text: string) => text.includes(needle);
 const hasDigit = (text: string) => /\d/.test(text);
 
@@ -25,9 +36,14 @@ const hasDigit = (text: string) => /\d/.test(text);
  */
 export const BUILTIN_PATTERNS: readonly BuiltinPattern[] = [
   // JSON Web Tokens: three base64url parts, the first a JSON header (`{"` → `eyJ`).
+  // A plain `\beyJ…` rescanned a whole `eyJ-eyJ-…` run from every `eyJ` (quadratic). So a
+  // match starts only where a base64url run starts, first checks the three-part shape once,
+  // and then finds the token's `eyJ` after a `-`; the `-`-separated prefix is kept.
   {
     kind: "SECRET",
-    regex: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g,
+    regex:
+      /(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,})(?:[A-Za-z0-9_]*-)*?eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g,
+    keep: jwtPrefix,
     hint: has("eyJ"),
   },
   {

@@ -75,3 +75,21 @@ describe("redactor on adversarial input", () => {
     expect(out).not.toContain("example.com");
   });
 });
+
+describe("JWT rule on adversarial input", () => {
+  const jwt =
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+  // Before runs were scanned once this took minutes (every `eyJ` rescanned the run).
+  it("scans a long `eyJ-eyJ-…` run without a dot in linear time", () => {
+    const text = `${"eyJ-".repeat(100_000)} then ${jwt}`;
+    expect(r.text(text).endsWith(" then <SECRET>")).toBe(true);
+  });
+  it.each([
+    [`tok-${jwt} x`, "tok-<SECRET> x"],
+    [`a.${jwt}`, "a.<SECRET>"],
+    [`pre.eyJabc.${jwt}`, "pre.eyJabc.<SECRET>"],
+    [`x_${jwt}`, `x_${jwt}`],
+  ])("keeps the same matches: %s", (input, expected) => {
+    expect(r.text(input)).toBe(expected);
+  });
+});
