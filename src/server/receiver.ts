@@ -101,7 +101,9 @@ export function createReceiverApp(options: ReceiverOptions): Hono {
         try {
           request = JSON.parse(body.toString("utf8")) as OtlpExportRequest;
         } catch (error) {
-          throw new HttpError(400, `malformed JSON: ${errorMessage(error)}`);
+          // V8's message quotes the body around the error: it could hold a secret.
+          const at = /position (\d+)/.exec(errorMessage(error))?.[1];
+          throw new HttpError(400, `malformed JSON${at !== undefined ? ` at position ${at}` : ""}`);
         }
       }
       let converted: ReturnType<typeof convertExportRequest>;

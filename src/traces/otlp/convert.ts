@@ -57,7 +57,7 @@ function anyValue(value: OtlpAnyValue | undefined): unknown {
   if (value.kvlistValue !== undefined) {
     const out: Record<string, unknown> = {};
     for (const kv of value.kvlistValue.values ?? []) {
-      if (typeof kv.key === "string") out[kv.key] = anyValue(kv.value);
+      if (typeof kv?.key === "string") out[kv.key] = anyValue(kv.value);
     }
     return out;
   }

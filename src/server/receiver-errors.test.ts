@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openSqliteStore, type Store } from "../store/index.js";
+import { createReceiverApp } from "./index.js";
+
+const TOKEN = "tok-0123456789";
+const SECRET = "sk-proj-abcdefghijklmnopqrstuvwxyz012345";
+
+describe("receiver on malformed requests", () => {
+  let dir: string;
+  let store: Store;
+  const lines: string[] = [];
+  let app: ReturnType<typeof createReceiverApp>;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "ratchet-recv-err-"));
+    store = await openSqliteStore(join(dir, "r.db"));
+    app = createReceiverApp({ traces: store.traces, token: TOKEN, log: (l) => lines.push(l) });
+  });
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const post = (body: string) =>
+    app.request("/v1/traces", {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body,
+    });
+
+  it("a malformed JSON body is not echoed into the answer or the log", async () => {
+    lines.length = 0;
+    const res = await post(`{"key":${SECRET}}`);
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(text).toContain("malformed JSON");
+    expect(text).not.toContain("sk-proj");
+    expect(lines.join("\n")).not.toContain("sk-proj");
+  });
+
+  it("a null entry inside a kvlist attribute is skipped like a null attribute", async () => {
+    const span = {
+      traceId: "0102030405060708090a0b0c0d0e0f10",
+      spanId: "0102030405060708",
+      startTimeUnixNano: "1700000000000000000",
+      attributes: [
+        {
+          key: "x",
+          value: { kvlistValue: { values: [null, { key: "k", value: { stringValue: "v" } }] } },
+        },
+      ],
+    };
+    const res = await post(
+      JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] }),
+    );
+    expect(res.status).toBe(200);
+    const stored = await store.traces.getTrace("0102030405060708090a0b0c0d0e0f10");
+    expect(stored?.spans[0]?.attributes.x).toBe(JSON.stringify({ k: "v" }));
+  });
+});
