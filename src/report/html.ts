@@ -79,7 +79,8 @@ function header(run: Run): string {
   let verdict = "no threshold";
   let verdictClass = "";
   if (run.threshold !== undefined) {
-    const ok = t.score >= run.threshold;
+    // The stored verdict also counts blocking failures and run targets; older runs lack it.
+    const ok = t.verdict?.passed ?? t.score >= run.threshold;
     verdict = `threshold ${formatScore(run.threshold)}: ${ok ? "met" : "not met"}`;
     verdictClass = ok ? "pass" : "fail";
   }

@@ -29,10 +29,11 @@ function summary(run: Run): string {
   let out = `# Ratchet report: ${markdownCell(run.suite)}\n\n`;
   out += `Run \`${run.id.replace(/`/g, "")}\` · pipeline ${markdownCell(run.pipeline)} · models ${markdownCell(run.models.join(", ") || "-")} · status ${run.status} · started ${markdownCell(run.started_at)}\n\n`;
   if (!t) return `${out}_No totals recorded for this run._\n\n`;
+  // The stored verdict also counts blocking failures and run targets; older runs lack it.
   const verdict =
     run.threshold === undefined
       ? "no threshold"
-      : `threshold ${formatScore(run.threshold)}: **${t.score >= run.threshold ? "PASS" : "FAIL"}**`;
+      : `threshold ${formatScore(run.threshold)}: **${(t.verdict?.passed ?? t.score >= run.threshold) ? "PASS" : "FAIL"}**`;
   out += row(["Metric", "Value"]) + divider(2);
   out += row(["Score", `${formatScore(t.score)} (${verdict})`]);
   out += row([
