@@ -330,3 +330,27 @@ describe("tau-bench", () => {
     expect(again.inserted).toBe(0);
   });
 });
+
+describe("bad lines do not leak what they hold", () => {
+  const key = "sk-proj-abcdefghijklmnopqrstuvwxyz012345";
+  const lines = () =>
+    file("leaky.jsonl", [
+      `{"trace_id": "a", "messages": ${key} }`,
+      { ...refundTrace, trace_id: "b", timestamp: `token ${key}` },
+    ]);
+  it("reports neither a cut-off secret from a JSON error nor a secret in a quoted value", async () => {
+    const summary = await ingestFile(store.traces, lines(), { format: "jsonl" });
+    expect(summary.badLines).toBe(2);
+    const text = summary.problems.map((p) => p.message).join("\n");
+    expect(text).toMatch(/invalid JSON/);
+    expect(text).toMatch(/timestamp/);
+    expect(text).not.toContain("sk-proj");
+  });
+  it("the same with --strict", async () => {
+    const error = await ingestFile(store.traces, lines(), { strict: true, format: "jsonl" }).catch(
+      (e) => e,
+    );
+    expect(isInputError(error)).toBe(true);
+    expect(String(error.message)).not.toContain("sk-proj");
+  });
+});

@@ -73,7 +73,10 @@ export function detectFormat(value: unknown): TraceFormat | undefined {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof SyntaxError) return `invalid JSON: ${error.message}`;
+  // V8 quotes the line around the error (`Unexpected token 's', "…sk-pro"... is not valid
+  // JSON`): a cut-off secret no redaction rule would recognize. Keep only the reason.
+  if (error instanceof SyntaxError)
+    return `invalid JSON: ${error.message.split(/, "|, \.\.\."/)[0]}`;
   return errorMessage(error);
 }
 
@@ -151,13 +154,16 @@ export async function ingestFile(
   const nowMs = options.nowMs ?? Date.now();
   const ctxBase = { nowMs, sourceName: basename(path, extname(path)) };
   const maxReported = options.maxReported ?? 100;
+  const redactor = options.redactor ?? defaultRedactor;
+  // Problem messages may quote a field's value (`got "…"`); they are printed, so redact them.
+  const problem = (p: LineProblem): LineProblem => ({ ...p, message: redactor.text(p.message) });
   if (options.strict) {
     const problems: LineProblem[] = [];
     let count = 0;
     for await (const r of parsed(path, format, ctxBase)) {
       if (r.problems.length) {
         count += r.problems.length;
-        if (problems.length < 20) problems.push(...r.problems);
+        if (problems.length < 20) problems.push(...r.problems.map(problem));
       }
     }
     if (count > 0) {
@@ -169,7 +175,6 @@ export async function ingestFile(
       );
     }
   }
-  const redactor = options.redactor ?? defaultRedactor;
   const batchSize = Math.max(1, options.batchSize ?? 500);
   const summary: IngestSummary = {
     file: path,
@@ -196,7 +201,9 @@ export async function ingestFile(
     summary.lines = r.line;
     if (r.spans) summary.records++;
     if (r.bad) summary.badLines++;
-    for (const p of r.problems) if (summary.problems.length < maxReported) summary.problems.push(p);
+    for (const p of r.problems) {
+      if (summary.problems.length < maxReported) summary.problems.push(problem(p));
+    }
     for (const span of r.spans ?? []) {
       batch.push(redactSpan(span, redactor));
       // A trace has one root: counting roots counts traces without remembering ids.
