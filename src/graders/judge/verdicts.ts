@@ -68,7 +68,11 @@ export async function judgePointwise(
     runtime,
     model,
     prompt,
-    stepped ? steppedSchema : pointwiseSchema,
+    // Every step must be scored: the mean of a subset is not the G-Eval score (a judge that
+    // scored only the step a candidate did well on would pass it).
+    stepped
+      ? steppedSchema.extend({ steps: steppedSchema.shape.steps.length(req.steps!.length) })
+      : pointwiseSchema,
     req.retries !== undefined ? { retries: req.retries } : {},
   );
   const v = call.value;
