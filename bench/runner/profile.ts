@@ -2,6 +2,7 @@
  * In-process CPU profiling around one measured block (V8's sampling profiler through
  * node:inspector), summarised by self time per function and per package / src module.
  */
+import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 
 interface CallFrame {
@@ -47,6 +48,9 @@ export async function profile<T>(
   try {
     const value = await block();
     const { profile: raw } = (await session.post("Profiler.stop")) as { profile: CpuProfile };
+    // For digging further (callers of a hot function, flame graphs in DevTools).
+    const out = process.env.BENCH_PROFILE_OUT;
+    if (out) writeFileSync(`${out}.${process.pid}.cpuprofile`, JSON.stringify(raw));
     return { value, summary: summarise(raw) };
   } finally {
     session.disconnect();

@@ -75,7 +75,12 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       embeddings: createEmbeddingResolver(config.providers, env),
       baseDir: loaded.dir,
     });
-    const { count: caseCount, judgeSpecs } = await validateSuites(loaded, caseFilter, registry);
+    const compiledByCase: CompiledCases = new WeakMap();
+    const {
+      count: caseCount,
+      judgeSpecs,
+      cases: validatedCases,
+    } = await validateSuites(loaded, caseFilter, registry, compiledByCase);
     if (caseCount === 0) {
       throw new InputError("no cases to run (check evaluation.suites, --filter-tag and --case)", {
         file: loaded.file,
@@ -118,7 +123,12 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
     const outcome = await executeRun(
       {
         runId: run.id,
-        cases: () => filterCases(loadSuites(config.evaluation.suites, loaded.dir), caseFilter),
+        // Suites small enough to keep from the validation pass are not read, parsed and
+        // validated a second time; larger ones stream again so memory stays bounded.
+        cases: () =>
+          validatedCases
+            ? iterate(validatedCases)
+            : filterCases(loadSuites(config.evaluation.suites, loaded.dir), caseFilter),
         variants,
         epochs,
         seed,
@@ -138,6 +148,7 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
             store,
             noCache: request.noCache === true,
           }),
+          compiledByCase,
         ),
         store,
         ...(request.stopSignal ? { stopSignal: request.stopSignal } : {}),
@@ -320,14 +331,15 @@ function createGrader(
   config: RatchetConfig,
   registry: GraderRegistry,
   judge: ReturnType<typeof judgeRuntimeFromConfig>,
+  compiledByCase: CompiledCases,
 ): GradeFn {
   const weights = config.evaluation.dimensions as Partial<Record<Dimension, number>>;
   const globalAssertions = compileAssertions(config.evaluation.assertions, undefined, {
     registry,
     keyPrefix: "evaluation.assertions",
   });
-  // The runner passes the same case object for every epoch and variant: compile it once.
-  const compiledByCase = new WeakMap<Case, ReturnType<typeof compileCase>>();
+  // The runner passes the same case object for every epoch and variant: compile it once
+  // (cases kept from the validation pass arrive already compiled).
   return async (testCase, result, error, timing) => {
     let caseAssertions = compiledByCase.get(testCase);
     if (!caseAssertions) {
@@ -371,21 +383,41 @@ async function* filterCases(cases: AsyncIterable<Case>, keep: CaseFilter): Async
   for await (const testCase of cases) if (keep(testCase)) yield testCase;
 }
 
+type CompiledCases = WeakMap<Case, ReturnType<typeof compileCase>>;
+
+/**
+ * Up to this many validated cases are kept in memory for the run pass (with their compiled
+ * assertions); a larger suite is streamed again so that memory does not grow with it.
+ */
+const KEEP_VALIDATED_CASES = 20_000;
+
+async function* iterate(cases: readonly Case[]): AsyncIterable<Case> {
+  yield* cases;
+}
+
 /** A full pass over the suites before anything is stored: parse, validate, compile, count. */
 async function validateSuites(
   loaded: LoadedConfig,
   keep: CaseFilter,
   registry: GraderRegistry,
-): Promise<{ count: number; judgeSpecs: AssertionSpec[] }> {
+  compiledByCase: CompiledCases,
+): Promise<{ count: number; judgeSpecs: AssertionSpec[]; cases?: Case[] }> {
   let count = 0;
+  let kept: Case[] | undefined = [];
   const judgeSpecs = new Map<string, AssertionSpec>();
   for await (const testCase of loadSuites(loaded.config.evaluation.suites, loaded.dir)) {
-    compileCase(testCase, registry);
+    const compiled = compileCase(testCase, registry);
     if (!keep(testCase)) continue;
     count++;
+    if (kept && kept.length < KEEP_VALIDATED_CASES) {
+      kept.push(testCase);
+      compiledByCase.set(testCase, compiled);
+    } else {
+      kept = undefined;
+    }
     for (const spec of testCase.assertions) {
       if (JUDGE_TYPES.has(spec.type)) judgeSpecs.set(JSON.stringify(spec), spec);
     }
   }
-  return { count, judgeSpecs: [...judgeSpecs.values()] };
+  return { count, judgeSpecs: [...judgeSpecs.values()], ...(kept ? { cases: kept } : {}) };
 }
