@@ -5,66 +5,7 @@ import { createHash } from "node:crypto";
  * whatever the key order. Bytes become base64, URLs and dates strings; undefined is dropped.
  */
 export function canonicalJson(value: unknown): string {
-  // Written straight to text (no normalised copy of the value): it runs for every cached call.
-  // The output is byte for byte `JSON.stringify(normalise(value))`, so existing keys still hit.
-  const parts: string[] = [];
-  if (!write(value, parts)) return JSON.stringify(undefined) as unknown as string;
-  return parts.join("");
-}
-
-/** Appends the canonical JSON of `value`; false (and nothing appended) when it is dropped. */
-function write(value: unknown, out: string[]): boolean {
-  switch (typeof value) {
-    case "string":
-      out.push(JSON.stringify(value));
-      return true;
-    case "number":
-      out.push(Number.isFinite(value) ? JSON.stringify(value) : JSON.stringify(String(value)));
-      return true;
-    case "boolean":
-      out.push(value ? "true" : "false");
-      return true;
-    case "bigint":
-      out.push(JSON.stringify(value.toString()));
-      return true;
-    case "object":
-      break;
-    default:
-      return false;
-  }
-  if (value === null) {
-    out.push("null");
-    return true;
-  }
-  if (Array.isArray(value)) {
-    out.push("[");
-    for (let i = 0; i < value.length; i++) {
-      if (i > 0) out.push(",");
-      if (!write(value[i], out)) out.push("null");
-    }
-    out.push("]");
-    return true;
-  }
-  if (
-    value instanceof Uint8Array ||
-    value instanceof ArrayBuffer ||
-    value instanceof URL ||
-    value instanceof Date
-  ) {
-    out.push(JSON.stringify(normalise(value)));
-    return true;
-  }
-  out.push("{");
-  let first = true;
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record).sort()) {
-    const mark = out.length;
-    out.push(first ? "" : ",", JSON.stringify(key), ":");
-    if (write(record[key], out)) first = false;
-    else out.length = mark;
-  }
-  out.push("}");
-  return true;
+  return JSON.stringify(normalise(value));
 }
 
 function normalise(value: unknown): unknown {
