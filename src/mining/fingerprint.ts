@@ -10,7 +10,10 @@ const HEX = /\b[0-9a-f]{12,}\b/gi;
 const CARD = /(?<!\d)\d(?:[ -]?\d){12,18}\b/g;
 const PHONE = /(?:\+\d{1,3}[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}\b/g;
 /** Tokens mixing letters and digits: order ids, user ids, flight numbers (`mia_li_3668`, `HAT136`). */
-const MIXED_ID = /\b(?=[\w-]*\d)(?=[\w-]*[a-z])[\w-]{4,}\b/gi;
+// Tried only at the first word character of a `[\w-]` run (the lookbehind): the lookaheads
+// scan to the run's end, so trying every `\b` of an `a-a-a-…` run was quadratic. A later
+// start in the same run can only succeed where the first one did, so matches are unchanged.
+const MIXED_ID = /\b(?<=(?:^|[^\w-])-*)(?=[\w-]*\d)(?=[\w-]*[a-z])[\w-]{4,}\b/gi;
 const NUMBER = /\d+(?:[.,]\d+)*/g;
 
 /**
