@@ -43,8 +43,18 @@ async function getFailure(store: Store, ref: string): Promise<Failure> {
   return failure;
 }
 
+/**
+ * Failures quote production text: an ESC or other control character in it would reach the
+ * terminal as a command (clear the screen, set the title, hide lines). Shown as U+FFFD.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+function printable(text: string): string {
+  return text.replace(CONTROL, "\ufffd");
+}
+
 function one(text: string, max = 80): string {
-  const flat = text.replace(/\s+/g, " ").trim();
+  const flat = printable(text.replace(/\s+/g, " ").trim());
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
@@ -215,7 +225,7 @@ export function registerFailures(
             `  ${h.at}  ${h.status}${h.duplicate_of ? ` of ${h.duplicate_of}` : ""} by ${h.by}${h.note ? ` — ${h.note}` : ""}`,
           );
         }
-        output.out(lines.join("\n"));
+        output.out(printable(lines.join("\n")));
       });
     });
 
