@@ -37,6 +37,8 @@ import {
 } from "../graders/index.js";
 import {
   createEmbeddingResolver,
+  expandSecret,
+  expandSecretValues,
   priceUsage,
   type ResolvedModel,
   resolveModels,
@@ -209,7 +211,7 @@ async function buildVariants(
 ): Promise<Variant[]> {
   const { config } = loaded;
   if (config.agent.kind !== "prompt") {
-    return [{ name: config.agent.kind, agent: await buildExternalAgent(loaded) }];
+    return [{ name: config.agent.kind, agent: await buildExternalAgent(loaded, env) }];
   }
   // A variant is `model` or `model=prompt-file`: the same suite on several models or prompts.
   const specs = models.map(parseVariantSpec);
@@ -290,14 +292,14 @@ function toPromptModel(model: ResolvedModel, prices: Record<string, TokenPrice>)
   };
 }
 
-async function buildExternalAgent(loaded: LoadedConfig): Promise<Agent> {
+async function buildExternalAgent(loaded: LoadedConfig, env: NodeJS.ProcessEnv): Promise<Agent> {
   const { agent } = loaded.config;
   if (agent.kind === "http" && agent.http) {
     return createHttpAgent({
       url: agent.http.url,
       method: agent.http.method,
-      headers: agent.http.headers,
-      body: agent.http.body ?? { input: "{{input}}" },
+      headers: expandSecretValues(agent.http.headers, env, "agent.http.headers"),
+      body: expandBody(agent.http.body ?? { input: "{{input}}" }, env, "agent.http.body"),
       answerPath: agent.http.answer_path,
       ...(agent.http.tool_calls_path ? { toolCallsPath: agent.http.tool_calls_path } : {}),
     });
@@ -306,7 +308,7 @@ async function buildExternalAgent(loaded: LoadedConfig): Promise<Agent> {
     return createExecAgent({
       command: agent.exec.command,
       args: agent.exec.args,
-      env: agent.exec.env,
+      env: expandSecretValues(agent.exec.env, env, "agent.exec.env"),
       cwd: agent.exec.cwd ? resolve(loaded.dir, agent.exec.cwd) : loaded.dir,
     });
   }
@@ -317,6 +319,18 @@ async function buildExternalAgent(loaded: LoadedConfig): Promise<Agent> {
     file: loaded.file,
     key: "agent.kind",
   });
+}
+
+/** `${VAR}` in the string leaves of an HTTP agent's body template. */
+function expandBody(body: unknown, env: NodeJS.ProcessEnv, key: string): unknown {
+  if (typeof body === "string") return expandSecret(body, env, key);
+  if (Array.isArray(body)) return body.map((item, i) => expandBody(item, env, `${key}[${i}]`));
+  if (body && typeof body === "object") {
+    return Object.fromEntries(
+      Object.entries(body).map(([name, value]) => [name, expandBody(value, env, `${key}.${name}`)]),
+    );
+  }
+  return body;
 }
 
 function perProviderLimits(config: RatchetConfig): Record<string, number> {

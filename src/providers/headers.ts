@@ -14,19 +14,35 @@ export function expandHeaders(
   env: Env,
 ): Record<string, string> | undefined {
   if (!headers) return undefined;
+  return expandSecretValues(headers, env, `providers.${provider}.headers`);
+}
+
+/**
+ * `${VAR}` in values the config keeps literal because they may hold credentials (provider
+ * headers, an HTTP agent's headers and body, an exec agent's environment). Expanded at the
+ * last moment, never stored; every expanded value is registered for scrubbing. An unset
+ * variable without a default is an input error naming the key.
+ */
+export function expandSecretValues(
+  values: Record<string, string>,
+  env: Env,
+  keyPrefix: string,
+): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(headers)) {
-    const value = expandEnvString(raw, env, (variable) => {
-      throw new InputError(
-        `header ${name} of provider "${provider}" uses \`\${${variable}}\`, which is not set and has no default`,
-        { key: `providers.${provider}.headers.${name}` },
-      );
-    });
-    if (value !== raw) {
-      registerSecret(value);
-      for (const m of raw.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)) registerSecret(env[m[1]!]);
-    }
-    out[name] = value;
-  }
+  for (const [name, raw] of Object.entries(values))
+    out[name] = expandSecret(raw, env, `${keyPrefix}.${name}`);
   return out;
+}
+
+export function expandSecret(raw: string, env: Env, key: string): string {
+  const value = expandEnvString(raw, env, (variable) => {
+    throw new InputError(`${key} uses \`\${${variable}}\`, which is not set and has no default`, {
+      key,
+    });
+  });
+  if (value !== raw) {
+    registerSecret(value);
+    for (const m of raw.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)) registerSecret(env[m[1]!]);
+  }
+  return value;
 }

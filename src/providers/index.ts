@@ -11,6 +11,7 @@ export { providerCallStats, resetProviderCallStats } from "./call-stats.js";
 export * from "./embeddings.js";
 export type { ClassifiedProviderError, ProviderErrorClass } from "./errors.js";
 export { classifyProviderError, parseRetryAfter } from "./errors.js";
+export { expandHeaders, expandSecret, expandSecretValues } from "./headers.js";
 export type { PriceResult, TokenPrice } from "./pricing.js";
 export {
   DEFAULT_TOKEN_PRICES,
