@@ -61,9 +61,11 @@ export function registerIngest(program: Command, output: Output): void {
           );
         }
         if (summary.problems.length > 0) {
+          // Problems also come from stored lines that had some spans rejected.
           output.err(
-            `${summary.badLines} bad line${summary.badLines === 1 ? "" : "s"} skipped` +
-              ` (use --strict to fail instead):`,
+            summary.badLines > 0
+              ? `${summary.badLines} bad line${summary.badLines === 1 ? "" : "s"} skipped (use --strict to fail instead):`
+              : "stored, but some spans were rejected (use --strict to fail instead):",
           );
           for (const p of summary.problems) output.err(`  ${file}:${p.line}: ${p.message}`);
         }

@@ -48,6 +48,25 @@ describe("ratchet ingest / export otlp", () => {
     expect(await main(["ingest", file, "--db", db, "--format", "nope"], capture())).toBe(2);
   });
 
+  it("ingest does not call a stored line with rejected spans a skipped bad line", async () => {
+    const file = join(dir, "otlp.jsonl");
+    const span = (traceId: string) => ({
+      traceId,
+      spanId: "7102030405060708",
+      startTimeUnixNano: "1763924000000000000",
+    });
+    const request = {
+      resourceSpans: [{ scopeSpans: [{ spans: [span("71".repeat(16)), span("00")] }] }],
+    };
+    writeFileSync(file, `${JSON.stringify(request)}\n`);
+    const out = capture();
+    expect(await main(["ingest", file, "--db", join(dir, "s.db"), "--no-mine"], out)).toBe(0);
+    expect(out.stdout.join("\n")).toMatch(/1 spans stored/);
+    const err = out.stderr.join("\n");
+    expect(err).toMatch(/otlp\.jsonl:1: rejected 1 span/);
+    expect(err).not.toMatch(/0 bad lines/);
+  });
+
   it("export otlp sends a run to a receiver", async () => {
     const db = join(dir, "eval.db");
     const store = await openSqliteStore(db);
