@@ -10,7 +10,7 @@ import { ratchet } from "./cli-helpers.js";
 
 const TOKEN = "agent-token-5f2b9c7e1d";
 
-describe("an HTTP agent configured with ${VAR} credentials", () => {
+describe("an HTTP agent configured with credentials from the environment", () => {
   let dir: string;
   let url: string;
   const seen: Array<{ headers: IncomingHttpHeaders; body: { question: string; key: string } }> = [];

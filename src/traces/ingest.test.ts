@@ -221,11 +221,11 @@ describe("OTLP JSON files", () => {
 
 describe("OpenInference", () => {
   it("maps Phoenix-style span lines (nested and flat attributes) to GenAI names", async () => {
-    const trace = "0x" + "d".repeat(32);
+    const trace = `0x${"d".repeat(32)}`;
     const path = file("oi.jsonl", [
       {
         name: "agent",
-        context: { trace_id: trace, span_id: "0x" + "1".repeat(16) },
+        context: { trace_id: trace, span_id: `0x${"1".repeat(16)}` },
         parent_id: null,
         span_kind: "AGENT",
         start_time: "2025-01-01T00:00:00.000Z",
@@ -235,8 +235,8 @@ describe("OpenInference", () => {
       },
       {
         name: "llm",
-        context: { trace_id: trace, span_id: "0x" + "2".repeat(16) },
-        parent_id: "0x" + "1".repeat(16),
+        context: { trace_id: trace, span_id: `0x${"2".repeat(16)}` },
+        parent_id: `0x${"1".repeat(16)}`,
         span_kind: "LLM",
         start_time: "2025-01-01T00:00:00.100Z",
         end_time: "2025-01-01T00:00:01.000Z",
@@ -262,8 +262,8 @@ describe("OpenInference", () => {
       },
       {
         name: "lookup",
-        context: { trace_id: trace, span_id: "0x" + "3".repeat(16) },
-        parent_id: "0x" + "1".repeat(16),
+        context: { trace_id: trace, span_id: `0x${"3".repeat(16)}` },
+        parent_id: `0x${"1".repeat(16)}`,
         span_kind: "TOOL",
         start_time: "2025-01-01T00:00:01.000Z",
         end_time: "2025-01-01T00:00:01.500Z",
