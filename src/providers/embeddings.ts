@@ -5,16 +5,10 @@ import { createOllama } from "ollama-ai-provider-v2";
 import { InputError } from "../core/index.js";
 import { countingFetch } from "./call-stats.js";
 import { expandHeaders } from "./headers.js";
-import { registerSecret } from "./redact.js";
+import { ollamaBaseUrl, providerTable, readProviderKey } from "./settings.js";
 import { SIM_EMBEDDER_IDS, SimEmbeddingModel } from "./sim/embedder.js";
 import { didYouMean, parseModelSpec } from "./spec.js";
-import type {
-  Env,
-  ModelSpec,
-  ProviderSettingsInput,
-  ProvidersInput,
-  ProviderType,
-} from "./types.js";
+import type { Env, ModelSpec, ProvidersInput, ProviderType } from "./types.js";
 
 export {
   createSimEmbedder,
@@ -42,43 +36,6 @@ export interface EmbeddingResolveOptions {
 /** Turns a model spec into an embedding model; throws InputError before any call is made. */
 export type EmbeddingResolver = (spec: string) => EmbeddingModelV3;
 
-const BUILT_IN: ProvidersInput = {
-  openai: { type: "openai" },
-  anthropic: { type: "anthropic" },
-  ollama: { type: "ollama" },
-  sim: { type: "sim" },
-};
-
-const KEY_ENV: Partial<Record<ProviderType, string>> = { openai: "OPENAI_API_KEY" };
-
-// Kept apart from resolve.ts's reader on purpose (same rules): a key is read at resolve time,
-// registered for scrubbing, and never put in an error message.
-function readKey(
-  name: string,
-  settings: ProviderSettingsInput,
-  env: Env,
-  spec: string,
-): string | undefined {
-  const variable = settings.api_key_env ?? KEY_ENV[settings.type];
-  if (!variable) return undefined;
-  const value = env[variable];
-  if (value === undefined || value.trim() === "") {
-    throw new InputError(
-      `embedding model "${spec}" needs an API key: environment variable ${variable} is not set`,
-      settings.api_key_env ? { key: `providers.${name}.api_key_env` } : {},
-    );
-  }
-  registerSecret(value);
-  return value;
-}
-
-function ollamaBaseUrl(settings: ProviderSettingsInput, env: Env): string | undefined {
-  const raw = settings.base_url ?? (env.OLLAMA_HOST ? env.OLLAMA_HOST : undefined);
-  if (!raw) return undefined;
-  const trimmed = (/^https?:\/\//.test(raw) ? raw : `http://${raw}`).replace(/\/+$/, "");
-  return /\/api$/.test(trimmed) ? trimmed : `${trimmed}/api`;
-}
-
 /**
  * `openai:text-embedding-3-small`, `ollama:nomic-embed-text`, `<configured openai-compatible
  * name>:<model>` or `sim:embed` (offline, deterministic, no key) → an AI SDK embedding model.
@@ -91,7 +48,7 @@ export function resolveEmbeddingModel(
   options: EmbeddingResolveOptions = {},
 ): ResolvedEmbeddingModel {
   const spec = parseModelSpec(raw);
-  const table = { ...BUILT_IN, ...(providers ?? {}) };
+  const table = providerTable(providers);
   const settings = table[spec.provider];
   if (!settings) {
     const names = Object.keys(table);
@@ -114,7 +71,7 @@ export function resolveEmbeddingModel(
       break;
     case "openai": {
       const provider = createOpenAI({
-        apiKey: readKey(name, settings, env, spec.spec),
+        apiKey: readProviderKey(name, settings, env, `embedding model "${spec.spec}"`),
         ...(settings.base_url ? { baseURL: settings.base_url } : {}),
         ...(headers ? { headers } : {}),
         fetch,
@@ -123,7 +80,7 @@ export function resolveEmbeddingModel(
       break;
     }
     case "ollama": {
-      const key = readKey(name, settings, env, spec.spec);
+      const key = readProviderKey(name, settings, env, `embedding model "${spec.spec}"`);
       const baseURL = ollamaBaseUrl(settings, env);
       const provider = createOllama({
         ...(baseURL ? { baseURL } : {}),
@@ -139,7 +96,7 @@ export function resolveEmbeddingModel(
           key: `providers.${name}.base_url`,
         });
       }
-      const key = readKey(name, settings, env, spec.spec);
+      const key = readProviderKey(name, settings, env, `embedding model "${spec.spec}"`);
       const provider = createOpenAICompatible({
         name,
         baseURL: settings.base_url,

@@ -7,7 +7,7 @@ import { type Clock, InputError } from "../core/index.js";
 import { type ResponseCacheOptions, withResponseCache } from "./cache.js";
 import { countingFetch } from "./call-stats.js";
 import { expandHeaders } from "./headers.js";
-import { registerSecret } from "./redact.js";
+import { ollamaBaseUrl, providerTable, readProviderKey } from "./settings.js";
 import { parseSimJudgeId, SimJudgeModel } from "./sim/judge.js";
 import { loadSimProfile } from "./sim/load.js";
 import { SimLanguageModel } from "./sim/model.js";
@@ -33,50 +33,6 @@ export interface ResolveOptions {
   clock?: Clock;
 }
 
-const BUILT_IN: ProvidersInput = {
-  openai: { type: "openai" },
-  anthropic: { type: "anthropic" },
-  ollama: { type: "ollama" },
-  sim: { type: "sim" },
-};
-
-const DEFAULT_KEY_ENV: Partial<Record<ProviderSettingsInput["type"], string>> = {
-  openai: "OPENAI_API_KEY",
-  anthropic: "ANTHROPIC_API_KEY",
-};
-
-function providerTable(providers: ProvidersInput | undefined): ProvidersInput {
-  return { ...BUILT_IN, ...(providers ?? {}) };
-}
-
-function readKey(
-  name: string,
-  settings: ProviderSettingsInput,
-  env: Env,
-  spec: string,
-): string | undefined {
-  const variable = settings.api_key_env ?? DEFAULT_KEY_ENV[settings.type];
-  if (!variable) return undefined;
-  const value = env[variable];
-  if (value === undefined || value.trim() === "") {
-    throw new InputError(
-      `model "${spec}" needs an API key: environment variable ${variable} is not set`,
-      settings.api_key_env ? { key: `providers.${name}.api_key_env` } : {},
-    );
-  }
-  registerSecret(value);
-  return value;
-}
-
-function ollamaBaseUrl(settings: ProviderSettingsInput, env: Env): string | undefined {
-  const raw = settings.base_url ?? (env.OLLAMA_HOST ? env.OLLAMA_HOST : undefined);
-  if (!raw) return undefined;
-  const withScheme = /^https?:\/\//.test(raw) ? raw : `http://${raw}`;
-  const trimmed = withScheme.replace(/\/+$/, "");
-  // Users write the server address; the provider wants the /api root.
-  return /\/api$/.test(trimmed) ? trimmed : `${trimmed}/api`;
-}
-
 /** Builds (once per provider name) a function from model id to a raw LanguageModelV3. */
 function makeFactory(
   name: string,
@@ -90,7 +46,7 @@ function makeFactory(
   switch (settings.type) {
     case "openai": {
       const provider = createOpenAI({
-        apiKey: readKey(name, settings, env, spec),
+        apiKey: readProviderKey(name, settings, env, `model "${spec}"`),
         ...(settings.base_url ? { baseURL: settings.base_url } : {}),
         ...(headers ? { headers } : {}),
         fetch,
@@ -99,7 +55,7 @@ function makeFactory(
     }
     case "anthropic": {
       const provider = createAnthropic({
-        apiKey: readKey(name, settings, env, spec),
+        apiKey: readProviderKey(name, settings, env, `model "${spec}"`),
         ...(settings.base_url ? { baseURL: settings.base_url } : {}),
         ...(headers ? { headers } : {}),
         fetch,
@@ -107,7 +63,7 @@ function makeFactory(
       return (id) => provider.messages(id);
     }
     case "ollama": {
-      const key = readKey(name, settings, env, spec);
+      const key = readProviderKey(name, settings, env, `model "${spec}"`);
       const baseURL = ollamaBaseUrl(settings, env);
       const provider = createOllama({
         ...(baseURL ? { baseURL } : {}),
@@ -122,7 +78,7 @@ function makeFactory(
           key: `providers.${name}.base_url`,
         });
       }
-      const key = readKey(name, settings, env, spec);
+      const key = readProviderKey(name, settings, env, `model "${spec}"`);
       const provider = createOpenAICompatible({
         name,
         baseURL: settings.base_url,
