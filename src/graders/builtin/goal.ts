@@ -4,7 +4,7 @@ import { plural } from "../text.js";
 import type { GradeInput, GradeResult, GraderDefinition } from "../types.js";
 import { fail, pass } from "../verdict.js";
 import { type ArgsMatcher, compileArgsMatcher, MatcherError } from "./args-matcher.js";
-import { compileSchema, formatError } from "./json.js";
+import { compileSchemaParam, formatError } from "./json.js";
 import { effectList } from "./trajectory.js";
 
 // ── tool-args-schema ──
@@ -17,16 +17,8 @@ const toolArgsSchemaParams = z
     required: z.boolean().default(false),
   })
   .transform((p, ctx) => {
-    try {
-      return { ...p, validate: compileSchema(p.schema) };
-    } catch (error) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["schema"],
-        message: `invalid JSON Schema: ${(error as Error).message}`,
-      });
-      return z.NEVER;
-    }
+    const validate = compileSchemaParam(p.schema, ctx);
+    return validate ? { ...p, validate } : z.NEVER;
   });
 
 export const toolArgsSchema: GraderDefinition<z.output<typeof toolArgsSchemaParams>> = {

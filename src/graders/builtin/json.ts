@@ -57,6 +57,23 @@ export const jsonValid: GraderDefinition<z.output<typeof jsonValidParams>> = {
 
 const MAX_LISTED = 3;
 
+/** Compiles a `schema` param, or records a zod issue on it (so compile errors name the key). */
+export function compileSchemaParam(
+  schema: Record<string, unknown> | boolean,
+  ctx: z.RefinementCtx,
+): ValidateFunction | undefined {
+  try {
+    return compileSchema(schema);
+  } catch (error) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["schema"],
+      message: `invalid JSON Schema: ${(error as Error).message}`,
+    });
+    return undefined;
+  }
+}
+
 export function formatError(e: ErrorObject): string {
   const path = pointerToPath(e.instancePath);
   const p = e.params as Record<string, unknown>;
@@ -75,16 +92,8 @@ export function formatError(e: ErrorObject): string {
 const jsonSchemaParams = z
   .strictObject({ schema: z.union([z.record(z.string(), z.unknown()), z.boolean()]) })
   .transform((p, ctx) => {
-    try {
-      return { validate: compileSchema(p.schema) };
-    } catch (error) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["schema"],
-        message: `invalid JSON Schema: ${(error as Error).message}`,
-      });
-      return z.NEVER;
-    }
+    const validate = compileSchemaParam(p.schema, ctx);
+    return validate ? { validate } : z.NEVER;
   });
 
 export const jsonSchema: GraderDefinition<z.output<typeof jsonSchemaParams>> = {
