@@ -160,6 +160,22 @@ function num(v: unknown): number | null {
   return null;
 }
 
+// Most spans carry a bare status and no events: their JSON is one of a few constants, and
+// skipping JSON.stringify for them is measurable on the ingest path.
+const BARE_STATUS: Record<string, string> = {
+  unset: JSON.stringify({ code: "unset" }),
+  ok: JSON.stringify({ code: "ok" }),
+  error: JSON.stringify({ code: "error" }),
+};
+
+function statusJson(status: Span["status"]): string {
+  if (Object.keys(status).length === 1) {
+    const bare = BARE_STATUS[status.code];
+    if (bare !== undefined) return bare;
+  }
+  return JSON.stringify(status);
+}
+
 class SqliteTraceStore implements TraceStore {
   readonly #insertSpan: Database.Statement;
   readonly #upsertTrace: Database.Statement;
@@ -216,8 +232,8 @@ class SqliteTraceStore implements TraceStore {
         span.start_ms,
         span.end_ms,
         JSON.stringify(span.attributes),
-        JSON.stringify(span.status),
-        JSON.stringify(span.events),
+        statusJson(span.status),
+        span.events.length === 0 ? "[]" : JSON.stringify(span.events),
         null,
         null,
         "production",

@@ -32,7 +32,7 @@ export interface IngestOptions {
   /** Fail on the first problem line (after reading the whole file) and store nothing. */
   strict?: boolean;
   redactor?: Redactor;
-  /** Spans per transaction. Default 500. */
+  /** Spans per transaction. Default 2000. */
   batchSize?: number;
   /** Start time for records without one; default now. */
   nowMs?: number;
@@ -175,7 +175,7 @@ export async function ingestFile(
       );
     }
   }
-  const batchSize = Math.max(1, options.batchSize ?? 500);
+  const batchSize = Math.max(1, options.batchSize ?? 2000);
   const summary: IngestSummary = {
     file: path,
     format,

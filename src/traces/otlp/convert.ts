@@ -4,6 +4,7 @@ import type { OtlpAnyValue, OtlpExportRequest, OtlpId, OtlpKeyValue, OtlpLong } 
 type AttrValue = Span["attributes"][string];
 
 const HEX = /^[0-9a-f]+$/;
+const DIGITS = /^\d+$/;
 
 function idToHex(id: OtlpId | undefined, bytes: number): string | undefined {
   if (id === undefined || id === null) return undefined;
@@ -34,7 +35,13 @@ export function nanosToMs(value: OtlpLong | undefined): number | undefined {
       if (!Number.isFinite(value) || value < 0) return undefined;
       ns = BigInt(Math.round(value));
     } else {
-      if (!/^\d+$/.test(value)) return undefined;
+      if (!DIGITS.test(value)) return undefined;
+      // Fast path (no BigInt): dropping the last three digits is the floor division by 1000,
+      // exact whenever the microseconds are a safe integer (until the year 2255).
+      if (value.length > 3) {
+        const micros = Number(value.slice(0, -3));
+        if (Number.isSafeInteger(micros)) return micros / 1000;
+      }
       ns = BigInt(value);
     }
   } catch {
