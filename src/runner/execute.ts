@@ -28,10 +28,11 @@ export async function executeAttempt(
 
   for (let attempt = 0; attempt <= plan.retries; attempt++) {
     const controller = new AbortController();
-    const timer = setTimeout(
-      () => controller.abort(new AttemptTimeout(plan.timeoutMs)),
-      plan.timeoutMs,
-    );
+    // Node fires a timer beyond its 32-bit range after 1 ms; a longer timeout means "no limit".
+    const timer =
+      plan.timeoutMs <= MAX_TIMER_MS
+        ? setTimeout(() => controller.abort(new AttemptTimeout(plan.timeoutMs)), plan.timeoutMs)
+        : undefined;
     const onKill = () => controller.abort(new RunCancelled());
     if (plan.killSignal?.aborted) onKill();
     plan.killSignal?.addEventListener("abort", onKill, { once: true });
@@ -55,7 +56,13 @@ export async function executeAttempt(
       clearTimeout(timer);
       plan.killSignal?.removeEventListener("abort", onKill);
     }
-    if (!error?.retryable || attempt === plan.retries || plan.killSignal?.aborted) break;
+    if (!error?.retryable || attempt === plan.retries) break;
+    // Killed between tries: the attempt never got its retries, so it must not be stored as
+    // a final error (a resume would skip it); it is cancelled like one killed mid-call.
+    if (plan.killSignal?.aborted) {
+      error = cancelled();
+      break;
+    }
     retries++;
     const delayMs = retryDelayMs(
       retries,
@@ -74,12 +81,17 @@ export async function executeAttempt(
     try {
       await systemClock.sleep(delayMs, plan.killSignal);
     } catch {
+      error = cancelled();
       break;
     }
   }
 
   const attemptError = error ? strip(error) : undefined;
-  const grading = await plan.grade(testCase, result, attemptError, { latency_ms: latencyMs });
+  // A cancelled attempt is dropped by the runner: grading it (LLM judges) would be wasted spend.
+  const grading =
+    attemptError?.class === "cancelled"
+      ? { scores: [], dimension_scores: {}, overall: 0, passed: false }
+      : await plan.grade(testCase, result, attemptError, { latency_ms: latencyMs });
   const status = attemptError ? "error" : grading.passed ? "passed" : "failed";
   return {
     id: newId("att"),
@@ -106,6 +118,13 @@ export async function executeAttempt(
     tags: testCase.tags,
     severity: testCase.severity,
   };
+}
+
+/** setTimeout's largest delay (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
+
+function cancelled(): ClassifiedError {
+  return { class: "cancelled", message: new RunCancelled().message, retryable: false };
 }
 
 function strip(error: ClassifiedError): Attempt["error"] & object {

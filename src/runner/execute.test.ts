@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { type Agent, type AgentRunResult, HttpStatusError } from "../agents/index.js";
+import type { Attempt, Case } from "../core/index.js";
+import type { Store } from "../store/index.js";
+import { executeAttempt } from "./execute.js";
+import { executeRun } from "./run.js";
+import type { GradeFn, RunPlan } from "./types.js";
+
+const testCase: Case = {
+  id: "c1",
+  input: "hello",
+  assertions: [],
+  tags: [],
+  severity: "warning",
+};
+
+function result(output: string): AgentRunResult {
+  return {
+    output,
+    messages: [],
+    tool_calls: [],
+    side_effects: [],
+    spans: [],
+    usage: { input_tokens: 0, output_tokens: 0 },
+    cost_usd: 0,
+    steps: 1,
+    cached: false,
+  };
+}
+
+function agentOf(run: Agent["run"]): Agent {
+  return { kind: "module", label: "test", concurrencyKey: "test", run };
+}
+
+function planFor(agent: Agent, overrides: Partial<RunPlan> = {}): RunPlan {
+  const saved: Attempt[] = [];
+  // Only saveAttempt is reached by the runner; the rest of the Store is not needed here.
+  const store = {
+    saveAttempt: async (attempt: Attempt) => {
+      saved.push(attempt);
+    },
+    saved,
+  } as unknown as Store;
+  return {
+    runId: "run_x",
+    cases: async function* () {
+      yield testCase;
+    },
+    variants: [{ name: "v", agent }],
+    epochs: 1,
+    seed: 1,
+    concurrency: 1,
+    timeoutMs: 30_000,
+    retries: 3,
+    backoff: { baseMs: 600_000, maxMs: 600_000, maxRetryAfterMs: 600_000 },
+    grade: () => ({ scores: [], dimension_scores: {}, overall: 1, passed: true }),
+    store,
+    ...overrides,
+  };
+}
+
+describe("executeAttempt", () => {
+  it("keeps a timeout longer than Node's timer range instead of firing at once", async () => {
+    const agent = agentOf(
+      () => new Promise((resolve) => setTimeout(() => resolve(result("slow but fine")), 20)),
+    );
+    const attempt = await executeAttempt(
+      planFor(agent, { timeoutMs: 1e15, retries: 0 }),
+      testCase,
+      0,
+      { name: "v", agent },
+    );
+    expect(attempt.error).toBeUndefined();
+    expect(attempt.output).toBe("slow but fine");
+  });
+
+  it("treats a kill during retry backoff as cancelled, neither stored nor graded", async () => {
+    const kill = new AbortController();
+    let calls = 0;
+    const agent = agentOf(async () => {
+      calls++;
+      throw new HttpStatusError("HTTP 503", 503);
+    });
+    let graded = 0;
+    const grade: GradeFn = () => {
+      graded++;
+      return { scores: [], dimension_scores: {}, overall: 0, passed: false };
+    };
+    const plan = planFor(agent, {
+      killSignal: kill.signal,
+      grade,
+      onEvent: (event) => {
+        if (event.type === "retry") kill.abort();
+      },
+    });
+    const outcome = await executeRun(plan);
+    expect(calls).toBe(1);
+    expect(graded).toBe(0);
+    expect((plan.store as unknown as { saved: Attempt[] }).saved).toEqual([]);
+    expect(outcome.completed).toBe(0);
+  });
+});
