@@ -84,8 +84,12 @@ function toAttr(value: unknown): AttrValue | undefined {
   return JSON.stringify(value);
 }
 
-export function attributesOf(list: OtlpKeyValue[] | undefined): Span["attributes"] {
-  const out: Span["attributes"] = {};
+/** `into` (default a new object) gains the list's attributes; a later key wins. */
+export function attributesOf(
+  list: OtlpKeyValue[] | undefined,
+  into: Span["attributes"] = {},
+): Span["attributes"] {
+  const out = into;
   if (!Array.isArray(list)) return out;
   for (const kv of list) {
     if (typeof kv?.key !== "string" || kv.key === "") continue;
@@ -187,15 +191,15 @@ export function convertExportRequest(request: OtlpExportRequest): ConvertResult 
         }
         const end = nanosToMs(s.endTimeUnixNano) ?? start;
         const parent = idToHex(s.parentSpanId, 8);
+        // Built without object spreads (one literal, one shape): this runs for every span.
         const span: Span = {
           trace_id: traceId,
           span_id: spanId,
-          ...(parent !== undefined ? { parent_span_id: parent } : {}),
           name: typeof s.name === "string" ? s.name : "",
-          kind: KINDS[String(s.kind ?? 0)] ?? "internal",
+          kind: KINDS[typeof s.kind === "number" ? s.kind : String(s.kind ?? 0)] ?? "internal",
           start_ms: start,
           end_ms: Math.max(end, start),
-          attributes: { ...inherited, ...attributesOf(s.attributes) },
+          attributes: attributesOf(s.attributes, { ...inherited }),
           status: statusOf(s.status),
           events: (Array.isArray(s.events) ? s.events : []).map((e) => {
             const attrs = attributesOf(e?.attributes);
@@ -206,6 +210,7 @@ export function convertExportRequest(request: OtlpExportRequest): ConvertResult 
             };
           }),
         };
+        if (parent !== undefined) span.parent_span_id = parent;
         spans.push(span);
       }
     }
