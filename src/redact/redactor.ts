@@ -42,8 +42,20 @@ export function compileCustomPattern(name: string, source: string): RegExp {
 
 function apply(text: string, patterns: readonly CompiledPattern[]): string {
   let out = text;
+  // Consecutive patterns often share one hint (IBAN, card and phone all need a digit): while
+  // the text is unchanged, the last hint's answer still holds.
+  let lastHint: ((text: string) => boolean) | undefined;
+  let lastAnswer = true;
+  let lastText = out;
   for (const p of patterns) {
-    if (p.hint && !p.hint(out)) continue;
+    if (p.hint) {
+      if (p.hint !== lastHint || lastText !== out) {
+        lastHint = p.hint;
+        lastText = out;
+        lastAnswer = p.hint(out);
+      }
+      if (!lastAnswer) continue;
+    }
     p.regex.lastIndex = 0;
     if (!p.regex.test(out)) continue;
     p.regex.lastIndex = 0;
