@@ -1,6 +1,6 @@
 import { AgentError, HttpStatusError } from "../agents/index.js";
 import type { AttemptError } from "../core/index.js";
-import { classifyProviderError } from "../providers/index.js";
+import { classifyProviderError, redactSecrets } from "../providers/index.js";
 
 /** Why the runner aborted an attempt; carried as the abort reason. */
 export class AttemptTimeout extends Error {
@@ -30,12 +30,14 @@ export function classifyAttemptError(error: unknown, signal: AbortSignal): Class
   if (reason instanceof RunCancelled) {
     return { class: "cancelled", message: reason.message, retryable: false };
   }
+  // Agents' messages quote response bodies and stderr, which may echo the agent's own token.
   if (error instanceof HttpStatusError) {
+    const message = redactSecrets(error.message);
     const status = error.status ?? 0;
     if (status === 429) {
       return {
         class: "rate_limit",
-        message: error.message,
+        message,
         status,
         retryable: true,
         ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
@@ -43,13 +45,13 @@ export function classifyAttemptError(error: unknown, signal: AbortSignal): Class
     }
     return {
       class: status >= 500 ? "provider_error" : "agent_error",
-      message: error.message,
+      message,
       status,
       retryable: status >= 500 || status === 408,
     };
   }
   if (error instanceof AgentError) {
-    return { class: "agent_error", message: error.message, retryable: false };
+    return { class: "agent_error", message: redactSecrets(error.message), retryable: false };
   }
   const classified = classifyProviderError(error);
   return {

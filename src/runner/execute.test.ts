@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type Agent, type AgentRunResult, HttpStatusError } from "../agents/index.js";
+import { type Agent, AgentError, type AgentRunResult, HttpStatusError } from "../agents/index.js";
 import type { Attempt, Case } from "../core/index.js";
+import { expandSecretValues } from "../providers/index.js";
 import type { Store } from "../store/index.js";
 import { executeAttempt } from "./execute.js";
 import { executeRun } from "./run.js";
@@ -98,5 +99,29 @@ describe("executeAttempt", () => {
     expect(graded).toBe(0);
     expect((plan.store as unknown as { saved: Attempt[] }).saved).toEqual([]);
     expect(outcome.completed).toBe(0);
+  });
+
+  it("scrubs an agent's own secret from the error it raises before it is stored", async () => {
+    const token = "tok_exec_agent_0123456789";
+    // How an exec/HTTP agent's `${VAR}` values are expanded (and registered as secrets).
+    expandSecretValues(
+      { AGENT_TOKEN: "$" + "{AGENT_TOKEN}" },
+      { AGENT_TOKEN: token },
+      "agent.exec.env",
+    );
+    for (const thrown of [
+      new AgentError(`'sh' exited with 1: auth failed for token ${token}`),
+      new HttpStatusError(`endpoint answered HTTP 401: {"echo":"Bearer ${token}"}`, 401),
+    ]) {
+      const agent = agentOf(async () => {
+        throw thrown;
+      });
+      const attempt = await executeAttempt(planFor(agent, { retries: 0 }), testCase, 0, {
+        name: "v",
+        agent,
+      });
+      expect(attempt.error?.class).toBe("agent_error");
+      expect(attempt.error?.message).not.toContain(token);
+    }
   });
 });
