@@ -8,8 +8,11 @@ export function redactSpan(span: Span, redactor: Redactor): Span {
   const a = span.attributes;
   for (const key of Object.keys(a)) {
     const v = a[key];
-    if (typeof v === "string") a[key] = redactor.text(v);
-    else if (Array.isArray(v)) a[key] = v.map((s) => redactor.text(s));
+    if (typeof v === "string") {
+      // Most values hold nothing to mask: skip the store (a keyed write on every attribute).
+      const r = redactor.text(v);
+      if (r !== v) a[key] = r;
+    } else if (Array.isArray(v)) a[key] = v.map((s) => redactor.text(s));
   }
   if (span.status.message !== undefined) span.status.message = redactor.text(span.status.message);
   for (const event of span.events) {
