@@ -92,9 +92,12 @@ export function attributesOf(
   const out = into;
   if (!Array.isArray(list)) return out;
   for (const kv of list) {
-    if (typeof kv?.key !== "string" || kv.key === "") continue;
-    const v = toAttr(anyValue(kv.value));
-    if (v !== undefined) out[kv.key] = v;
+    const key = kv?.key;
+    if (typeof key !== "string" || key === "") continue;
+    // Most values are strings: no detour through anyValue and toAttr for them.
+    const text = kv.value?.stringValue;
+    const v = typeof text === "string" ? text : toAttr(anyValue(kv.value));
+    if (v !== undefined) out[key] = v;
   }
   return out;
 }
