@@ -136,4 +136,73 @@ describe("a run killed with SIGKILL and resumed", () => {
       db.close();
     }
   });
+
+  it("a resumed run keeps its own case selection and refuses flags that would change it", async () => {
+    const child = spawnRatchet(
+      [
+        "eval",
+        "--case",
+        "order-status-1a",
+        "order-status-1b",
+        "pii-1",
+        "--repeat",
+        "3",
+        "--concurrency",
+        "1",
+      ],
+      { cwd: project },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.on("close", (code) => resolve(code)),
+    );
+    const dbPath = join(project, ".ratchet", "ratchet.db");
+    const runIdOf = () => /run (run_\w+): /.exec(stderr)?.[1];
+    const count = () => {
+      const id = runIdOf();
+      if (!id) return 0;
+      const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+      try {
+        return (
+          db.prepare("SELECT count(*) AS n FROM attempts WHERE run_id = ?").get(id) as { n: number }
+        ).n;
+      } finally {
+        db.close();
+      }
+    };
+    await waitFor(count, 2, 120_000);
+    child.kill("SIGINT");
+    expect(await exited).toBe(1);
+    const runId = runIdOf() ?? "";
+    expect(count()).toBeLessThan(9);
+
+    const refused = await ratchet(["eval", "--resume", runId, "--case", "pii-2"], { cwd: project });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/drop --case/);
+
+    const resumed = await ratchet(["eval", "--resume", runId], { cwd: project });
+    expect([0, 1]).toContain(resumed.code);
+    const db = new Database(dbPath, { readonly: true });
+    try {
+      const cases = db
+        .prepare(
+          "SELECT case_id, count(*) AS n FROM attempts WHERE run_id = ? GROUP BY case_id ORDER BY case_id",
+        )
+        .all(runId) as Array<{ case_id: string; n: number }>;
+      expect(cases).toEqual([
+        { case_id: "order-status-1a", n: 3 },
+        { case_id: "order-status-1b", n: 3 },
+        { case_id: "pii-1", n: 3 },
+      ]);
+      const run = db.prepare("SELECT status FROM runs WHERE id = ?").get(runId) as {
+        status: string;
+      };
+      expect(run.status).toBe("completed");
+    } finally {
+      db.close();
+    }
+  });
 });

@@ -222,7 +222,10 @@ export interface Run {
   /** Purpose of the spend, kept apart for cost attribution. */
   purpose: "evaluation" | "optimization" | "production";
   totals?: RunTotals;
-  /** The resolved config with secrets removed, so that `--resume` replays the same run. */
+  /**
+   * `{ config, flags }`: the resolved config (it holds no secrets) and the run's own case
+   * selection, so that `--resume` replays the same run.
+   */
   config_snapshot: JsonValue;
   case_count: number;
   threshold?: number;

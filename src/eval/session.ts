@@ -63,16 +63,24 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
   const store = await openStore({ ...config.store, path: resolve(loaded.dir, config.store.path) });
   try {
     const previous = request.resume ? await loadRunToResume(store, request.resume) : undefined;
+    if (previous) refuseResumeOverrides(request);
     const models = previous?.models ?? request.models ?? [config.agent.model];
     const epochs = previous?.epochs ?? request.repeat ?? config.evaluation.repeat;
     const seed = previous?.seed ?? request.seed ?? config.pipeline.seed;
-    const threshold = request.threshold ?? config.evaluation.threshold;
+    const threshold = previous?.threshold ?? request.threshold ?? config.evaluation.threshold;
+    // A resumed run keeps the case selection it started with.
+    const flags: RunFlags = previous
+      ? runFlagsOf(previous.config_snapshot)
+      : {
+          ...(request.filterTags?.length ? { filter_tags: request.filterTags } : {}),
+          ...(request.caseIds?.length ? { case_ids: request.caseIds } : {}),
+        };
 
     const variants = await buildVariants(loaded, models, env, {
       noCache: request.noCache === true,
       store,
     });
-    const caseFilter = makeCaseFilter(request);
+    const caseFilter = makeCaseFilter(flags);
     const registry = createGraderRegistry({
       embeddings: createEmbeddingResolver(config.providers, env),
       baseDir: loaded.dir,
@@ -105,7 +113,7 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       started_at: new Date().toISOString(),
       purpose: "evaluation",
       // The config holds no secrets: keys are env var names and `${VAR}` in headers stays unexpanded.
-      config_snapshot: JSON.parse(JSON.stringify(config)) as JsonValue,
+      config_snapshot: JSON.parse(JSON.stringify({ config, flags })) as JsonValue,
       case_count: caseCount,
       threshold,
     };
@@ -386,9 +394,37 @@ function createGrader(
 
 type CaseFilter = (testCase: Case) => boolean;
 
-function makeCaseFilter(request: EvalRequest): CaseFilter {
-  const tags = request.filterTags?.length ? new Set(request.filterTags) : undefined;
-  const ids = request.caseIds?.length ? new Set(request.caseIds) : undefined;
+/** The run's own selection of cases, stored with it so that `--resume` replays it. */
+interface RunFlags {
+  filter_tags?: string[];
+  case_ids?: string[];
+}
+
+function runFlagsOf(snapshot: JsonValue): RunFlags {
+  const flags = (snapshot as { flags?: RunFlags } | null)?.flags;
+  return flags && typeof flags === "object" ? flags : {};
+}
+
+/** `--resume` replays the stored run; a flag that would change it is a mistake to report. */
+function refuseResumeOverrides(request: EvalRequest): void {
+  const given = [
+    request.models && "--model",
+    request.repeat !== undefined && "--repeat",
+    request.seed !== undefined && "--seed",
+    request.threshold !== undefined && "--threshold",
+    request.filterTags?.length && "--filter-tag",
+    request.caseIds?.length && "--case",
+  ].filter((flag): flag is string => typeof flag === "string");
+  if (given.length > 0) {
+    throw new InputError(`--resume replays the run's own settings; drop ${given.join(", ")}`, {
+      key: "--resume",
+    });
+  }
+}
+
+function makeCaseFilter(flags: RunFlags): CaseFilter {
+  const tags = flags.filter_tags?.length ? new Set(flags.filter_tags) : undefined;
+  const ids = flags.case_ids?.length ? new Set(flags.case_ids) : undefined;
   return (testCase) =>
     (!tags || testCase.tags.some((tag) => tags.has(tag))) && (!ids || ids.has(testCase.id));
 }

@@ -3,7 +3,7 @@ import type { Rng } from "../core/index.js";
 export interface BackoffPolicy {
   baseMs: number;
   maxMs: number;
-  /** A server's Retry-After is honoured up to this long; beyond it we give up waiting. */
+  /** A server's Retry-After is honoured up to this long; beyond it the attempt is not retried. */
   maxRetryAfterMs: number;
 }
 

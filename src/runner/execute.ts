@@ -63,6 +63,9 @@ export async function executeAttempt(
       error = cancelled();
       break;
     }
+    // A server asking for a longer pause than we are willing to wait: give up now with its
+    // error rather than sleep past the cap and retry anyway.
+    if (error.retryAfterMs !== undefined && error.retryAfterMs > policy.maxRetryAfterMs) break;
     retries++;
     const delayMs = retryDelayMs(
       retries,

@@ -49,6 +49,9 @@ function startFaultyAgent(): Promise<{
       });
       return; // never answers
     }
+    if (body.id.startsWith("retry-after-hour")) {
+      return reply(429, { error: "come back later" }, { "retry-after": "3600" });
+    }
     if (body.id.startsWith("retry-after-2")) {
       if (count === 1) return reply(429, { error: "wait" }, { "retry-after": "2" });
       return reply(200, { output: "ok" });
@@ -189,6 +192,20 @@ describe("executeRun against a faulty HTTP agent", () => {
     );
     const retry = events.find((event) => event.type === "retry");
     expect(retry?.type === "retry" && retry.delayMs).toBeGreaterThanOrEqual(2000);
+  });
+
+  it("gives up at once when Retry-After asks for longer than the cap", async () => {
+    await createRun("run_retry_after_cap");
+    const events: RunEvent[] = [];
+    await executeRun(
+      plan("run_retry_after_cap", ["retry-after-hour-1"], {
+        onEvent: (event) => events.push(event),
+      }),
+    );
+    expect(agent.hits.get("retry-after-hour-1")).toBe(1);
+    expect(events.filter((event) => event.type === "retry")).toHaveLength(0);
+    const [attempt] = await collect(store, "run_retry_after_cap");
+    expect(attempt?.error).toMatchObject({ class: "rate_limit", status: 429 });
   });
 
   it("never exceeds the per-key concurrency limit and skips stored attempts on resume", async () => {
