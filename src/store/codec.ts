@@ -125,6 +125,41 @@ export function decodeAttempt(row: AttemptsTable): Attempt {
 
 export type SpanRow = Omit<SpansTable, "id">;
 
+/** Insert order of the `spans` columns, for the positional prepared statements. */
+export const SPAN_COLUMNS = [
+  "trace_id",
+  "span_id",
+  "parent_span_id",
+  "name",
+  "kind",
+  "start_ms",
+  "end_ms",
+  "attributes",
+  "status",
+  "events",
+  "run_id",
+  "attempt_id",
+  "source",
+] as const satisfies ReadonlyArray<keyof SpanRow>;
+
+/** The columns a span is read back from. */
+export type SpanReadRow = Omit<SpanRow, "run_id" | "attempt_id" | "source">;
+
+export function decodeSpan(row: SpanReadRow): Span {
+  return {
+    trace_id: row.trace_id,
+    span_id: row.span_id,
+    ...(row.parent_span_id !== null ? { parent_span_id: row.parent_span_id } : {}),
+    name: row.name,
+    kind: row.kind as Span["kind"],
+    start_ms: row.start_ms,
+    end_ms: row.end_ms,
+    attributes: JSON.parse(row.attributes) as Span["attributes"],
+    status: JSON.parse(row.status) as Span["status"],
+    events: JSON.parse(row.events) as Span["events"],
+  };
+}
+
 export function encodeSpan(
   span: Span,
   source: SpansTable["source"],

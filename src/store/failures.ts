@@ -10,6 +10,7 @@ import {
   newId,
   type Span,
 } from "../core/index.js";
+import { decodeSpan, type SpanReadRow } from "./codec.js";
 
 /** A failure as a detector produces it; the store assigns id, status, count and score. */
 export type NewFailure = Omit<
@@ -192,35 +193,6 @@ function encode(f: Failure): FailureRow {
     tool_calls: JSON.stringify(f.tool_calls),
     context: JSON.stringify(f.context),
   };
-}
-
-interface SpanDbRow {
-  trace_id: string;
-  span_id: string;
-  parent_span_id: string | null;
-  name: string;
-  kind: string;
-  start_ms: number;
-  end_ms: number;
-  attributes: string;
-  status: string;
-  events: string;
-}
-
-function decodeSpan(row: SpanDbRow): Span {
-  const span: Span = {
-    trace_id: row.trace_id,
-    span_id: row.span_id,
-    name: row.name,
-    kind: row.kind as Span["kind"],
-    start_ms: row.start_ms,
-    end_ms: row.end_ms,
-    attributes: JSON.parse(row.attributes) as Span["attributes"],
-    status: JSON.parse(row.status) as Span["status"],
-    events: JSON.parse(row.events) as Span["events"],
-  };
-  if (row.parent_span_id !== null) span.parent_span_id = row.parent_span_id;
-  return span;
 }
 
 function statusList(status: FailureFilter["status"]): FailureStatus[] {
@@ -525,7 +497,7 @@ export class SqliteFailureStore implements FailureStore {
            FROM spans WHERE source = 'production' AND trace_id IN (${ids.map(() => "?").join(", ")})
            ORDER BY trace_id, start_ms, id`,
         )
-        .all(...ids) as SpanDbRow[];
+        .all(...ids) as SpanReadRow[];
       let current: StoredTrace | undefined;
       for (const row of rows) {
         if (current?.trace_id !== row.trace_id) {

@@ -18,7 +18,7 @@ import {
   encodeAttempt,
   encodeRun,
   encodeSpan,
-  type SpanRow,
+  SPAN_COLUMNS,
 } from "./codec.js";
 import { SqliteCostStore } from "./costs.js";
 import { SqliteFailureStore } from "./failures.js";
@@ -73,22 +73,6 @@ const ATTEMPT_COLUMNS = [
   "tags",
   "severity",
 ] as const satisfies ReadonlyArray<keyof AttemptsTable>;
-
-const SPAN_COLUMNS = [
-  "trace_id",
-  "span_id",
-  "parent_span_id",
-  "name",
-  "kind",
-  "start_ms",
-  "end_ms",
-  "attributes",
-  "status",
-  "events",
-  "run_id",
-  "attempt_id",
-  "source",
-] as const satisfies ReadonlyArray<keyof SpanRow>;
 
 /** Positional parameters: measured ~15% faster than named ones on this hot path. */
 function insertSql(table: string, columns: readonly string[], suffix = ""): string {

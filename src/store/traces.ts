@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Span } from "../core/index.js";
+import { decodeSpan, SPAN_COLUMNS, type SpanReadRow } from "./codec.js";
 
 /**
  * Trace-level attributes carried by each production trace's root span. The mining module
@@ -78,35 +79,6 @@ interface TraceRow {
   ingested_at: string;
 }
 
-interface SpanReadRow {
-  trace_id: string;
-  span_id: string;
-  parent_span_id: string | null;
-  name: string;
-  kind: string;
-  start_ms: number;
-  end_ms: number;
-  attributes: string;
-  status: string;
-  events: string;
-}
-
-const SPAN_COLUMNS = [
-  "trace_id",
-  "span_id",
-  "parent_span_id",
-  "name",
-  "kind",
-  "start_ms",
-  "end_ms",
-  "attributes",
-  "status",
-  "events",
-  "run_id",
-  "attempt_id",
-  "source",
-] as const;
-
 const TRACE_COLUMNS =
   "trace_id, started_ms, ended_ms, root_name, agent, outcome, feedback_score, span_count, source_format, ingested_at";
 
@@ -124,21 +96,6 @@ function decodeSummary(row: TraceRow): TraceSummary {
   if (row.feedback_score !== null) s.feedback_score = row.feedback_score;
   if (row.source_format !== null) s.source_format = row.source_format;
   return s;
-}
-
-function decodeSpan(row: SpanReadRow): Span {
-  return {
-    trace_id: row.trace_id,
-    span_id: row.span_id,
-    ...(row.parent_span_id !== null ? { parent_span_id: row.parent_span_id } : {}),
-    name: row.name,
-    kind: row.kind as Span["kind"],
-    start_ms: row.start_ms,
-    end_ms: row.end_ms,
-    attributes: JSON.parse(row.attributes) as Span["attributes"],
-    status: JSON.parse(row.status) as Span["status"],
-    events: JSON.parse(row.events) as Span["events"],
-  };
 }
 
 interface Pending {
