@@ -17,6 +17,33 @@ async function waitFor(count: () => number, min: number, limitMs: number): Promi
   }
 }
 
+/** A background `ratchet eval`: its exit, its stderr, and how many attempts its run stored. */
+function startEval(project: string, args: string[]) {
+  const child = spawnRatchet(["eval", ...args], { cwd: project });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("close", (code) => resolve(code)),
+  );
+  const dbPath = join(project, ".ratchet", "ratchet.db");
+  const runId = () => /run (run_\w+): /.exec(stderr)?.[1];
+  const stored = () => {
+    const id = runId();
+    if (!id) return 0;
+    const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+    try {
+      return (
+        db.prepare("SELECT count(*) AS n FROM attempts WHERE run_id = ?").get(id) as { n: number }
+      ).n;
+    } finally {
+      db.close();
+    }
+  };
+  return { child, exited, stderr: () => stderr, runId, stored, dbPath };
+}
+
 describe("a run killed with SIGKILL and resumed", () => {
   let root: string;
   let project: string;
@@ -93,40 +120,20 @@ describe("a run killed with SIGKILL and resumed", () => {
   });
 
   it("Ctrl-C stops scheduling, saves what finished and marks the run interrupted", async () => {
-    const child = spawnRatchet(["eval", "--repeat", "3", "--concurrency", "2"], { cwd: project });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    const exited = new Promise<number | null>((resolve) =>
-      child.on("close", (code) => resolve(code)),
-    );
-    const dbPath = join(project, ".ratchet", "ratchet.db");
-    const runIdOf = () => /run (run_\w+): /.exec(stderr)?.[1];
-    const storedFor = () => {
-      const id = runIdOf();
-      if (!id) return 0;
-      const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-      try {
-        return (
-          db.prepare("SELECT count(*) AS n FROM attempts WHERE run_id = ?").get(id) as { n: number }
-        ).n;
-      } finally {
-        db.close();
-      }
-    };
-    await waitFor(storedFor, 4, 120_000);
-    child.kill("SIGINT");
-    expect(await exited).toBe(1);
-    expect(stderr).toMatch(/ratchet eval --resume run_/);
+    const run = startEval(project, ["--repeat", "3", "--concurrency", "2"]);
+    const { dbPath } = run;
+    await waitFor(run.stored, 4, 120_000);
+    run.child.kill("SIGINT");
+    expect(await run.exited).toBe(1);
+    expect(run.stderr()).toMatch(/ratchet eval --resume run_/);
     const db = new Database(dbPath, { readonly: true });
     try {
-      const run = db.prepare("SELECT status FROM runs WHERE id = ?").get(runIdOf()) as {
+      const stored = db.prepare("SELECT status FROM runs WHERE id = ?").get(run.runId()) as {
         status: string;
       };
-      expect(run.status).toBe("interrupted");
+      expect(stored.status).toBe("interrupted");
       const n = (
-        db.prepare("SELECT count(*) AS n FROM attempts WHERE run_id = ?").get(runIdOf()) as {
+        db.prepare("SELECT count(*) AS n FROM attempts WHERE run_id = ?").get(run.runId()) as {
           n: number;
         }
       ).n;
@@ -138,46 +145,22 @@ describe("a run killed with SIGKILL and resumed", () => {
   });
 
   it("a resumed run keeps its own case selection and refuses flags that would change it", async () => {
-    const child = spawnRatchet(
-      [
-        "eval",
-        "--case",
-        "order-status-1a",
-        "order-status-1b",
-        "pii-1",
-        "--repeat",
-        "3",
-        "--concurrency",
-        "1",
-      ],
-      { cwd: project },
-    );
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    const exited = new Promise<number | null>((resolve) =>
-      child.on("close", (code) => resolve(code)),
-    );
-    const dbPath = join(project, ".ratchet", "ratchet.db");
-    const runIdOf = () => /run (run_\w+): /.exec(stderr)?.[1];
-    const count = () => {
-      const id = runIdOf();
-      if (!id) return 0;
-      const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-      try {
-        return (
-          db.prepare("SELECT count(*) AS n FROM attempts WHERE run_id = ?").get(id) as { n: number }
-        ).n;
-      } finally {
-        db.close();
-      }
-    };
-    await waitFor(count, 2, 120_000);
-    child.kill("SIGINT");
-    expect(await exited).toBe(1);
-    const runId = runIdOf() ?? "";
-    expect(count()).toBeLessThan(9);
+    const run = startEval(project, [
+      "--case",
+      "order-status-1a",
+      "order-status-1b",
+      "pii-1",
+      "--repeat",
+      "3",
+      "--concurrency",
+      "1",
+    ]);
+    const { dbPath } = run;
+    await waitFor(run.stored, 2, 120_000);
+    run.child.kill("SIGINT");
+    expect(await run.exited).toBe(1);
+    const runId = run.runId() ?? "";
+    expect(run.stored()).toBeLessThan(9);
 
     const refused = await ratchet(["eval", "--resume", runId, "--case", "pii-2"], { cwd: project });
     expect(refused.code).toBe(2);
