@@ -12,6 +12,7 @@ export interface ExecAgentOptions {
 }
 
 const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+const MAX_STDERR_BYTES = 64 * 1024;
 
 /**
  * A command as the agent: one JSON request on stdin (`{case, input, epoch}`), one JSON
@@ -52,7 +53,15 @@ function runExecAgent(options: ExecAgentOptions, input: AgentRunInput): Promise<
       if (size > MAX_OUTPUT_BYTES) child.kill("SIGKILL");
       else stdout.push(chunk);
     });
-    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    let stderrSize = 0;
+    child.stderr.on("data", (chunk: Buffer) => {
+      // Only the tail is ever reported: keep a bounded window of a chatty agent's stderr.
+      stderr.push(chunk);
+      stderrSize += chunk.length;
+      while (stderrSize > MAX_STDERR_BYTES && stderr.length > 1) {
+        stderrSize -= (stderr.shift() as Buffer).length;
+      }
+    });
     child.on("error", (error) => {
       input.signal.removeEventListener("abort", onAbort);
       root.end({ code: "error", message: error.message });

@@ -13,10 +13,10 @@ function parseBy(value: string): CostDimension[] {
     .split(",")
     .map((d) => d.trim())
     .filter((d) => d !== "");
-  if (dims.length === 0) throw new InputError("--by needs at least one dimension", { key: "--by" });
+  if (dims.length === 0) throw new InputError("needs at least one dimension", { key: "--by" });
   for (const d of dims) {
     if (!(COST_DIMENSIONS as readonly string[]).includes(d)) {
-      throw new InputError(`--by: unknown dimension '${d}'; use ${COST_DIMENSIONS.join(", ")}`, {
+      throw new InputError(`unknown dimension '${d}'; use ${COST_DIMENSIONS.join(", ")}`, {
         key: "--by",
       });
     }
@@ -35,6 +35,7 @@ export function registerCost(program: Command, output: Output): void {
     .command("cost")
     .description("where the money goes: evaluation, optimization and production spend kept apart")
     .option("-c, --config <path>", "config file")
+    .option("--db <path>", "SQLite store (default: the config's store.path)")
     .option("--by <dims>", `comma list of ${COST_DIMENSIONS.join(", ")}`, "model")
     .option("--since <when>", "spans from this window: 30d, 24h, 30m or an ISO date", "30d")
     .option("--purpose <purpose>", PURPOSES.join(" | "))
@@ -42,6 +43,7 @@ export function registerCost(program: Command, output: Output): void {
     .action(
       async (flags: {
         config?: string;
+        db?: string;
         by: string;
         since: string;
         purpose?: string;

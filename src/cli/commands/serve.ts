@@ -8,6 +8,9 @@ import { parseIntOption } from "../options.js";
 import type { Output } from "../output.js";
 import { openProject, type ProjectFlags } from "../project.js";
 
+/** Same floor as `server.token` in the config schema: a guessable token is no auth. */
+const MIN_TOKEN_LENGTH = 16;
+
 export interface TraceContext {
   store: Store;
   storePath: string;
@@ -77,6 +80,12 @@ export function registerServe(
         const server = ctx.config?.server;
         const tokenEnv = flags.tokenEnv ?? server?.token_env ?? "RATCHET_SERVER_TOKEN";
         const token = process.env[tokenEnv] || server?.token;
+        if (token && token.length < MIN_TOKEN_LENGTH) {
+          throw new InputError(
+            `the bearer token in ${process.env[tokenEnv] ? tokenEnv : "server.token"} is too short: use at least ${MIN_TOKEN_LENGTH} characters`,
+            { key: "server.token" },
+          );
+        }
         if (!token) {
           throw new InputError(
             `no bearer token: set ${tokenEnv} (or server.token in ratchet.yaml, or --token-env NAME)`,
