@@ -5,6 +5,7 @@ import { plural } from "../text.js";
 import type { GraderDefinition } from "../types.js";
 import { fail, pass } from "../verdict.js";
 import { compileArgsMatcher, MatcherError } from "./args-matcher.js";
+import { count, MAX_AT_LEAST_MIN, maxAtLeastMin } from "./counts.js";
 
 const MAX_LISTED = 12;
 
@@ -20,14 +21,10 @@ function notCalledHint(tool: string, calls: ToolCall[]): string {
 }
 
 const toolName = z.string().min(1);
-const count = z.number().int().min(0);
 
 const toolCalledParams = z
   .strictObject({ tool: toolName, min: count.default(1), max: count.optional() })
-  .refine((p) => p.max === undefined || p.max >= p.min, {
-    path: ["max"],
-    message: "must be at least `min` (which defaults to 1)",
-  });
+  .refine(maxAtLeastMin, MAX_AT_LEAST_MIN);
 
 export const toolCalled: GraderDefinition<z.output<typeof toolCalledParams>> = {
   type: "tool-called",

@@ -5,6 +5,7 @@ import { plural, regexMessage } from "../text.js";
 import type { GradeInput, GraderDefinition } from "../types.js";
 import { fail, pass } from "../verdict.js";
 import { type ArgsMatcher, compileArgsMatcher, MatcherError } from "./args-matcher.js";
+import { count, MAX_AT_LEAST_MIN, maxAtLeastMin } from "./counts.js";
 
 const MAX_LISTED = 8;
 
@@ -173,16 +174,12 @@ export const expectedStopReason: GraderDefinition<z.output<typeof stopReasonPara
   },
 };
 
-const count = z.number().int().min(0);
 const stepCountParams = z
   .strictObject({ min: count.optional(), max: count.optional() })
   .refine((p) => p.min !== undefined || p.max !== undefined, {
     message: "give `min`, `max` or both",
   })
-  .refine((p) => p.min === undefined || p.max === undefined || p.max >= p.min, {
-    path: ["max"],
-    message: "must be at least `min`",
-  });
+  .refine(maxAtLeastMin, MAX_AT_LEAST_MIN);
 
 export const stepCount: GraderDefinition<z.output<typeof stepCountParams>> = {
   type: "step-count",
@@ -287,10 +284,7 @@ function effectsSummary(effects: SideEffect[]): string {
 
 const sideEffectParams = z
   .strictObject({ effect: effectList(), min: count.default(1), max: count.optional() })
-  .refine((p) => p.max === undefined || p.max >= p.min, {
-    path: ["max"],
-    message: "must be at least `min` (which defaults to 1)",
-  });
+  .refine(maxAtLeastMin, MAX_AT_LEAST_MIN);
 
 export const sideEffect: GraderDefinition<z.output<typeof sideEffectParams>> = {
   type: "side-effect",
