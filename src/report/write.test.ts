@@ -68,6 +68,20 @@ describe("format selection", () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it("leaves no temp file even when the source fails before the file is open", async () => {
+    // The temp file is opened asynchronously; a source that fails at once races that open.
+    const failing = async function* (): AsyncGenerator<Attempt> {
+      yield* [];
+      throw new Error("no store");
+    };
+    for (let i = 0; i < 100; i++) {
+      await expect(writeReport(join(dir, `r${i}.json`), nastyRun(), failing)).rejects.toThrow(
+        "no store",
+      );
+    }
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it("creates missing parent folders", async () => {
     await writeReport(join(dir, "a", "b", "r.json"), nastyRun(), source(nastyAttempts()));
     expect(await readdir(join(dir, "a", "b"))).toEqual(["r.json"]);

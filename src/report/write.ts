@@ -94,12 +94,19 @@ export async function writeReport(
     `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`,
   );
   const stream = createWriteStream(temp, { encoding: "utf8" });
+  const closed = () =>
+    stream.closed
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => stream.once("close", () => resolve()));
   try {
     await writeReportToStream(stream, format, run, attempts);
-    if (!stream.closed) await new Promise<void>((resolve) => stream.once("close", () => resolve()));
+    await closed();
     await rename(temp, path);
   } catch (error) {
+    // The file is opened asynchronously: wait until the stream has let go of it, or the open
+    // may land after the removal and leave the temp file behind.
     stream.destroy();
+    await closed();
     await rm(temp, { force: true });
     throw error;
   }
