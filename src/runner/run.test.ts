@@ -154,7 +154,7 @@ describe("executeRun against a faulty HTTP agent", () => {
     const events: RunEvent[] = [];
     const ids = ["rate-limited-1", "broken-1", "hangs-1", "fine-1", "fine-2"];
     const outcome = await executeRun(
-      plan("run_faults", ids, { timeoutMs: 300, onEvent: (event) => events.push(event) }),
+      plan("run_faults", ids, { timeoutMs: 1500, onEvent: (event) => events.push(event) }),
     );
     expect(outcome.completed).toBe(5);
     const attempts = new Map<string, Awaited<ReturnType<typeof collect>>[number]>();
