@@ -1,6 +1,6 @@
 import { JSONPath } from "jsonpath-plus";
 import { GENAI, RATCHET, SpanRecorder } from "../core/index.js";
-import { parseRetryAfter } from "../providers/index.js";
+import { parseRetryAfter, sharedHttpFetch } from "../providers/index.js";
 import { caseInputMessages } from "./messages.js";
 import { normalizeExternalResult } from "./result.js";
 import { renderTemplate } from "./template.js";
@@ -55,7 +55,7 @@ async function runHttpAgent(
   const body = renderTemplate(options.body, input.case, input.epoch);
   let response: Response;
   try {
-    response = await fetch(options.url, {
+    response = await sharedHttpFetch(options.url, {
       method: options.method,
       headers: { "content-type": "application/json", ...options.headers },
       body: typeof body === "string" ? body : JSON.stringify(body),

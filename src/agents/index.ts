@@ -2,7 +2,7 @@ export type { ExecAgentOptions } from "./exec-agent.js";
 export { createExecAgent } from "./exec-agent.js";
 export type { HttpAgentOptions } from "./http-agent.js";
 export { createHttpAgent, HttpStatusError } from "./http-agent.js";
-export { caseInputText, caseToModelMessages } from "./messages.js";
+export { caseInputText } from "./messages.js";
 export { MockToolbox, type ToolOutcome } from "./mock-tools.js";
 export type { ModuleAgentFunction } from "./module-agent.js";
 export { createModuleAgent } from "./module-agent.js";

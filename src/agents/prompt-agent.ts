@@ -1,17 +1,34 @@
-import { generateText, jsonSchema, type LanguageModel, stepCountIs, type ToolSet, tool } from "ai";
+import type {
+  LanguageModelV3,
+  LanguageModelV3CallOptions,
+  LanguageModelV3Content,
+  LanguageModelV3GenerateResult,
+  LanguageModelV3Message,
+  LanguageModelV3Prompt,
+  LanguageModelV3ToolCall,
+} from "@ai-sdk/provider";
 import type { ToolFixture } from "../config/index.js";
 import {
   GENAI,
   type Message,
+  type OpenSpan,
   RATCHET,
   SpanRecorder,
   systemClock,
-  type ToolCall,
   type Usage,
 } from "../core/index.js";
 import { simProviderOptions } from "../providers/index.js";
-import { caseInputMessages, caseInputText, caseToModelMessages } from "./messages.js";
+import { caseInputMessages, caseInputText } from "./messages.js";
 import { MockToolbox } from "./mock-tools.js";
+import {
+  assistantMessage,
+  caseToPrompt,
+  contentText,
+  parseToolInput,
+  toolDefinitions,
+  toolResultOutput,
+  usageFromProvider,
+} from "./model-prompt.js";
 import type { Agent, AgentRunInput, AgentRunResult } from "./types.js";
 
 export interface PromptModel {
@@ -19,7 +36,7 @@ export interface PromptModel {
   spec: string;
   provider: string;
   modelId: string;
-  model: LanguageModel;
+  model: LanguageModelV3;
   /** USD for one call's usage. */
   price(usage: Usage): number;
 }
@@ -34,96 +51,117 @@ export interface PromptAgentOptions {
   maxTokens?: number;
 }
 
-/** The classic agent: a system prompt, mocked tools and a multi-step tool loop. */
+/**
+ * The classic agent: a system prompt, mocked tools and a multi-step tool loop.
+ *
+ * The loop drives the model through the AI SDK's provider interface (`doGenerate`) rather
+ * than `generateText`: the orchestration layer re-validates the whole prompt with zod and
+ * keeps step bookkeeping we do not use, which cost more CPU per call than the HTTP request
+ * itself (bench/runner). The semantics follow `generateText` with `stopWhen:
+ * stepCountIs(maxSteps)`: a step's tool calls are executed (concurrently) even on the last
+ * step, and the loop ends when a step asks for no tools or the step budget is spent.
+ */
 export function createPromptAgent(options: PromptAgentOptions): Agent {
   const { model } = options;
+  const tools = options.tools.length ? toolDefinitions(options.tools) : undefined;
   return {
     kind: "prompt",
     label: `prompt:${model.spec}`,
     concurrencyKey: model.provider,
-    run: (input) => runPromptAgent(options, input),
+    run: (input) => new PromptAgentRun(options, tools, input).run(),
   };
 }
 
-async function runPromptAgent(
-  options: PromptAgentOptions,
-  input: AgentRunInput,
-): Promise<AgentRunResult> {
-  const { model } = options;
-  const recorder = new SpanRecorder();
-  const root = recorder.start(`invoke_agent ${options.name}`, {
-    attributes: {
-      [GENAI.operation]: "invoke_agent",
-      [GENAI.agentName]: options.name,
-      [GENAI.provider]: model.provider,
-      [GENAI.requestModel]: model.modelId,
-      [RATCHET.runId]: input.runId,
-      [RATCHET.caseId]: input.case.id,
-      [RATCHET.epoch]: input.epoch,
-    },
-  });
-  const toolbox = new MockToolbox(options.tools);
-  const usage: Usage = { input_tokens: 0, output_tokens: 0 };
-  let cost = 0;
-  let steps = 0;
-  let allCached = true;
-  let stepStart = Date.now();
+/** One attempt's state: the growing prompt and transcript, the mocked world, the spans. */
+class PromptAgentRun {
+  private readonly recorder = new SpanRecorder();
+  private readonly root: OpenSpan;
+  private readonly toolbox: MockToolbox;
+  private readonly usage: Usage = { input_tokens: 0, output_tokens: 0, cached_input_tokens: 0 };
+  private readonly prompt: LanguageModelV3Prompt;
+  private readonly transcript: Message[];
+  private cost = 0;
+  private steps = 0;
+  private allCached = true;
 
-  const tools: ToolSet = {};
-  for (const fixture of options.tools) {
-    tools[fixture.name] = tool({
-      description: fixture.description ?? fixture.name,
-      inputSchema: jsonSchema(
-        (fixture.parameters as Parameters<typeof jsonSchema>[0] | undefined) ?? {
-          type: "object",
-          properties: {},
-        },
-      ),
-      execute: async (args, { toolCallId, abortSignal }) => {
-        const span = recorder.start(`execute_tool ${fixture.name}`, {
-          parent: root,
-          attributes: {
-            [GENAI.operation]: "execute_tool",
-            [GENAI.toolName]: fixture.name,
-            [GENAI.toolCallId]: toolCallId,
-            [GENAI.toolType]: "function",
-            [GENAI.toolArguments]: JSON.stringify(args ?? {}),
-          },
-        });
-        const effectsBefore = toolbox.effects.length;
-        const outcome = toolbox.call(
-          toolCallId,
-          fixture.name,
-          (args ?? {}) as Record<string, unknown>,
-        );
-        if (outcome.latencyMs > 0)
-          await systemClock.sleep(outcome.latencyMs, abortSignal ?? input.signal);
-        const effects = toolbox.effects.slice(effectsBefore).map((effect) => effect.effect);
-        span.set({
-          [GENAI.toolResult]: JSON.stringify(outcome.result),
-          ...(effects.length ? { [RATCHET.sideEffects]: effects } : {}),
-        });
-        span.end(
-          outcome.isError
-            ? { code: "error", message: JSON.stringify(outcome.result) }
-            : { code: "ok" },
-        );
-        return outcome.result;
+  constructor(
+    private readonly options: PromptAgentOptions,
+    private readonly tools: LanguageModelV3CallOptions["tools"],
+    private readonly input: AgentRunInput,
+  ) {
+    const { model } = options;
+    this.root = this.recorder.start(`invoke_agent ${options.name}`, {
+      attributes: {
+        [GENAI.operation]: "invoke_agent",
+        [GENAI.agentName]: options.name,
+        [GENAI.provider]: model.provider,
+        [GENAI.requestModel]: model.modelId,
+        [RATCHET.runId]: input.runId,
+        [RATCHET.caseId]: input.case.id,
+        [RATCHET.epoch]: input.epoch,
       },
     });
+    this.toolbox = new MockToolbox(options.tools);
+    this.prompt = caseToPrompt(options.systemPrompt, input.case.input);
+    this.transcript = [
+      { role: "system", content: options.systemPrompt },
+      ...caseInputMessages(input.case.input),
+    ];
   }
 
-  const inputText = caseInputText(input.case.input);
-  try {
-    const result = await generateText({
-      model: model.model,
-      system: options.systemPrompt,
-      messages: caseToModelMessages(input.case.input),
-      ...(options.tools.length ? { tools } : {}),
-      stopWhen: stepCountIs(options.maxSteps),
+  async run(): Promise<AgentRunResult> {
+    const { options, input } = this;
+    const callOptions = this.callOptions();
+    try {
+      let output = "";
+      for (;;) {
+        input.signal.throwIfAborted();
+        const startMs = Date.now();
+        const result = await options.model.model.doGenerate(callOptions);
+        this.steps++;
+        this.recordStep(result, startMs);
+        output = contentText(result.content);
+        const calls = result.content.filter(
+          (part): part is LanguageModelV3ToolCall =>
+            part.type === "tool-call" && part.providerExecuted !== true,
+        );
+        await this.answerToolCalls(result.content, calls, output);
+        if (calls.length === 0 || this.steps >= options.maxSteps) break;
+      }
+      this.root.set({
+        [GENAI.inputTokens]: this.usage.input_tokens,
+        [GENAI.outputTokens]: this.usage.output_tokens,
+        [RATCHET.costUsd]: this.cost,
+      });
+      this.root.end({ code: "ok" });
+      return {
+        output,
+        messages: this.transcript,
+        tool_calls: this.toolbox.calls.map((call) => ({ ...call })),
+        side_effects: [...this.toolbox.effects],
+        spans: this.recorder.spans(),
+        usage: this.usage,
+        cost_usd: this.cost,
+        steps: this.steps,
+        cached: this.steps > 0 && this.allCached,
+      };
+    } catch (error) {
+      this.root.end({
+        code: "error",
+        message: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    }
+  }
+
+  /** The same object every step: the prompt array grows in place. */
+  private callOptions(): LanguageModelV3CallOptions {
+    const { options, input } = this;
+    return {
+      prompt: this.prompt,
+      ...(this.tools ? { tools: this.tools, toolChoice: { type: "auto" } } : {}),
       temperature: options.temperature,
       ...(options.maxTokens ? { maxOutputTokens: options.maxTokens } : {}),
-      maxRetries: 0,
       abortSignal: input.signal,
       // Only the sim provider reads this: it answers from the case's reference and applies its
       // habits. Real providers ignore it, but it keys the response cache per case and epoch.
@@ -131,124 +169,164 @@ async function runPromptAgent(
         case: {
           id: input.case.id,
           tags: input.case.tags,
-          input: inputText,
+          input: caseInputText(input.case.input),
           ...(input.case.expected ? { expected: input.case.expected } : {}),
         },
         epoch: input.epoch,
         seed: input.seed,
       }),
-      prepareStep: () => {
-        stepStart = Date.now();
-        return undefined;
-      },
-      onStepFinish: (step) => {
-        steps++;
-        const stepUsage: Usage = {
-          input_tokens: step.usage.inputTokens ?? 0,
-          output_tokens: step.usage.outputTokens ?? 0,
-          cached_input_tokens: step.usage.inputTokenDetails?.cacheReadTokens ?? 0,
-        };
-        const cached = isCacheHit(step.providerMetadata);
-        allCached &&= cached;
-        const stepCost = cached ? 0 : model.price(stepUsage);
-        cost += stepCost;
-        usage.input_tokens += stepUsage.input_tokens;
-        usage.output_tokens += stepUsage.output_tokens;
-        usage.cached_input_tokens =
-          (usage.cached_input_tokens ?? 0) + (stepUsage.cached_input_tokens ?? 0);
-        const chat = recorder.start(`chat ${model.modelId}`, {
-          parent: root,
-          kind: "client",
-          startMs: stepStart,
-          attributes: {
-            [GENAI.operation]: "chat",
-            [GENAI.provider]: model.provider,
-            [GENAI.requestModel]: model.modelId,
-            [GENAI.responseModel]: step.response.modelId ?? model.modelId,
-            [GENAI.requestTemperature]: options.temperature,
-            [GENAI.inputTokens]: stepUsage.input_tokens,
-            [GENAI.outputTokens]: stepUsage.output_tokens,
-            [GENAI.finishReasons]: [step.finishReason],
-            [RATCHET.costUsd]: stepCost,
-            [RATCHET.cached]: cached,
-          },
-        });
-        chat.end({ code: "ok" });
-      },
-    });
-
-    const toolCalls: ToolCall[] = toolbox.calls.map((call) => ({ ...call }));
-    const messages: Message[] = [
-      { role: "system", content: options.systemPrompt },
-      ...caseInputMessages(input.case.input),
-      ...responseToMessages(result.response.messages),
-    ];
-    root.set({
-      [GENAI.inputTokens]: usage.input_tokens,
-      [GENAI.outputTokens]: usage.output_tokens,
-      [RATCHET.costUsd]: cost,
-    });
-    root.end({ code: "ok" });
-    return {
-      output: result.text,
-      messages,
-      tool_calls: toolCalls,
-      side_effects: [...toolbox.effects],
-      spans: recorder.spans(),
-      usage,
-      cost_usd: cost,
-      steps,
-      cached: steps > 0 && allCached,
     };
-  } catch (error) {
-    root.end({ code: "error", message: error instanceof Error ? error.message : String(error) });
-    throw error;
   }
+
+  private recordStep(result: LanguageModelV3GenerateResult, startMs: number): void {
+    const { options } = this;
+    const { model } = options;
+    const stepUsage = usageFromProvider(result.usage);
+    const cached = isCacheHit(result.providerMetadata);
+    this.allCached &&= cached;
+    const stepCost = cached ? 0 : model.price(stepUsage);
+    this.cost += stepCost;
+    this.usage.input_tokens += stepUsage.input_tokens;
+    this.usage.output_tokens += stepUsage.output_tokens;
+    this.usage.cached_input_tokens =
+      (this.usage.cached_input_tokens ?? 0) + (stepUsage.cached_input_tokens ?? 0);
+    const chat = this.recorder.start(`chat ${model.modelId}`, {
+      parent: this.root,
+      kind: "client",
+      startMs,
+      attributes: {
+        [GENAI.operation]: "chat",
+        [GENAI.provider]: model.provider,
+        [GENAI.requestModel]: model.modelId,
+        [GENAI.responseModel]: result.response?.modelId ?? model.modelId,
+        [GENAI.requestTemperature]: options.temperature,
+        [GENAI.inputTokens]: stepUsage.input_tokens,
+        [GENAI.outputTokens]: stepUsage.output_tokens,
+        [GENAI.finishReasons]: [result.finishReason.unified],
+        [RATCHET.costUsd]: stepCost,
+        [RATCHET.cached]: cached,
+        ...(result.warnings.length
+          ? { [RATCHET.providerWarnings]: result.warnings.map((w) => JSON.stringify(w)) }
+          : {}),
+      },
+    });
+    chat.end({ code: "ok" });
+  }
+
+  /**
+   * Records the assistant turn, runs its tool calls against the mocked world concurrently
+   * (as generateText does) and appends the turn and the results to prompt and transcript.
+   */
+  private async answerToolCalls(
+    content: readonly LanguageModelV3Content[],
+    calls: readonly LanguageModelV3ToolCall[],
+    text: string,
+  ): Promise<void> {
+    const parsed = calls.map((call) => ({ call, args: parseToolInput(call.input) }));
+    this.prompt.push(assistantTurn(content, parsed));
+    this.transcript.push(
+      assistantMessage(
+        text,
+        parsed.map(({ call, args }) => ({
+          id: call.toolCallId,
+          name: call.toolName,
+          arguments: args.ok ? args.value : {},
+        })),
+      ),
+    );
+    if (calls.length === 0) return;
+    const results = await Promise.all(
+      parsed.map(({ call, args }) =>
+        args.ok
+          ? this.executeTool(call, args.value)
+          : Promise.resolve({ result: args.error, isError: true }),
+      ),
+    );
+    const toolMessage: LanguageModelV3Message = { role: "tool", content: [] };
+    parsed.forEach(({ call }, index) => {
+      const outcome = results[index] ?? { result: null, isError: true };
+      const output =
+        typeof outcome.result === "string" && outcome.isError
+          ? { type: "error-text" as const, value: outcome.result }
+          : toolResultOutput(outcome.result);
+      toolMessage.content.push({
+        type: "tool-result",
+        toolCallId: call.toolCallId,
+        toolName: call.toolName,
+        output,
+      });
+      this.transcript.push({
+        role: "tool",
+        content:
+          output.type === "text" || output.type === "error-text"
+            ? output.value
+            : JSON.stringify(outcome.result ?? null),
+        tool_call_id: call.toolCallId,
+        name: call.toolName,
+      });
+    });
+    this.prompt.push(toolMessage);
+  }
+
+  private async executeTool(
+    call: LanguageModelV3ToolCall,
+    args: Record<string, unknown>,
+  ): Promise<{ result: unknown; isError: boolean }> {
+    const name = call.toolName;
+    const span = this.recorder.start(`execute_tool ${name}`, {
+      parent: this.root,
+      attributes: {
+        [GENAI.operation]: "execute_tool",
+        [GENAI.toolName]: name,
+        [GENAI.toolCallId]: call.toolCallId,
+        [GENAI.toolType]: "function",
+        [GENAI.toolArguments]: JSON.stringify(args),
+      },
+    });
+    const effectsBefore = this.toolbox.effects.length;
+    const outcome = this.toolbox.call(call.toolCallId, name, args);
+    if (outcome.latencyMs > 0) await systemClock.sleep(outcome.latencyMs, this.input.signal);
+    const effects = this.toolbox.effects.slice(effectsBefore).map((effect) => effect.effect);
+    span.set({
+      [GENAI.toolResult]: JSON.stringify(outcome.result),
+      ...(effects.length ? { [RATCHET.sideEffects]: effects } : {}),
+    });
+    span.end(
+      outcome.isError ? { code: "error", message: JSON.stringify(outcome.result) } : { code: "ok" },
+    );
+    return outcome;
+  }
+}
+
+/** The model's turn as the next step's prompt sees it, provider metadata kept (signatures). */
+function assistantTurn(
+  content: readonly LanguageModelV3Content[],
+  parsed: readonly {
+    call: LanguageModelV3ToolCall;
+    args: ReturnType<typeof parseToolInput>;
+  }[],
+): LanguageModelV3Message {
+  const turn: LanguageModelV3Message = { role: "assistant", content: [] };
+  for (const part of content) {
+    const providerOptions = "providerMetadata" in part ? part.providerMetadata : undefined;
+    const extra = providerOptions ? { providerOptions } : {};
+    if (part.type === "text") turn.content.push({ type: "text", text: part.text, ...extra });
+    else if (part.type === "reasoning")
+      turn.content.push({ type: "reasoning", text: part.text, ...extra });
+  }
+  for (const { call, args } of parsed) {
+    turn.content.push({
+      type: "tool-call",
+      toolCallId: call.toolCallId,
+      toolName: call.toolName,
+      input: args.ok ? args.value : call.input,
+      ...(call.providerMetadata ? { providerOptions: call.providerMetadata } : {}),
+    });
+  }
+  return turn;
 }
 
 function isCacheHit(metadata: unknown): boolean {
   const ratchet = (metadata as { ratchet?: { cached?: unknown } } | undefined)?.ratchet;
   return ratchet?.cached === true;
-}
-
-type ResponseMessages = Awaited<ReturnType<typeof generateText>>["response"]["messages"];
-
-function responseToMessages(messages: ResponseMessages): Message[] {
-  const out: Message[] = [];
-  for (const message of messages) {
-    if (message.role === "assistant") {
-      if (typeof message.content === "string") {
-        out.push({ role: "assistant", content: message.content });
-        continue;
-      }
-      let text = "";
-      const calls: ToolCall[] = [];
-      for (const part of message.content) {
-        if (part.type === "text") text += part.text;
-        else if (part.type === "tool-call") {
-          calls.push({
-            id: part.toolCallId,
-            name: part.toolName,
-            arguments: (part.input ?? {}) as Record<string, unknown>,
-          });
-        }
-      }
-      out.push({
-        role: "assistant",
-        content: text,
-        ...(calls.length ? { tool_calls: calls } : {}),
-      });
-    } else {
-      for (const part of message.content) {
-        if (part.type !== "tool-result") continue;
-        const output = part.output;
-        const content =
-          output.type === "text" || output.type === "error-text"
-            ? output.value
-            : JSON.stringify("value" in output ? output.value : output);
-        out.push({ role: "tool", content, tool_call_id: part.toolCallId, name: part.toolName });
-      }
-    }
-  }
-  return out;
 }

@@ -31,6 +31,8 @@ export const RATCHET = {
   costUsd: "ratchet.cost.usd",
   cached: "ratchet.cache.hit",
   sideEffects: "ratchet.tool.side_effects",
+  /** Warnings a provider returned for a call (unsupported settings and the like), as JSON. */
+  providerWarnings: "ratchet.provider.warnings",
 } as const;
 
 export type GenAiOperation =

@@ -25,6 +25,9 @@ export interface OpenSpan {
 export class SpanRecorder {
   readonly traceId: string;
   private readonly finished: Span[] = [];
+  /** Start order, the tie-break when spans share a start millisecond (parents start first). */
+  private readonly startOrder = new WeakMap<Span, number>();
+  private started = 0;
 
   constructor(
     traceId: string = newTraceId(),
@@ -56,6 +59,7 @@ export class SpanRecorder {
       status: { code: "unset" },
       events: [],
     };
+    this.startOrder.set(span, this.started++);
     let ended = false;
     return {
       span,
@@ -82,6 +86,7 @@ export class SpanRecorder {
 
   /** Finished spans, parents before children when they share a start time. */
   spans(): Span[] {
-    return [...this.finished].sort((a, b) => a.start_ms - b.start_ms);
+    const order = (span: Span) => this.startOrder.get(span) ?? 0;
+    return [...this.finished].sort((a, b) => a.start_ms - b.start_ms || order(a) - order(b));
   }
 }

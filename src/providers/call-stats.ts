@@ -1,3 +1,5 @@
+import { sharedHttpFetch } from "./transport/index.js";
+
 /**
  * Counts calls that reached a model: HTTP requests sent by the real providers (counted in
  * the fetch they use, so cache hits never count) and sim invocations. Benchmarks read this
@@ -29,8 +31,14 @@ export function recordCall(provider: string, kind: "http" | "sim"): void {
   stats.byProvider[provider] = (stats.byProvider[provider] ?? 0) + 1;
 }
 
-/** A fetch that counts each request under `provider` before sending it. */
-export function countingFetch(provider: string, base: typeof fetch = fetch): typeof fetch {
+/**
+ * A fetch that counts each request under `provider` before sending it. The default base is
+ * the shared keep-alive transport (transport/), not the global fetch.
+ */
+export function countingFetch(
+  provider: string,
+  base: typeof fetch = sharedHttpFetch,
+): typeof fetch {
   return (input, init) => {
     recordCall(provider, "http");
     return base(input, init);

@@ -25,6 +25,8 @@ export type { ResolveOptions } from "./resolve.js";
 export { resolveModel, resolveModels } from "./resolve.js";
 export * from "./sim/index.js";
 export { parseModelSpec } from "./spec.js";
+export type { HttpFetch, HttpFetchOptions } from "./transport/index.js";
+export { createHttpFetch, sharedHttpFetch } from "./transport/index.js";
 export type {
   Env,
   ModelSpec,

@@ -59,9 +59,19 @@ export async function executeRun(
           }
           outcome.scheduled++;
           const task = (async () => {
-            const releaseKey = await limiterFor(variant.agent.concurrencyKey)?.acquire();
+            let releaseKey: (() => void) | undefined;
+            let released = false;
+            const release = () => {
+              if (released) return;
+              released = true;
+              releaseKey?.();
+              releaseGlobal();
+            };
             try {
+              releaseKey = await limiterFor(variant.agent.concurrencyKey)?.acquire();
               const attempt = await executeAttempt(plan, testCase, epoch, variant);
+              // The slot is for the agent's work; the store's group commit must not hold it.
+              release();
               if (attempt.error?.class === "cancelled") return;
               await plan.store.saveAttempt(attempt);
               outcome.completed++;
@@ -69,8 +79,7 @@ export async function executeRun(
             } catch (error) {
               failure ??= error;
             } finally {
-              releaseKey?.();
-              releaseGlobal();
+              release();
             }
           })();
           inFlight.add(task);
