@@ -30,6 +30,12 @@ export class MockToolbox {
     return this.byName.has(name);
   }
 
+  /** A call the agent asked for that could not be made (arguments that do not parse). */
+  refuse(id: string, name: string, reason: string): ToolOutcome {
+    this.calls.push({ id, name, arguments: {} });
+    return { result: reason, isError: true, latencyMs: 0 };
+  }
+
   call(id: string, name: string, args: Record<string, unknown>): ToolOutcome {
     this.calls.push({ id, name, arguments: args });
     const fixture = this.byName.get(name);

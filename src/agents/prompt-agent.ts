@@ -239,7 +239,7 @@ class PromptAgentRun {
       parsed.map(({ call, args }) =>
         args.ok
           ? this.executeTool(call, args.value)
-          : Promise.resolve({ result: args.error, isError: true }),
+          : Promise.resolve(this.toolbox.refuse(call.toolCallId, call.toolName, args.error)),
       ),
     );
     const toolMessage: LanguageModelV3Message = { role: "tool", content: [] };
