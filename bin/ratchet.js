@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=512
 // The published entry point: runs the compiled CLI from dist/ (built by `npm ci` via `prepare`).
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";

@@ -1,0 +1,90 @@
+/**
+ * Runs the built CLI (`bin/ratchet.js …` through its shebang, what `npx ratchet` runs: plain
+ * node on dist/, no tsx) as a child process and watches it from outside through /proc: the kernel's
+ * peak-RSS mark (VmHWM) and its CPU time, polled every 20 ms until it exits. Linux only;
+ * elsewhere the numbers are absent.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const bin = fileURLToPath(new URL("../../bin/ratchet.js", import.meta.url));
+/** Linux reports CPU times in clock ticks; 100 per second on every common configuration. */
+const TICKS_PER_SECOND = 100;
+
+export interface CliRun {
+  exitCode: number | null;
+  wallMs: number;
+  /** Peak RSS over the process's life, start-up included (MB); undefined without /proc. */
+  peakRssMb?: number;
+  /** User + system CPU at the last poll (ms); at most one poll interval short. */
+  cpuMs?: number;
+  stderrTail: string;
+}
+
+/** Compiles src/ to dist/ so that the measured CLI is the current code. */
+export function buildDist(): void {
+  execFileSync(
+    process.execPath,
+    [
+      fileURLToPath(new URL("../../node_modules/typescript/bin/tsc", import.meta.url)),
+      "-p",
+      "tsconfig.build.json",
+    ],
+    {
+      cwd: root,
+      stdio: "inherit",
+    },
+  );
+}
+
+function readProc(pid: number): { hwmMb?: number; cpuMs?: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return {
+      ...(hwm ? { hwmMb: Number(hwm[1]) / 1024 } : {}),
+      ...(Number.isFinite(ticks) ? { cpuMs: (ticks * 1000) / TICKS_PER_SECOND } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+export function runCli(args: string[], cwd: string): Promise<CliRun> {
+  const started = performance.now();
+  // Executed through its shebang, exactly as the npm bin link runs it (V8 flags included).
+  const child = spawn(bin, args, {
+    cwd,
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  let stderrTail = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString("utf8")).slice(-2000);
+  });
+  let last: { hwmMb?: number; cpuMs?: number } = {};
+  const poll = setInterval(() => {
+    if (child.pid === undefined) return;
+    const now = readProc(child.pid);
+    if (now.hwmMb !== undefined) last = now;
+  }, 20);
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      clearInterval(poll);
+      resolve({
+        exitCode: code,
+        wallMs: performance.now() - started,
+        ...(last.hwmMb !== undefined ? { peakRssMb: last.hwmMb } : {}),
+        ...(last.cpuMs !== undefined ? { cpuMs: last.cpuMs } : {}),
+        stderrTail,
+      });
+    });
+  });
+}
