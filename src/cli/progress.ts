@@ -1,6 +1,9 @@
 import type { RunEvent } from "../runner/index.js";
 import type { Output } from "./output.js";
 
+/** A TTY bar is redrawn at most this often: a sim run finishes thousands of attempts a second. */
+const REDRAW_MS = 100;
+
 /**
  * Progress on a TTY is one redrawn bar on stderr; elsewhere (CI logs, pipes) plain lines,
  * at most one every 10% so that logs stay readable.
@@ -14,9 +17,13 @@ export function createProgress(
   let errors = 0;
   let lastPlainPercent = -1;
   const started = Date.now();
-  const draw = () => {
+  let lastDrawn = 0;
+  const draw = (force = false) => {
     const ratio = total ? finished / total : 1;
     if (output.isTTY) {
+      const now = Date.now();
+      if (!force && now - lastDrawn < REDRAW_MS && finished < total) return;
+      lastDrawn = now;
       const width = 30;
       const filled = Math.round(ratio * width);
       const bar = `${"█".repeat(filled)}${"░".repeat(width - filled)}`;
@@ -54,7 +61,9 @@ export function createProgress(
       }
     },
     done() {
-      if (output.isTTY) process.stderr.write("\n");
+      if (!output.isTTY) return;
+      draw(true);
+      process.stderr.write("\n");
     },
   };
 }

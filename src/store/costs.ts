@@ -142,8 +142,15 @@ counted AS (
     b.op IN ${LLM_OPS}
     OR (b.op = 'execute_tool' AND ${attr("b.attributes", "ratchet.cost.usd")} IS NOT NULL)
     OR (t.has_llm = 0 AND coalesce(b.op, '') <> 'execute_tool' AND NOT EXISTS (
+      -- One branch per source, each a constant, so that each uses its partial index.
       SELECT 1 FROM spans p
-      WHERE p.trace_id = b.trace_id AND p.span_id = b.parent_span_id
+      WHERE b.source = 'production' AND p.source = 'production'
+        AND p.trace_id = b.trace_id AND p.span_id = b.parent_span_id
+        AND coalesce(p.attempt_id, '') = b.akey AND ${hasUsage("p.attributes")}
+      UNION ALL
+      SELECT 1 FROM spans p
+      WHERE b.source = 'eval' AND p.source = 'eval'
+        AND p.trace_id = b.trace_id AND p.span_id = b.parent_span_id
         AND coalesce(p.attempt_id, '') = b.akey AND ${hasUsage("p.attributes")}))
   )
 )
