@@ -1,13 +1,16 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Span } from "../core/index.js";
 import { openSqliteStore, type Store } from "../store/index.js";
 import { buildDetectors, mineFailures } from "./index.js";
 import { insertSpans } from "./test-support/traces.js";
 
-const FILE = "/work/shared/data/taubench/airline-gpt4o.jsonl";
+const FILE = fileURLToPath(
+  new URL("../../../shared/data/taubench/airline-gpt4o.jsonl", import.meta.url),
+);
 
 interface TauMessage {
   role: string;

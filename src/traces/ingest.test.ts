@@ -1,12 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isInputError, type Span } from "../core/index.js";
 import { openSqliteStore, type Store } from "../store/index.js";
 import { ingestFile } from "./index.js";
 
-const TAUBENCH = "/work/shared/data/taubench/airline-gpt4o.jsonl";
+const TAUBENCH = fileURLToPath(
+  new URL("../../../shared/data/taubench/airline-gpt4o.jsonl", import.meta.url),
+);
 
 let dir: string;
 let store: Store;
@@ -105,6 +108,29 @@ describe("generic JSONL", () => {
     expect(summary.problems[2]?.message).toMatch(/outcome/);
     expect((await store.traces.listTraces()).map((t) => t.trace_id).sort()).toEqual(["t-1", "t-3"]);
     expect((await store.traces.getTrace("t-3"))?.summary.feedback_score).toBe(1);
+  });
+
+  it("reports a line over the length limit and still ingests the lines around it", async () => {
+    const path = join(dir, "long.jsonl");
+    const long = JSON.stringify({ ...refundTrace, trace_id: "t-long", pad: "x".repeat(5000) });
+    writeFileSync(
+      path,
+      [JSON.stringify(refundTrace), long, JSON.stringify({ ...refundTrace, trace_id: "t-3" })].join(
+        "\r\n",
+      ),
+    );
+    const summary = await ingestFile(store.traces, path, { format: "jsonl", maxLineChars: 1000 });
+    expect(summary.badLines).toBe(1);
+    expect(summary.problems).toEqual([
+      {
+        line: 2,
+        message: expect.stringMatching(/line of 5\.\d KiB is over the 1\.0 KiB limit; skipped/),
+      },
+    ]);
+    expect((await store.traces.listTraces()).map((t) => t.trace_id).sort()).toEqual([
+      "conv-1",
+      "t-3",
+    ]);
   });
 
   it("--strict fails naming the lines and stores nothing", async () => {

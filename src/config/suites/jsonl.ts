@@ -1,23 +1,24 @@
-import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
 import type { Case } from "../../core/index.js";
-import { errorMessage, InputError } from "../../core/index.js";
+import { DEFAULT_MAX_LINE_CHARS, errorMessage, InputError, readLines } from "../../core/index.js";
 import { parseWith } from "../issues.js";
 import { CaseInputSchema } from "../schema/case.js";
 import { finishCase } from "./case.js";
 
 /** One case per line, read line by line so suites larger than memory still stream. */
 export async function* readJsonlSuite(file: string, label: string): AsyncGenerator<Case> {
-  const stream = createReadStream(file, { encoding: "utf8" });
-  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-  let line = 0;
   try {
-    for await (const text of lines) {
-      line++;
-      if (text.trim() === "") continue;
+    for await (const next of readLines(file)) {
+      const { line } = next;
+      if (next.tooLong) {
+        throw new InputError(
+          `a ${next.tooLong.chars}-character line is over the ${DEFAULT_MAX_LINE_CHARS}-character limit for one case`,
+          { file, line },
+        );
+      }
+      if (next.text.trim() === "") continue;
       let value: unknown;
       try {
-        value = JSON.parse(text);
+        value = JSON.parse(next.text);
       } catch (error) {
         throw new InputError(`invalid JSON: ${errorMessage(error)}`, { file, line });
       }
@@ -27,8 +28,5 @@ export async function* readJsonlSuite(file: string, label: string): AsyncGenerat
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(`cannot read suite: ${errorMessage(error)}`, { file });
-  } finally {
-    lines.close();
-    stream.destroy();
   }
 }

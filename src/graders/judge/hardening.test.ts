@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { Case } from "../../core/index.js";
 import { compileAssertion } from "../compile.js";
@@ -7,7 +8,12 @@ import type { GradeInput } from "../types.js";
 import { createJudgeRuntime } from "./runtime.js";
 
 // A deterministic sample of real jailbreak prompts (every 8th row), read at test time.
-const probes = readFileSync("/work/shared/data/redteam/jailbreak_templates.jsonl", "utf8")
+const probes = readFileSync(
+  fileURLToPath(
+    new URL("../../../../shared/data/redteam/jailbreak_templates.jsonl", import.meta.url),
+  ),
+  "utf8",
+)
   .split("\n")
   .filter((l) => l.trim() !== "")
   .map((l) => (JSON.parse(l) as { prompt: string }).prompt)

@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { accuracy, cohensKappa, confusionMatrix } from "../../stats/index.js";
 import { calibrateJudge } from "./calibrate.js";
 import { type LabelSet, parseLabels } from "./labels.js";
 import { createJudgeRuntime } from "./runtime.js";
 
-const DIR = "/work/shared/data/judge/llmbar";
+const DIR = fileURLToPath(new URL("../../../../shared/data/judge/llmbar", import.meta.url));
 const SUBSETS = [
   "natural",
   "adversarial-neighbor",
