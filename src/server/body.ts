@@ -2,7 +2,7 @@ import { gunzip } from "node:zlib";
 
 export class HttpError extends Error {
   constructor(
-    readonly status: 400 | 401 | 404 | 413 | 415 | 500,
+    readonly status: 400 | 401 | 404 | 413 | 415 | 500 | 503,
     message: string,
   ) {
     super(message);

@@ -60,4 +60,46 @@ describe("receiver on malformed requests", () => {
     const stored = await store.traces.getTrace("0102030405060708090a0b0c0d0e0f10");
     expect(stored?.spans[0]?.attributes.x).toBe(JSON.stringify({ k: "v" }));
   });
+
+  it("answers 503 with Retry-After past the concurrency cap, and serves again after", async () => {
+    const capped = createReceiverApp({
+      traces: store.traces,
+      token: TOKEN,
+      maxConcurrentRequests: 1,
+    });
+    let finishBody: ((text: string) => void) | undefined;
+    const slowBody = new ReadableStream<Uint8Array>({
+      start(controller) {
+        finishBody = (text) => {
+          controller.enqueue(new TextEncoder().encode(text));
+          controller.close();
+        };
+      },
+    });
+    const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+    const first = capped.request("/v1/traces", {
+      method: "POST",
+      headers,
+      body: slowBody,
+      duplex: "half",
+    } as RequestInit);
+    // Let the first request reach its body read; it now holds the only slot.
+    await new Promise((resolve) => setImmediate(resolve));
+    const busy = await capped.request("/v1/traces", {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ resourceSpans: [] }),
+    });
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get("retry-after")).toBe("1");
+    expect(await busy.text()).toContain("busy");
+    finishBody?.(JSON.stringify({ resourceSpans: [] }));
+    expect((await first).status).toBe(200);
+    const after = await capped.request("/v1/traces", {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ resourceSpans: [] }),
+    });
+    expect(after.status).toBe(200);
+  });
 });

@@ -23,11 +23,17 @@ export interface ReceiverOptions {
   /** Largest body, compressed and decompressed alike. Default 10 MiB. */
   maxBodyBytes?: number;
   redactor?: Redactor;
+  /**
+   * Requests read and stored at once; more are answered 503 with Retry-After, which OTLP
+   * exporters retry. Bounds memory at about this × 2 × maxBodyBytes. Default 8.
+   */
+  maxConcurrentRequests?: number;
   /** Told about each stored request and each rejection; default silent. */
   log?: (line: string) => void;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 8;
 
 type Wire = "protobuf" | "json";
 
@@ -41,6 +47,7 @@ function wireOf(contentType: string | undefined): Wire | undefined {
 function errorResponse(wire: Wire | undefined, status: number, message: string): Response {
   const headers: Record<string, string> = {};
   if (status === 401) headers["www-authenticate"] = 'Bearer realm="ratchet"';
+  if (status === 503) headers["retry-after"] = "1";
   // OTLP/HTTP: errors are a google.rpc.Status in the request's encoding.
   if (wire === "protobuf") {
     headers["content-type"] = "application/x-protobuf";
@@ -60,16 +67,24 @@ export function createReceiverApp(options: ReceiverOptions): Hono {
   const redactor = options.redactor ?? defaultRedactor;
   const authorized = createTokenCheck(options.token);
   const log = options.log ?? (() => undefined);
+  const maxInFlight = Math.max(1, options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS);
+  let inFlight = 0;
   const app = new Hono();
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
 
   app.post("/v1/traces", async (c) => {
     const wire = wireOf(c.req.header("content-type"));
+    let counted = false;
     try {
       if (!authorized(c.req.header("authorization"))) {
         throw new HttpError(401, "missing or invalid bearer token");
       }
+      if (inFlight >= maxInFlight) {
+        throw new HttpError(503, `busy: ${maxInFlight} requests in progress; retry after 1 s`);
+      }
+      inFlight++;
+      counted = true;
       if (wire === undefined) {
         throw new HttpError(
           415,
@@ -145,6 +160,8 @@ export function createReceiverApp(options: ReceiverOptions): Hono {
       }
       log(`internal error: ${errorMessage(error)}`);
       return errorResponse(wire, 500, "internal error");
+    } finally {
+      if (counted) inFlight--;
     }
   });
 

@@ -98,6 +98,9 @@ export function registerServe(
           port: flags.port ?? server?.port ?? 4318,
           host: flags.host ?? server?.host ?? "127.0.0.1",
           ...(server?.max_body_bytes !== undefined ? { maxBodyBytes: server.max_body_bytes } : {}),
+          ...(server?.max_concurrent_requests !== undefined
+            ? { maxConcurrentRequests: server.max_concurrent_requests }
+            : {}),
           redactor: ctx.redactor,
           log: (line) => {
             if (flags.verbose || !line.startsWith("stored")) output.err(line);
