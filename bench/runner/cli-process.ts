@@ -5,7 +5,7 @@
  * elsewhere the numbers are absent.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -87,4 +87,22 @@ export function runCli(args: string[], cwd: string): Promise<CliRun> {
       });
     });
   });
+}
+
+/** CPU ms of this process's threads grouped by thread name (Linux), e.g. main vs V8 helpers. */
+export function threadCpuMs(): Record<string, number> | undefined {
+  try {
+    const out: Record<string, number> = {};
+    for (const tid of readdirSync("/proc/self/task")) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+      const group = String(tid) === String(process.pid) ? "main" : name;
+      out[group] = (out[group] ?? 0) + ms;
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,27 +1,26 @@
 /**
- * Runner benchmark: `npx tsx bench/runner/index.ts [--quick] [--profile] [--part http,sim,cache]`.
+ * Runner benchmark: `npx tsx bench/runner/index.ts [--quick] [--profile] [--part http,cli,cache,sim]`.
  *
- * Three parts, each in its own child process (so that CPU time and peak RSS belong to that
- * part alone) and each on a fresh temp project and store, all through `runEvaluation`:
+ * Ratchet is measured as built (dist/, rebuilt first; `--src` runs src/ under tsx instead,
+ * `--no-build` skips the build). Each part runs in its own child process, on a fresh temp
+ * project and store:
  *
  *  1. http  — 2,000 cases at concurrency 50 against a fake OpenAI-compatible server (another
- *             child process, fixed 50 ms per answer, cache off). Wall time ÷ ideal
- *             (N × 50 ms ÷ 50) and this process's CPU per attempt.
- *  2. sim   — 10,000 cases × repeat 10 = 100,000 attempts on `sim:support` at zero latency
- *             (`--sim-n 20000` to scale down):
- *             peak RSS (sampled every 20 ms, and the kernel's maxRSS) and attempts per second.
+ *             child process, fixed 50 ms per answer, cache off), through `runEvaluation`.
+ *             Wall ÷ ideal (N × 50 ms ÷ 50); process CPU per attempt, all in and in the
+ *             steady state; and the floor: the same N bare provider calls (`doGenerate`)
+ *             with nothing of Ratchet around them, so that Ratchet's own share is visible.
+ *  2. cli   — 10,000 cases × repeat 10 = 100,000 attempts on `sim:support` at zero latency
+ *             through the built CLI (`bin/ratchet.js eval`, as users run it): the kernel's
+ *             peak RSS and attempts per second (`--sim-n 20000` to scale down).
  *  3. cache — the http suite twice with the cache on: provider HTTP calls in the second run
- *             (from `providerCallStats()` and from the server's own counter).
+ *             (Ratchet's own counter and the server's).
+ *  4. sim   — (on request) the sim run in-process, for `--profile` and heap figures.
  *
  * `--quick` scales everything down (200 http cases, 5,000 sim attempts). `--profile` also
- * runs each part under V8's sampling profiler and prints where the CPU time goes; profiled
- * timings are inflated, so the measured table always comes from the unprofiled run.
- * Other knobs: `--http-n N`, `--sim-n N` (attempts, a multiple of 10), `--keep` (keep temp dirs).
- *
- * Reading the RSS numbers: under tsx the worker starts at ~170 MB (tsx adds ~75 MB over
- * plain node on dist/), and the growth during the run is mostly garbage V8 has not yet
- * collected: with NODE_OPTIONS=--max-old-space-size=100 the same run completes at the
- * same speed with a far lower peak, so nothing per attempt is retained.
+ * runs each in-process part under V8's sampling profiler and prints where the CPU time
+ * goes; profiled timings are inflated, so the measured table comes from unprofiled runs.
+ * Other knobs: `--http-n N`, `--sim-n N` (a multiple of 10), `--keep` (keep temp dirs).
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -29,16 +28,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import type { Attempt } from "../../src/core/index.js";
-import { runEvaluation } from "../../src/eval/index.js";
-import {
-  cacheStats,
-  providerCallStats,
-  resetProviderCallStats,
-  resolveModel,
-} from "../../src/providers/index.js";
-import { buildDist, runCli } from "./cli-process.js";
+import { buildDist, runCli, threadCpuMs } from "./cli-process.js";
 import { formatSummary, type ProfileSummary, profile } from "./profile.js";
 import { createProject, type Project } from "./project.js";
+import { loadRatchet, type RatchetModules } from "./ratchet.js";
 
 const DELAY_MS = 50;
 const CONCURRENCY = 50;
@@ -63,6 +56,8 @@ interface HttpResult {
   runWallMs: number;
   idealMs: number;
   cpuMs: number;
+  /** CPU during the run by thread name (main, V8 helper threads, libuv pool), Linux only. */
+  threadCpuMs?: Record<string, number>;
   /** providerFloor: the bare provider calls, same N, concurrency, server and transport. */
   floorWallMs?: number;
   floorCpuMs?: number;
@@ -207,7 +202,7 @@ const cpuNowMs = () => {
 };
 
 async function evaluate(project: Project, counted: Counted, onStart?: () => void): Promise<void> {
-  await runEvaluation({
+  await ratchet.runEvaluation({
     cwd: project.dir,
     configPath: project.configPath,
     env: { ...process.env, BENCH_KEY },
@@ -238,7 +233,7 @@ async function maybeProfile<T>(
  * grading, spans or store. Its wall ÷ ideal is what this machine and server allow at all.
  */
 async function providerFloor(n: number, port: number): Promise<{ wallMs: number; cpuMs: number }> {
-  const { model } = resolveModel(
+  const { model } = ratchet.resolveModel(
     "local:fake-model",
     {
       local: {
@@ -291,8 +286,9 @@ async function httpPart(n: number, port: number, profiling: boolean): Promise<Ht
       steady: { from: Math.floor(n / 4), to: n },
     };
     const server0 = await serverStats(port);
-    resetProviderCallStats();
+    ratchet.resetProviderCallStats();
     let startedAt = 0;
+    const threads0 = threadCpuMs();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const { summary } = await maybeProfile(profiling, () =>
@@ -302,9 +298,10 @@ async function httpPart(n: number, port: number, profiling: boolean): Promise<Ht
     );
     const wallMs = performance.now() - t0;
     const runWallMs = performance.now() - startedAt;
+    const threads1 = threadCpuMs();
     const cpuMs = cpuMsSince(cpu0);
     const server1 = await serverStats(port);
-    const httpCalls = providerCallStats().http;
+    const httpCalls = ratchet.providerCallStats().http;
     const floor = profiling ? undefined : await providerFloor(n, port);
     return {
       part: "http",
@@ -321,6 +318,13 @@ async function httpPart(n: number, port: number, profiling: boolean): Promise<Ht
         : {}),
       wallMs,
       runWallMs,
+      ...(threads0 && threads1
+        ? {
+            threadCpuMs: Object.fromEntries(
+              Object.entries(threads1).map(([name, ms]) => [name, ms - (threads0[name] ?? 0)]),
+            ),
+          }
+        : {}),
       idealMs: (n * DELAY_MS) / CONCURRENCY,
       cpuMs,
       httpCalls,
@@ -363,7 +367,7 @@ async function simPart(n: number, profiling: boolean): Promise<SimResult> {
       longestGap = Math.max(longestGap, now - lastSample);
       lastSample = now;
     }, 20);
-    resetProviderCallStats();
+    ratchet.resetProviderCallStats();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const { summary } = await maybeProfile(profiling, () => evaluate(project, counted));
@@ -387,7 +391,7 @@ async function simPart(n: number, profiling: boolean): Promise<SimResult> {
       peakHeapTotalMb: mb(peakHeapTotal),
       peakExternalMb: mb(peakExternal),
       longestSampleGapMs: longestGap,
-      simCalls: providerCallStats().sim,
+      simCalls: ratchet.providerCallStats().sim,
       ...(summary ? { profile: summary } : {}),
     };
   } finally {
@@ -406,18 +410,18 @@ async function cachePart(n: number, port: number, profiling: boolean): Promise<C
   });
   try {
     const first: Counted = { completed: 0, errors: 0, passed: 0 };
-    resetProviderCallStats();
+    ratchet.resetProviderCallStats();
     let server0 = await serverStats(port);
     let t0 = performance.now();
     await evaluate(project, first);
     const firstWall = performance.now() - t0;
     let server1 = await serverStats(port);
-    const firstCalls = providerCallStats().http;
+    const firstCalls = ratchet.providerCallStats().http;
     const firstServer = server1.completions - server0.completions;
 
     const second: Counted = { completed: 0, errors: 0, passed: 0 };
-    const calls0 = providerCallStats().http;
-    const cache0 = cacheStats();
+    const calls0 = ratchet.providerCallStats().http;
+    const cache0 = ratchet.cacheStats();
     server0 = server1;
     const cpu0 = process.cpuUsage();
     t0 = performance.now();
@@ -425,7 +429,7 @@ async function cachePart(n: number, port: number, profiling: boolean): Promise<C
     const secondWall = performance.now() - t0;
     const cpuMs = cpuMsSince(cpu0);
     server1 = await serverStats(port);
-    const cache1 = cacheStats();
+    const cache1 = ratchet.cacheStats();
     return {
       part: "cache",
       n,
@@ -438,7 +442,7 @@ async function cachePart(n: number, port: number, profiling: boolean): Promise<C
       second: {
         wallMs: secondWall,
         cpuMs,
-        httpCalls: providerCallStats().http - calls0,
+        httpCalls: ratchet.providerCallStats().http - calls0,
         serverRequests: server1.completions - server0.completions,
         cacheHits: cache1.hits - cache0.hits,
         cacheMisses: cache1.misses - cache0.misses,
@@ -452,7 +456,10 @@ async function cachePart(n: number, port: number, profiling: boolean): Promise<C
   }
 }
 
+let ratchet: RatchetModules;
+
 async function worker(part: Part): Promise<void> {
+  ratchet = await loadRatchet(!flag("--src"));
   const n = numberOption("--n", 1);
   const port = numberOption("--port", 1);
   const profiling = flag("--profile");
@@ -473,10 +480,6 @@ async function worker(part: Part): Promise<void> {
 /** The 100k sim run through the built CLI, as a user runs it; RSS watched from outside. */
 async function cliSimPart(n: number): Promise<CliSimResult> {
   if (n % SIM_REPEAT !== 0) throw new Error(`--sim-n must be a multiple of ${SIM_REPEAT}`);
-  if (!flag("--no-build")) {
-    process.stderr.write("building dist/ (tsc) so that the CLI measured is this code...\n");
-    buildDist();
-  }
   const project = await createProject({
     cases: n / SIM_REPEAT,
     concurrency: CONCURRENCY,
@@ -529,6 +532,7 @@ function runWorker(part: Part, n: number, port: number, profiling: boolean): Pro
   const args = ["--worker", part, "--n", String(n), "--port", String(port)];
   if (profiling) args.push("--profile");
   if (flag("--keep")) args.push("--keep");
+  if (flag("--src")) args.push("--src");
   const child = fork(self, args, { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   return new Promise((resolve, reject) => {
     let result: PartResult | undefined;
@@ -563,6 +567,13 @@ function report(results: PartResult[], notes: string[]): void {
       lines.push(
         `  CPU per attempt: ${fmt(perAttempt, 3)} ms all in (start-up, warm-up, close); steady state (quarter mark to end) ${steady === undefined ? "n/a" : `${fmt(steady, 3)} ms`}`,
       );
+      if (result.threadCpuMs) {
+        const parts = Object.entries(result.threadCpuMs)
+          .filter(([, ms]) => ms > 0)
+          .sort((a, b) => b[1] - a[1])
+          .map(([name, ms]) => `${name} ${fmt(ms / result.n, 3)}`);
+        lines.push(`  CPU ms per attempt by thread: ${parts.join(", ")}`);
+      }
       if (result.floorWallMs !== undefined && result.floorCpuMs !== undefined) {
         lines.push(
           `  floor (bare provider calls, same N / concurrency / server / transport): wall ${fmt(result.floorWallMs / 1000)} s = ${fmt(result.floorWallMs / result.idealMs)} × ideal, CPU ${fmt(result.floorCpuMs / result.n, 3)} ms/call`,
@@ -641,6 +652,14 @@ async function main(): Promise<void> {
       `note: sim part at ${simN} attempts; the target size is ${SIM_FULL_N} (the default without --quick / --sim-n).`,
     );
 
+  if (!flag("--no-build") && (!flag("--src") || parts.includes("cli"))) {
+    process.stderr.write("building dist/ (tsc) so that the code measured is this checkout...\n");
+    buildDist();
+  }
+  if (!flag("--src"))
+    notes.push(
+      "note: measured on dist/ (tsc output, as `npx ratchet` runs it); --src for src/ under tsx.",
+    );
   const { child: server, port } = await startServer();
   server.removeAllListeners("exit");
   const results: PartResult[] = [];

@@ -111,11 +111,14 @@ function summarise(raw: CpuProfile): ProfileSummary {
       .map(([name, us]) => ({ name, ms: us / 1000, share: total > 0 ? us / total : 0 }));
   return {
     totalMs: total / 1000,
-    functions: rows(fn, 25),
+    functions: rows(fn, ROWS),
     groups: rows(group, 15),
-    inclusiveSrc: rows(inclusive, 25),
+    inclusiveSrc: rows(inclusive, ROWS),
   };
 }
+
+/** Rows per table; BENCH_PROFILE_ROWS=60 shows more. */
+const ROWS = Number(process.env.BENCH_PROFILE_ROWS ?? 25);
 
 export function formatSummary(title: string, summary: ProfileSummary): string {
   const line = (row: ProfileRow) =>
