@@ -1,16 +1,44 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, errorMessage, isInputError } from "../core/index.js";
-import { registerCost } from "./commands/cost.js";
-import { registerEval } from "./commands/eval.js";
-import { registerExport } from "./commands/export.js";
-import { registerFailures } from "./commands/failures.js";
-import { registerIngest } from "./commands/ingest.js";
-import { registerInit } from "./commands/init.js";
-import { registerJudge } from "./commands/judge.js";
-import { registerRuns } from "./commands/runs.js";
-import { registerSchema } from "./commands/schema.js";
-import { registerServe } from "./commands/serve.js";
 import { type Output, processOutput } from "./output.js";
+
+type Register = (program: Command, output: Output, setExit: (code: number) => void) => void;
+
+/**
+ * Commands in help order, each loaded only when needed: a command's modules (the AI SDK,
+ * OpenTelemetry, Hono…) took most of the CLI's start-up, and `ratchet runs list` needs none
+ * of eval's. Help and unknown commands load them all.
+ */
+const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
+  ["init", async () => (await import("./commands/init.js")).registerInit],
+  ["eval", async () => (await import("./commands/eval.js")).registerEval],
+  ["runs", async () => (await import("./commands/runs.js")).registerRuns],
+  ["schema", async () => (await import("./commands/schema.js")).registerSchema],
+  ["judge", async () => (await import("./commands/judge.js")).registerJudge],
+  ["failures", async () => (await import("./commands/failures.js")).registerFailures],
+  ["cost", async () => (await import("./commands/cost.js")).registerCost],
+  [
+    "serve",
+    async () => {
+      const { registerServe } = await import("./commands/serve.js");
+      return (program, output) => registerServe(program, output);
+    },
+  ],
+  ["ingest", async () => (await import("./commands/ingest.js")).registerIngest],
+  ["export", async () => (await import("./commands/export.js")).registerExport],
+];
+
+async function registerCommands(
+  program: Command,
+  argv: readonly string[],
+  output: Output,
+  setExit: (code: number) => void,
+): Promise<void> {
+  const named = COMMANDS.find(([name]) => name === argv[0]);
+  const wanted = named ? [named] : COMMANDS;
+  const registers = await Promise.all(wanted.map(([, load]) => load()));
+  for (const register of registers) register(program, output, setExit);
+}
 
 export async function main(argv: string[], output: Output = processOutput): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -27,17 +55,8 @@ export async function main(argv: string[], output: Output = processOutput): Prom
       writeErr: (text) => output.err(text),
     })
     .showSuggestionAfterError(true);
-  registerInit(program, output);
-  registerEval(program, output, setExit);
-  registerRuns(program, output, setExit);
-  registerSchema(program, output);
-  registerJudge(program, output, setExit);
-  registerFailures(program, output, setExit);
-  registerCost(program, output);
-  registerServe(program, output);
-  registerIngest(program, output);
-  registerExport(program, output);
   try {
+    await registerCommands(program, argv, output, setExit);
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
   } catch (error) {
