@@ -246,6 +246,27 @@ describe("ratchet CLI, as a user runs it", () => {
       expect(result.stderr).toMatch(/--repeat must be an integer/);
     });
 
+    it("a misspelt command, suggesting the right one; help lists every command", async () => {
+      const result = await ratchet(["evl"], { cwd: project });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/unknown command 'evl'/);
+      expect(result.stderr).toMatch(/Did you mean eval\?/);
+      const help = await ratchet(["--help"], { cwd: project });
+      expect(help.code).toBe(0);
+      for (const command of [
+        "init",
+        "eval",
+        "runs",
+        "judge",
+        "failures",
+        "cost",
+        "serve",
+        "ingest",
+        "export",
+      ])
+        expect(help.stdout).toContain(command);
+    });
+
     it("a JSONL suite with a broken line", async () => {
       const suite = join(project, "suites", "extra.jsonl");
       const config = join(project, "ratchet.yaml");
