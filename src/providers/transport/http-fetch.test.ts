@@ -56,6 +56,11 @@ describe("createHttpFetch against a local server", () => {
         res.write("data: one\n\n");
         // The rest is sent by the test once it has read the first event.
         openStream = res;
+      } else if (url === "/cut") {
+        res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+        res.write('{"partial":');
+        // The rest never comes: the connection drops mid-body.
+        setImmediate(() => res.socket?.destroy());
       } else if (url === "/hang") {
         // Never answers: the caller's signal must end it.
       } else if (url === "/empty") {
@@ -173,6 +178,10 @@ describe("createHttpFetch against a local server", () => {
     const pending = httpFetch(`${base}/hang`, { signal: during.signal });
     during.abort();
     await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it("fails a body cut off mid-way as TypeError('fetch failed')", async () => {
+    await expect(httpFetch(`${base}/cut`)).rejects.toThrow(/fetch failed/);
   });
 
   it("reports a refused connection as TypeError('fetch failed') with the cause", async () => {
