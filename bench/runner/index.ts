@@ -43,7 +43,7 @@ const SIM_REPEAT = 10;
 /** Not a secret: the fake server accepts anything. */
 const BENCH_KEY = "bench-key-not-a-secret";
 
-type Part = "http" | "sim" | "cache" | "cli";
+type Part = "http" | "sim" | "cache" | "cli" | "floor";
 
 interface HttpResult {
   part: "http";
@@ -61,6 +61,7 @@ interface HttpResult {
   /** providerFloor: the bare provider calls, same N, concurrency, server and transport. */
   floorWallMs?: number;
   floorCpuMs?: number;
+  floorMainMs?: number;
   /** Process CPU per attempt from the quarter mark to the last attempt (see Counted). */
   steadyCpuMsPerAttempt?: number;
   httpCalls: number;
@@ -125,7 +126,16 @@ interface CliSimResult {
   profile?: undefined;
 }
 
-type PartResult = HttpResult | SimResult | CacheResult | CliSimResult;
+interface FloorResult {
+  part: "floor";
+  n: number;
+  wallMs: number;
+  cpuMs: number;
+  mainMs?: number;
+  profile?: undefined;
+}
+
+type PartResult = HttpResult | SimResult | CacheResult | CliSimResult | FloorResult;
 
 // ---------------------------------------------------------------- arguments
 
@@ -232,7 +242,10 @@ async function maybeProfile<T>(
  * transport (`model.doGenerate`), with nothing of Ratchet around them: no runner, agent,
  * grading, spans or store. Its wall ÷ ideal is what this machine and server allow at all.
  */
-async function providerFloor(n: number, port: number): Promise<{ wallMs: number; cpuMs: number }> {
+async function providerFloor(
+  n: number,
+  port: number,
+): Promise<{ wallMs: number; cpuMs: number; mainMs?: number }> {
   const { model } = ratchet.resolveModel(
     "local:fake-model",
     {
@@ -245,6 +258,7 @@ async function providerFloor(n: number, port: number): Promise<{ wallMs: number;
     { BENCH_KEY },
   );
   let next = 0;
+  const threads0 = threadCpuMs();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(
@@ -266,7 +280,11 @@ async function providerFloor(n: number, port: number): Promise<{ wallMs: number;
       }
     }),
   );
-  return { wallMs: performance.now() - t0, cpuMs: cpuMsSince(cpu0) };
+  const wallMs = performance.now() - t0;
+  const cpuMs = cpuMsSince(cpu0);
+  const threads1 = threadCpuMs();
+  const mainMs = threads0 && threads1 ? (threads1.main ?? 0) - (threads0.main ?? 0) : undefined;
+  return { wallMs, cpuMs, ...(mainMs !== undefined ? { mainMs } : {}) };
 }
 
 async function httpPart(n: number, port: number, profiling: boolean): Promise<HttpResult> {
@@ -302,7 +320,6 @@ async function httpPart(n: number, port: number, profiling: boolean): Promise<Ht
     const cpuMs = cpuMsSince(cpu0);
     const server1 = await serverStats(port);
     const httpCalls = ratchet.providerCallStats().http;
-    const floor = profiling ? undefined : await providerFloor(n, port);
     return {
       part: "http",
       n,
@@ -330,7 +347,6 @@ async function httpPart(n: number, port: number, profiling: boolean): Promise<Ht
       httpCalls,
       serverRequests: server1.completions - server0.completions,
       serverCpuMs: server1.cpuMs - server0.cpuMs,
-      ...(floor ? { floorWallMs: floor.wallMs, floorCpuMs: floor.cpuMs } : {}),
       ...(summary ? { profile: summary } : {}),
     };
   } finally {
@@ -466,9 +482,11 @@ async function worker(part: Part): Promise<void> {
   const result: PartResult =
     part === "http"
       ? await httpPart(n, port, profiling)
-      : part === "sim"
-        ? await simPart(n, profiling)
-        : await cachePart(n, port, profiling);
+      : part === "floor"
+        ? { part: "floor", n, ...(await providerFloor(n, port)) }
+        : part === "sim"
+          ? await simPart(n, profiling)
+          : await cachePart(n, port, profiling);
   await new Promise<void>((resolve, reject) =>
     process.send?.(result, (error: Error | null) => (error ? reject(error) : resolve())),
   );
@@ -576,7 +594,7 @@ function report(results: PartResult[], notes: string[]): void {
       }
       if (result.floorWallMs !== undefined && result.floorCpuMs !== undefined) {
         lines.push(
-          `  floor (bare provider calls, same N / concurrency / server / transport): wall ${fmt(result.floorWallMs / 1000)} s = ${fmt(result.floorWallMs / result.idealMs)} × ideal, CPU ${fmt(result.floorCpuMs / result.n, 3)} ms/call`,
+          `  floor (bare provider calls, same N / concurrency / server / transport): wall ${fmt(result.floorWallMs / 1000)} s = ${fmt(result.floorWallMs / result.idealMs)} × ideal, CPU ${fmt(result.floorCpuMs / result.n, 3)} ms/call${result.floorMainMs === undefined ? "" : ` (main thread ${fmt(result.floorMainMs / result.n, 3)})`}`,
         );
         metrics.push(
           `runner.floor_wall_over_ideal ${fmt(result.floorWallMs / result.idealMs)} (the machine and server alone)`,
@@ -619,7 +637,7 @@ function report(results: PartResult[], notes: string[]): void {
         `runner.sim_peak_rss_mb ${mbText(result.peakRssMb)} (target <= 250) ${verdict(ok && (result.peakRssMb ?? 0) <= 250)}`,
         `runner.sim_attempts_per_sec ${fmt(rate, 0)}`,
       );
-    } else {
+    } else if (result.part === "cache") {
       const s = result.second;
       lines.push(
         `[cache] ${result.n} cases twice, cache on, same store`,
@@ -667,7 +685,17 @@ async function main(): Promise<void> {
     for (const part of parts) {
       const n = part === "sim" || part === "cli" ? simN : httpN;
       process.stderr.write(`running ${part} (${n})...\n`);
-      results.push(part === "cli" ? await cliSimPart(n) : await runWorker(part, n, port, false));
+      const result = part === "cli" ? await cliSimPart(n) : await runWorker(part, n, port, false);
+      if (result.part === "http") {
+        // The floor in a fresh process of its own, cold like the run it is compared with.
+        const floor = await runWorker("floor", n, port, false);
+        if (floor.part === "floor") {
+          result.floorWallMs = floor.wallMs;
+          result.floorCpuMs = floor.cpuMs;
+          if (floor.mainMs !== undefined) result.floorMainMs = floor.mainMs;
+        }
+      }
+      results.push(result);
     }
     if (profiling) {
       for (const part of parts.filter((p) => p !== "cli")) {
