@@ -354,15 +354,20 @@ async function httpPart(n: number, port: number, profiling: boolean): Promise<Ht
   }
 }
 
-async function simPart(n: number, profiling: boolean): Promise<SimResult> {
+/** `n` attempts on sim:support as n / 10 cases × repeat 10, at zero latency. */
+function createSimProject(n: number): Promise<Project> {
   if (n % SIM_REPEAT !== 0) throw new Error(`--sim-n must be a multiple of ${SIM_REPEAT}`);
-  const project = await createProject({
+  return createProject({
     cases: n / SIM_REPEAT,
     concurrency: CONCURRENCY,
     model: "sim:support",
     cache: false,
     repeat: SIM_REPEAT,
   });
+}
+
+async function simPart(n: number, profiling: boolean): Promise<SimResult> {
+  const project = await createSimProject(n);
   try {
     const counted: Counted = { completed: 0, errors: 0, passed: 0 };
     const baseline = process.memoryUsage().rss;
@@ -497,14 +502,7 @@ async function worker(part: Part): Promise<void> {
 
 /** The 100k sim run through the built CLI, as a user runs it; RSS watched from outside. */
 async function cliSimPart(n: number): Promise<CliSimResult> {
-  if (n % SIM_REPEAT !== 0) throw new Error(`--sim-n must be a multiple of ${SIM_REPEAT}`);
-  const project = await createProject({
-    cases: n / SIM_REPEAT,
-    concurrency: CONCURRENCY,
-    model: "sim:support",
-    cache: false,
-    repeat: SIM_REPEAT,
-  });
+  const project = await createSimProject(n);
   try {
     const idle = await runCli(["--help"], project.dir);
     const run = await runCli(["eval", "-c", project.configPath], project.dir);
