@@ -61,6 +61,11 @@ describe("createHttpFetch against a local server", () => {
         res.write('{"partial":');
         // The rest never comes: the connection drops mid-body.
         setImmediate(() => res.socket?.destroy());
+      } else if (url === "/slow") {
+        setTimeout(() => {
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end(JSON.stringify({ slow: true }));
+        }, 150);
       } else if (url === "/hang") {
         // Never answers: the caller's signal must end it.
       } else if (url === "/empty") {
@@ -178,6 +183,13 @@ describe("createHttpFetch against a local server", () => {
     const pending = httpFetch(`${base}/hang`, { signal: during.signal });
     during.abort();
     await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it("never applies the idle-socket timeout to a request that is waiting for its answer", async () => {
+    const impatient = createHttpFetch({ idleSocketMs: 20 });
+    const response = await impatient(`${base}/slow`);
+    expect(await response.json()).toEqual({ slow: true });
+    impatient.close();
   });
 
   it("fails a body cut off mid-way as TypeError('fetch failed')", async () => {
