@@ -549,7 +549,12 @@ function runWorker(part: Part, n: number, port: number, profiling: boolean): Pro
   if (profiling) args.push("--profile");
   if (flag("--keep")) args.push("--keep");
   if (flag("--src")) args.push("--src");
-  const child = fork(self, args, { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  // BENCH_V8_FLAGS="--single-threaded-gc …": V8 flags for the workers alone (experiments).
+  const v8Flags = (process.env.BENCH_V8_FLAGS ?? "").split(/\s+/).filter(Boolean);
+  const child = fork(self, args, {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    execArgv: [...process.execArgv, ...v8Flags],
+  });
   return new Promise((resolve, reject) => {
     let result: PartResult | undefined;
     child.on("message", (message: PartResult) => {
