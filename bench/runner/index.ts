@@ -602,12 +602,14 @@ function report(results: PartResult[], notes: string[]): void {
         metrics.push(
           `runner.floor_wall_over_ideal ${fmt(result.floorWallMs / result.idealMs)} (the machine and server alone)`,
           `runner.run_wall_over_floor ${fmt(result.runWallMs / result.floorWallMs)} (Ratchet's share)`,
+          // What Ratchet adds to the bare provider calls, both cold processes, all in.
+          `runner.cpu_overhead_ms_per_attempt ${fmt((result.cpuMs - result.floorCpuMs) / result.n, 3)} (over the floor; target < 1) ${verdict((result.cpuMs - result.floorCpuMs) / result.n < 1)}`,
         );
       }
       metrics.push(
         `runner.wall_over_ideal ${fmt(ratio)} (target <= 1.10) ${verdict(ratio <= 1.1)}`,
         `runner.run_wall_over_ideal ${fmt(result.runWallMs / result.idealMs)} (after config, store and suite load)`,
-        `runner.cpu_ms_per_attempt_steady ${steady === undefined ? "n/a" : fmt(steady, 3)} (target < 1) ${verdict(steady !== undefined && steady < 1)}`,
+        `runner.cpu_ms_per_attempt_steady ${steady === undefined ? "n/a" : fmt(steady, 3)} (whole process, provider stack included; target < 1) ${verdict(steady !== undefined && steady < 1)}`,
         `runner.cpu_ms_per_attempt_all_in ${fmt(perAttempt, 3)} (start-up and warm-up included, for reference)`,
       );
     } else if (result.part === "sim") {
