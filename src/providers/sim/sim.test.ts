@@ -518,3 +518,28 @@ describe("sim: profiles", () => {
     expect(formatted).toContain("bad.yaml:");
   });
 });
+
+describe("simProviderOptions", () => {
+  it("carries the reference as a JSON round trip would: undefined dropped, NaN and holes as null", () => {
+    const reference = {
+      case: {
+        id: "c1",
+        tags: ["a"],
+        input: "Where is ORD-1?",
+        expected: {
+          output: undefined,
+          json: { list: [1, undefined, { gone: undefined, nan: Number.NaN }] },
+          tool_calls: [{ name: "t", arguments: { x: 1, y: undefined } }],
+        },
+      },
+      epoch: 2,
+      seed: undefined,
+    };
+    expect(simProviderOptions(reference as never)).toEqual({
+      sim: JSON.parse(JSON.stringify(reference)),
+    });
+    expect(JSON.stringify(simProviderOptions(reference as never))).toBe(
+      JSON.stringify({ sim: JSON.parse(JSON.stringify(reference)) }),
+    );
+  });
+});
