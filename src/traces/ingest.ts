@@ -266,13 +266,19 @@ async function* parsed(
 
 /** Detect the format from the first record that parses. */
 async function sniff(path: string, maxLineChars: number | undefined): Promise<TraceFormat> {
+  let firstProblem: string | undefined;
   for await (const r of records(path, maxLineChars)) {
-    if (r.error !== undefined) continue;
+    if (r.error !== undefined) {
+      firstProblem ??= `line ${r.line}: ${r.error}`;
+      continue;
+    }
     const format = detectFormat(r.value);
     if (format) return format;
     throw new InputError(
       `cannot tell the format of ${path} from line ${r.line}; pass --format jsonl|otlp-json|openinference|taubench`,
     );
   }
-  throw new InputError(`${path} has no JSON records`);
+  throw new InputError(
+    `${path} has no JSON records${firstProblem ? ` (first problem: ${firstProblem})` : ""}`,
+  );
 }

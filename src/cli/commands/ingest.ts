@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { buildDetectors, mineFailures, miningJudgeFromConfig } from "../../mining/index.js";
 import { ingestFile, TRACE_FORMATS, type TraceFormat } from "../../traces/index.js";
+import { parseIntOption } from "../options.js";
 import type { Output } from "../output.js";
 import { openTraceContext, type TraceContext } from "./serve.js";
 
@@ -12,6 +13,7 @@ interface IngestFlags {
   strict?: boolean;
   json?: boolean;
   mine: boolean;
+  maxLineMb: number;
 }
 
 function parseFormat(value: string): TraceFormat | "auto" {
@@ -32,12 +34,19 @@ export function registerIngest(program: Command, output: Output): void {
     .option("--strict", "fail on any bad line and store nothing")
     .option("--json", "print the summary as JSON")
     .option("--no-mine", "do not mine failure signals from the new traces")
+    .option(
+      "--max-line-mb <n>",
+      "longer lines are reported and skipped unread (one huge single-line export: raise it)",
+      parseIntOption("--max-line-mb", 1),
+      64,
+    )
     .action(async (file: string, flags: IngestFlags) => {
       const ctx = await openTraceContext(flags);
       try {
         const summary = await ingestFile(ctx.store.traces, file, {
           format: flags.format,
           ...(flags.strict ? { strict: true } : {}),
+          maxLineChars: flags.maxLineMb * 1024 * 1024,
           redactor: ctx.redactor,
         });
         // Mining is incremental: it reads only traces that gained spans since the last pass.

@@ -48,6 +48,27 @@ describe("ratchet ingest / export otlp", () => {
     expect(await main(["ingest", file, "--db", db, "--format", "nope"], capture())).toBe(2);
   });
 
+  it("ingest --max-line-mb: a longer line is reported and skipped; the default takes it", async () => {
+    const file = join(dir, "big.jsonl");
+    const big = {
+      trace_id: "big",
+      messages: [{ role: "user", content: "x".repeat(1.5 * 1024 * 1024) }],
+    };
+    writeFileSync(file, `${JSON.stringify(big)}\n`);
+    const cappedDb = join(dir, "capped.db");
+    const unknown = capture();
+    expect(await main(["ingest", file, "--db", cappedDb, "--max-line-mb", "1"], unknown)).toBe(2);
+    expect(unknown.stderr.join("\n")).toMatch(/no JSON records \(first problem: line 1: line of/);
+    const capped = capture();
+    const args = ["ingest", file, "--db", cappedDb, "--format", "jsonl", "--max-line-mb", "1"];
+    expect(await main(args, capped)).toBe(0);
+    expect(capped.stderr.join("\n")).toMatch(/big\.jsonl:1: line of 1\.5 MiB is over the 1\.0 MiB/);
+    expect(await main(["ingest", file, "--db", cappedDb, "--max-line-mb", "0"], capture())).toBe(2);
+    const roomy = capture();
+    expect(await main(["ingest", file, "--db", join(dir, "roomy.db")], roomy)).toBe(0);
+    expect(roomy.stdout.join("\n")).toMatch(/1 traces/);
+  });
+
   it("ingest does not call a stored line with rejected spans a skipped bad line", async () => {
     const file = join(dir, "otlp.jsonl");
     const span = (traceId: string) => ({
