@@ -1,5 +1,7 @@
 #!/usr/bin/env -S node --max-old-space-size=512
 // The published entry point: runs the compiled CLI from dist/ (built by `npm ci` via `prepare`).
+// The shebang caps V8's old space: without a cap V8 sizes its heap from the machine's memory
+// and collects late, so a long run's RSS grows far past what it uses (docs/architecture.md).
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
