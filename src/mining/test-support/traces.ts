@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import type { Span } from "../../core/index.js";
+import { encodeSpan, SPAN_COLUMNS } from "../../store/codec.js";
 
 /** Builds production traces in the contract's shape (GenAI attributes, outcome on the root). */
 export interface TraceSpec {
@@ -121,26 +122,17 @@ export function insertSpans(
   const db = new Database(dbPath);
   try {
     const insert = db.prepare(
-      `INSERT INTO spans (trace_id, span_id, parent_span_id, name, kind, start_ms, end_ms, attributes, status, events, run_id, attempt_id, source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO spans (${SPAN_COLUMNS.join(", ")}) VALUES (${SPAN_COLUMNS.map(() => "?").join(", ")})`,
     );
     db.transaction(() => {
       for (const s of spans) {
-        insert.run(
-          s.trace_id,
-          s.span_id,
-          s.parent_span_id ?? null,
-          s.name,
-          s.kind,
-          s.start_ms,
-          s.end_ms,
-          JSON.stringify(s.attributes),
-          JSON.stringify(s.status),
-          JSON.stringify(s.events),
+        const row = encodeSpan(
+          s,
+          options.source ?? "production",
           options.runId ?? null,
           options.attemptId ?? null,
-          options.source ?? "production",
         );
+        insert.run(SPAN_COLUMNS.map((column) => row[column]));
       }
     })();
   } finally {
