@@ -72,9 +72,15 @@ export function toolDefinitions(fixtures: readonly ToolFixture[]): LanguageModel
   }));
 }
 
-/** A tool's result as the model will see it: strings as text, everything else as JSON. */
-export function toolResultOutput(result: unknown): LanguageModelV3ToolResultOutput {
-  if (typeof result === "string") return { type: "text", value: result };
+/**
+ * A tool's result as the model will see it: strings as text (as error text when the call
+ * failed), everything else as JSON.
+ */
+export function toolResultOutput(
+  result: unknown,
+  isError: boolean,
+): Extract<LanguageModelV3ToolResultOutput, { type: "text" | "error-text" | "json" }> {
+  if (typeof result === "string") return { type: isError ? "error-text" : "text", value: result };
   return { type: "json", value: (result ?? null) as JSONValue };
 }
 

@@ -223,7 +223,6 @@ class PromptAgentRun {
     text: string,
   ): Promise<void> {
     const parsed = calls.map((call) => ({ call, args: parseToolInput(call.input) }));
-    this.prompt.push(assistantTurn(content, parsed));
     this.transcript.push(
       assistantMessage(
         text,
@@ -234,21 +233,20 @@ class PromptAgentRun {
         })),
       ),
     );
+    // A turn without tool calls ends the loop: the prompt is not sent again.
     if (calls.length === 0) return;
-    const results = await Promise.all(
-      parsed.map(({ call, args }) =>
-        args.ok
-          ? this.executeTool(call, args.value)
-          : Promise.resolve(this.toolbox.refuse(call.toolCallId, call.toolName, args.error)),
-      ),
+    this.prompt.push(assistantTurn(content, parsed));
+    const answered = await Promise.all(
+      parsed.map(async ({ call, args }) => ({
+        call,
+        outcome: args.ok
+          ? await this.executeTool(call, args.value)
+          : this.toolbox.refuse(call.toolCallId, call.toolName, args.error),
+      })),
     );
     const toolMessage: LanguageModelV3Message = { role: "tool", content: [] };
-    parsed.forEach(({ call }, index) => {
-      const outcome = results[index] ?? { result: null, isError: true };
-      const output =
-        typeof outcome.result === "string" && outcome.isError
-          ? { type: "error-text" as const, value: outcome.result }
-          : toolResultOutput(outcome.result);
+    for (const { call, outcome } of answered) {
+      const output = toolResultOutput(outcome.result, outcome.isError);
       toolMessage.content.push({
         type: "tool-result",
         toolCallId: call.toolCallId,
@@ -257,14 +255,11 @@ class PromptAgentRun {
       });
       this.transcript.push({
         role: "tool",
-        content:
-          output.type === "text" || output.type === "error-text"
-            ? output.value
-            : JSON.stringify(outcome.result ?? null),
+        content: output.type === "json" ? JSON.stringify(output.value) : output.value,
         tool_call_id: call.toolCallId,
         name: call.toolName,
       });
-    });
+    }
     this.prompt.push(toolMessage);
   }
 
