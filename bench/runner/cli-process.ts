@@ -39,21 +39,35 @@ export function buildDist(): void {
   );
 }
 
-function readProc(pid: number): { hwmMb?: number; cpuMs?: number } {
+/** The kernel's peak-RSS mark (VmHWM) of a process, in MB; undefined without /proc. */
+export function highWaterMarkMb(pid: number | "self"): number | undefined {
   try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return {
-      ...(hwm ? { hwmMb: Number(hwm[1]) / 1024 } : {}),
-      ...(Number.isFinite(ticks) ? { cpuMs: (ticks * 1000) / TICKS_PER_SECOND } : {}),
-    };
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) / 1024 : undefined;
   } catch {
-    return {};
+    return undefined;
   }
+}
+
+/** User + system CPU ms from a /proc `stat` line (utime and stime are fields 14 and 15). */
+function statCpuMs(stat: string): number {
+  // Fields counted after the parenthesised command name, which may itself hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+function readProc(pid: number): { hwmMb?: number; cpuMs?: number } {
+  const hwmMb = highWaterMarkMb(pid);
+  let cpuMs: number | undefined;
+  try {
+    cpuMs = statCpuMs(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    cpuMs = undefined;
+  }
+  return {
+    ...(hwmMb !== undefined ? { hwmMb } : {}),
+    ...(cpuMs !== undefined && Number.isFinite(cpuMs) ? { cpuMs } : {}),
+  };
 }
 
 export function runCli(args: string[], cwd: string): Promise<CliRun> {
@@ -96,8 +110,7 @@ export function threadCpuMs(): Record<string, number> | undefined {
     for (const tid of readdirSync("/proc/self/task")) {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
       const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+      const ms = statCpuMs(stat);
       const group = String(tid) === String(process.pid) ? "main" : name;
       out[group] = (out[group] ?? 0) + ms;
     }

@@ -23,12 +23,12 @@
  * Other knobs: `--http-n N`, `--sim-n N` (a multiple of 10), `--keep` (keep temp dirs).
  */
 import { type ChildProcess, fork } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import type { Attempt } from "../../src/core/index.js";
-import { buildDist, runCli, threadCpuMs } from "./cli-process.js";
+import { buildDist, highWaterMarkMb, runCli, threadCpuMs } from "./cli-process.js";
 import { formatSummary, type ProfileSummary, profile } from "./profile.js";
 import { createProject, type Project } from "./project.js";
 import { loadRatchet, type RatchetModules } from "./ratchet.js";
@@ -171,15 +171,6 @@ function resetHighWaterMark(): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-function readHighWaterMarkMb(): number | undefined {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
-    return match ? Number(match[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
   }
 }
 
@@ -407,7 +398,7 @@ async function simPart(n: number, profiling: boolean): Promise<SimResult> {
       peakRssMb: mb(peak),
       // Linux reports maxRSS in kilobytes.
       maxRssMb: process.resourceUsage().maxRSS / 1024,
-      ...(hwmReset ? { runHwmMb: readHighWaterMarkMb() } : {}),
+      ...(hwmReset ? { runHwmMb: highWaterMarkMb("self") } : {}),
       peakHeapUsedMb: mb(peakHeap),
       peakHeapTotalMb: mb(peakHeapTotal),
       peakExternalMb: mb(peakExternal),
