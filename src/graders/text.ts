@@ -1,3 +1,5 @@
+import type { RefinementCtx } from "zod";
+
 /** Short, single-line excerpt for reasons, so a report line stays readable. */
 export function snippet(text: string, max = 60): string {
   const flat = text.replace(/\s+/g, " ").trim();
@@ -26,4 +28,17 @@ export function plural(n: number, word: string): string {
 export function regexMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
+}
+
+/** Reports, while parsing a grader's params, a pattern at `path` that does not compile. */
+export function addRegexIssue(
+  ctx: RefinementCtx<unknown>,
+  path: (string | number)[],
+  error: unknown,
+): void {
+  ctx.addIssue({
+    code: "custom",
+    path,
+    message: `invalid regular expression: ${regexMessage(error)}`,
+  });
 }

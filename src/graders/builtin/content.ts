@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { quote, regexMessage } from "../text.js";
+import { addRegexIssue, quote, } from "../text.js";
 import type { GradeInput, GraderDefinition } from "../types.js";
 import { fail, pass } from "../verdict.js";
 import { notContains } from "./text.js";
@@ -66,11 +66,7 @@ const forbiddenContentParams = z
         try {
           terms.push({ category, source, re: compileTerm(source, p.ignore_case, p.word_boundary) });
         } catch (error) {
-          ctx.addIssue({
-            code: "custom",
-            path: [...path, i],
-            message: `invalid regular expression: ${regexMessage(error)}`,
-          });
+          addRegexIssue(ctx, [...path, i], error);
         }
       });
     }

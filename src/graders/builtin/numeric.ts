@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { quote, regexMessage } from "../text.js";
+import { addRegexIssue, quote, } from "../text.js";
 import type { GraderDefinition } from "../types.js";
 import { fail, pass } from "../verdict.js";
 
@@ -36,11 +36,7 @@ const numericParams = z
       try {
         re = new RegExp(p.pattern, "i");
       } catch (error) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["pattern"],
-          message: `invalid regular expression: ${regexMessage(error)}`,
-        });
+        addRegexIssue(ctx, ["pattern"], error);
         return z.NEVER;
       }
     }

@@ -6,7 +6,7 @@ import {
   type PiiFinding,
 } from "../safety/pii.js";
 import { findRefusal, REFUSAL_PATTERNS } from "../safety/refusal.js";
-import { quote, regexMessage } from "../text.js";
+import { addRegexIssue, quote, } from "../text.js";
 import type { GradeInput, GraderDefinition } from "../types.js";
 import { fail, pass } from "../verdict.js";
 
@@ -96,11 +96,7 @@ const refusalParams = z
       try {
         extra.push(new RegExp(source, "i"));
       } catch (error) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["patterns", i],
-          message: `invalid regular expression: ${regexMessage(error)}`,
-        });
+        addRegexIssue(ctx, ["patterns", i], error);
       }
     });
     return { ...p, all: [...REFUSAL_PATTERNS, ...extra] };

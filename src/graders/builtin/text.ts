@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { outputJson, outputText } from "../derived.js";
 import { jsonDifference } from "../json-tools.js";
-import { collapseWhitespace, quote, regexMessage } from "../text.js";
+import { addRegexIssue, collapseWhitespace, quote, } from "../text.js";
 import type { GraderDefinition } from "../types.js";
 import { fail, pass } from "../verdict.js";
 
@@ -182,11 +182,7 @@ const regexParams = z
     try {
       return { ...p, re: new RegExp(p.pattern, flags), shown: `/${p.pattern}/${flags}` };
     } catch (error) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["pattern"],
-        message: `invalid regular expression: ${regexMessage(error)}`,
-      });
+      addRegexIssue(ctx, ["pattern"], error);
       return z.NEVER;
     }
   });

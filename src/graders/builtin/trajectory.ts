@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { GENAI, type SideEffect, type Span } from "../../core/index.js";
 import { namePattern } from "../strings.js";
-import { plural, regexMessage } from "../text.js";
+import { addRegexIssue, plural, regexMessage } from "../text.js";
 import type { GradeInput, GraderDefinition } from "../types.js";
 import { fail, pass } from "../verdict.js";
 import { type ArgsMatcher, compileArgsMatcher, MatcherError } from "./args-matcher.js";
@@ -37,11 +37,7 @@ function patterns(min = 1) {
         try {
           out.push({ source, test: namePattern(source) });
         } catch (error) {
-          ctx.addIssue({
-            code: "custom",
-            path: typeof value === "string" ? [] : [i],
-            message: `invalid regular expression: ${regexMessage(error)}`,
-          });
+          addRegexIssue(ctx, typeof value === "string" ? [] : [i], error);
         }
       });
       return out;
