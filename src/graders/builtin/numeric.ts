@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { addRegexIssue, quote, } from "../text.js";
+import { addRegexIssue, quote } from "../text.js";
 import type { GraderDefinition } from "../types.js";
 import { fail, pass } from "../verdict.js";
 

@@ -6,7 +6,7 @@ import {
   type PiiFinding,
 } from "../safety/pii.js";
 import { findRefusal, REFUSAL_PATTERNS } from "../safety/refusal.js";
-import { addRegexIssue, quote, } from "../text.js";
+import { addRegexIssue, quote } from "../text.js";
 import type { GradeInput, GraderDefinition } from "../types.js";
 import { fail, pass } from "../verdict.js";
 

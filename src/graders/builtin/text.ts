@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { outputJson, outputText } from "../derived.js";
 import { jsonDifference } from "../json-tools.js";
-import { addRegexIssue, collapseWhitespace, quote, } from "../text.js";
+import { addRegexIssue, collapseWhitespace, quote } from "../text.js";
 import type { GraderDefinition } from "../types.js";
 import { fail, pass } from "../verdict.js";
 
