@@ -71,6 +71,18 @@ export const equals: GraderDefinition<z.output<typeof equalsParams>> = {
 
 const values = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
+/** The value(s) to look for as a list, and each normalized as the output will be. */
+function withNeedles<
+  P extends { value: string | string[]; ignore_case: boolean; normalize_whitespace: boolean },
+>(p: P): P & { list: string[]; needles: string[] } {
+  const list = typeof p.value === "string" ? [p.value] : p.value;
+  return {
+    ...p,
+    list,
+    needles: list.map((v) => normalize(v, p.ignore_case, p.normalize_whitespace)),
+  };
+}
+
 function containsParams(ignoreCaseDefault: boolean) {
   return z
     .strictObject({
@@ -79,14 +91,7 @@ function containsParams(ignoreCaseDefault: boolean) {
       ignore_case: z.boolean().default(ignoreCaseDefault),
       normalize_whitespace: flag,
     })
-    .transform((p) => {
-      const list = typeof p.value === "string" ? [p.value] : p.value;
-      return {
-        ...p,
-        list,
-        needles: list.map((v) => normalize(v, p.ignore_case, p.normalize_whitespace)),
-      };
-    });
+    .transform(withNeedles);
 }
 
 type ContainsParams = z.output<ReturnType<typeof containsParams>>;
@@ -137,14 +142,7 @@ export const icontains = makeContains("icontains", true);
 
 const notContainsParams = z
   .strictObject({ value: values, ignore_case: flag, normalize_whitespace: flag })
-  .transform((p) => {
-    const list = typeof p.value === "string" ? [p.value] : p.value;
-    return {
-      ...p,
-      list,
-      needles: list.map((v) => normalize(v, p.ignore_case, p.normalize_whitespace)),
-    };
-  });
+  .transform(withNeedles);
 
 export const notContains: GraderDefinition<z.output<typeof notContainsParams>> = {
   type: "not-contains",
