@@ -97,27 +97,12 @@ export async function costReport(store: Store, options: CostOptions): Promise<Co
     : undefined;
 
   const rows = new Map<string, CostRow>();
-  const total: Omit<CostRow, "key"> = {
-    cost_usd: 0,
-    recorded_usd: 0,
-    input_tokens: 0,
-    output_tokens: 0,
-    calls: 0,
-    unpriced_calls: 0,
-  };
+  const total = emptyTotals();
   for (const g of groups) {
     const id = JSON.stringify(by.map((d) => g.key[d] ?? "-"));
     let row = rows.get(id);
     if (!row) {
-      row = {
-        key: g.key,
-        cost_usd: 0,
-        recorded_usd: 0,
-        input_tokens: 0,
-        output_tokens: 0,
-        calls: 0,
-        unpriced_calls: 0,
-      };
+      row = { key: g.key, ...emptyTotals() };
       rows.set(id, row);
     }
     let usd = g.cost_usd;
@@ -154,5 +139,16 @@ export async function costReport(store: Store, options: CostOptions): Promise<Co
     by,
     rows: list,
     total: { ...total, cost_usd: round(total.cost_usd), recorded_usd: round(total.recorded_usd) },
+  };
+}
+
+function emptyTotals(): Omit<CostRow, "key"> {
+  return {
+    cost_usd: 0,
+    recorded_usd: 0,
+    input_tokens: 0,
+    output_tokens: 0,
+    calls: 0,
+    unpriced_calls: 0,
   };
 }
