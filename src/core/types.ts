@@ -244,14 +244,18 @@ export interface PromptVersion {
 }
 
 /** Failure mining: a production trace flagged by a detector (fields map the seed's FailureTrace). */
-export type FailureSignalType =
-  | "hard_error"
-  | "user_correction"
-  | "abandonment"
-  | "llm_judge_fail"
-  | "business_metric";
-export type FailureSeverity = "critical" | "high" | "medium" | "low";
-export type FailureStatus = "new" | "accepted" | "dismissed" | "duplicate";
+export const FAILURE_SIGNAL_TYPES = [
+  "hard_error",
+  "user_correction",
+  "abandonment",
+  "llm_judge_fail",
+  "business_metric",
+] as const;
+export type FailureSignalType = (typeof FAILURE_SIGNAL_TYPES)[number];
+export const FAILURE_SEVERITIES = ["critical", "high", "medium", "low"] as const;
+export type FailureSeverity = (typeof FAILURE_SEVERITIES)[number];
+export const FAILURE_STATUSES = ["new", "accepted", "dismissed", "duplicate"] as const;
+export type FailureStatus = (typeof FAILURE_STATUSES)[number];
 
 export interface FailureToolCall {
   name: string;

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from "better-sqlite3";
 import {
+  FAILURE_STATUSES,
   type Failure,
   type FailureSeverity,
   type FailureSignalType,
@@ -98,8 +99,6 @@ export function recurrenceFactor(count: number): number {
 export function failureScore(baseScore: number, count: number): number {
   return Math.round(baseScore * recurrenceFactor(count) * 1e6) / 1e6;
 }
-
-const STATUSES: readonly FailureStatus[] = ["new", "accepted", "dismissed", "duplicate"];
 
 interface FailureRow {
   id: string;
@@ -274,9 +273,9 @@ export class SqliteFailureStore implements FailureStore {
     this.#triage = db.transaction((id: string, input: TriageInput) => {
       const row = this.#byId.get(id) as FailureRow | undefined;
       if (!row) throw new InputError(`no failure ${id} (try \`ratchet failures list\`)`);
-      if (!STATUSES.includes(input.status)) {
+      if (!FAILURE_STATUSES.includes(input.status)) {
         throw new InputError(
-          `triage status must be one of ${STATUSES.join(", ")}, got '${input.status}'`,
+          `triage status must be one of ${FAILURE_STATUSES.join(", ")}, got '${input.status}'`,
         );
       }
       let duplicateOf: string | null = null;

@@ -1,5 +1,11 @@
 import type { Command } from "commander";
-import { type Failure, type FailureStatus, InputError } from "../../core/index.js";
+import {
+  FAILURE_SIGNAL_TYPES,
+  FAILURE_STATUSES,
+  type Failure,
+  type FailureStatus,
+  InputError,
+} from "../../core/index.js";
 import {
   buildDetectors,
   explainScore,
@@ -13,22 +19,13 @@ import { parseIntOption } from "../options.js";
 import type { Output } from "../output.js";
 import { withProject } from "../project.js";
 
-const STATUSES = ["new", "accepted", "dismissed", "duplicate"] as const;
-const TYPES = [
-  "hard_error",
-  "user_correction",
-  "abandonment",
-  "llm_judge_fail",
-  "business_metric",
-] as const;
-
 function parseStatuses(value: string | undefined): FailureStatus[] | undefined {
   if (value === undefined) return undefined;
-  if (value === "all") return [...STATUSES];
+  if (value === "all") return [...FAILURE_STATUSES];
   const list = value.split(",").map((s) => s.trim());
   for (const s of list) {
-    if (!(STATUSES as readonly string[]).includes(s)) {
-      throw new InputError(`--status must be ${STATUSES.join(", ")} or all, got '${s}'`, {
+    if (!(FAILURE_STATUSES as readonly string[]).includes(s)) {
+      throw new InputError(`--status must be ${FAILURE_STATUSES.join(", ")} or all, got '${s}'`, {
         key: "--status",
       });
     }
@@ -102,7 +99,7 @@ export function registerFailures(
     .option("--since <when>", "last seen within: 7d, 24h, 30m or an ISO date")
     .option("--top <n>", "how many", parseIntOption("--top", 1), 50)
     .option("--status <list>", "new,accepted,dismissed,duplicate or all")
-    .option("--type <signal>", `one of ${TYPES.join(", ")}`)
+    .option("--type <signal>", `one of ${FAILURE_SIGNAL_TYPES.join(", ")}`)
     .option("--json", "machine-readable (one failure per line)")
     .action(
       async (flags: {
@@ -115,17 +112,23 @@ export function registerFailures(
       }) => {
         const since = flags.since === undefined ? undefined : parseSince(flags.since);
         const status = parseStatuses(flags.status);
-        if (flags.type !== undefined && !(TYPES as readonly string[]).includes(flags.type)) {
-          throw new InputError(`--type must be one of ${TYPES.join(", ")}, got '${flags.type}'`, {
-            key: "--type",
-          });
+        if (
+          flags.type !== undefined &&
+          !(FAILURE_SIGNAL_TYPES as readonly string[]).includes(flags.type)
+        ) {
+          throw new InputError(
+            `--type must be one of ${FAILURE_SIGNAL_TYPES.join(", ")}, got '${flags.type}'`,
+            {
+              key: "--type",
+            },
+          );
         }
         await withProject(flags, async ({ store, config }) => {
           const list = await store.failures.list({
             limit: flags.top,
             ...(since !== undefined ? { since: new Date(since).toISOString() } : {}),
             ...(status ? { status } : {}),
-            ...(flags.type ? { type: flags.type as (typeof TYPES)[number] } : {}),
+            ...(flags.type ? { type: flags.type as (typeof FAILURE_SIGNAL_TYPES)[number] } : {}),
           });
           if (flags.json) {
             for (const f of list) output.out(JSON.stringify(f));
@@ -242,10 +245,13 @@ export function registerFailures(
         status: string,
         flags: { by: string; note?: string; of?: string; config?: string },
       ) => {
-        if (!(STATUSES as readonly string[]).includes(status)) {
-          throw new InputError(`status must be one of ${STATUSES.join(", ")}, got '${status}'`, {
-            key: "status",
-          });
+        if (!(FAILURE_STATUSES as readonly string[]).includes(status)) {
+          throw new InputError(
+            `status must be one of ${FAILURE_STATUSES.join(", ")}, got '${status}'`,
+            {
+              key: "status",
+            },
+          );
         }
         if (flags.by.trim() === "") throw new InputError("--by must name someone", { key: "--by" });
         await withProject(flags, async ({ store }) => {

@@ -1,13 +1,6 @@
 import { z } from "zod";
+import { FAILURE_SEVERITIES, FAILURE_SIGNAL_TYPES } from "../../core/index.js";
 
-export const SIGNAL_TYPES = [
-  "hard_error",
-  "user_correction",
-  "abandonment",
-  "llm_judge_fail",
-  "business_metric",
-] as const;
-export const FAILURE_SEVERITIES = ["critical", "high", "medium", "low"] as const;
 export const CONDITION_OPS = [
   "eq",
   "ne",
@@ -79,7 +72,7 @@ export const DetectorSchema = z
     name: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, {
       error: "lowercase letters, digits, `-`, `_` and `.`",
     }),
-    type: z.enum(SIGNAL_TYPES),
+    type: z.enum(FAILURE_SIGNAL_TYPES),
     severity: z.enum(FAILURE_SEVERITIES).default("medium"),
     weight: z.number().min(0).max(10).default(1),
     description: z.string().optional(),
