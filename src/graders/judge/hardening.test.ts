@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Case } from "../../core/index.js";
 import { compileAssertion } from "../compile.js";
 import { gradeAssertion } from "../score.js";
+import { makeInput } from "../testing.js";
 import type { GradeInput } from "../types.js";
 import { createJudgeRuntime } from "./runtime.js";
 
@@ -31,19 +32,14 @@ const testCase: Case = {
 const runtime = createJudgeRuntime({ defaultModel: "sim:judge" });
 
 function input(output: string): GradeInput {
-  return {
+  return makeInput({
     case: testCase,
     output,
-    messages: [],
-    tool_calls: [],
-    side_effects: [],
-    spans: [],
-    steps: 1,
     latency_ms: 1,
     cost_usd: 0,
     usage: { input_tokens: 0, output_tokens: 0 },
     judge: runtime,
-  };
+  });
 }
 
 const WRONG = "Sydney is the capital of Australia.";
