@@ -8,8 +8,11 @@
  *  1. http  — 2,000 cases at concurrency 50 against a fake OpenAI-compatible server (another
  *             child process, fixed 50 ms per answer, cache off), through `runEvaluation`.
  *             Wall ÷ ideal (N × 50 ms ÷ 50); process CPU per attempt, all in and in the
- *             steady state; and the floor: the same N bare provider calls (`doGenerate`)
- *             with nothing of Ratchet around them, so that Ratchet's own share is visible.
+ *             steady state. Cold (a fresh process, as `ratchet eval`) and warm (a second
+ *             eval in the same process). Beside it, two floors (floors.ts), each cold and
+ *             warm in a fresh process: the same N bare provider calls (`doGenerate`), and
+ *             the same N bare node:http requests, so that the machine's share and
+ *             Ratchet's own share are visible.
  *  2. cli   — 10,000 cases × repeat 10 = 100,000 attempts on `sim:support` at zero latency
  *             through the built CLI (`bin/ratchet.js eval`, as users run it): the kernel's
  *             peak RSS and attempts per second (`--sim-n 20000` to scale down).
@@ -29,6 +32,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import type { Attempt } from "../../src/core/index.js";
 import { buildDist, highWaterMarkMb, runCli, threadCpuMs } from "./cli-process.js";
+import { type FloorPair, machineFloor, providerFloor } from "./floors.js";
 import { formatSummary, type ProfileSummary, profile } from "./profile.js";
 import { createProject, type Project } from "./project.js";
 import { loadRatchet, type RatchetModules } from "./ratchet.js";
@@ -43,7 +47,7 @@ const SIM_REPEAT = 10;
 /** Not a secret: the fake server accepts anything. */
 const BENCH_KEY = "bench-key-not-a-secret";
 
-type Part = "http" | "sim" | "cache" | "cli" | "floor";
+type Part = "http" | "sim" | "cache" | "cli" | "floor" | "machine";
 
 interface HttpResult {
   part: "http";
@@ -58,10 +62,12 @@ interface HttpResult {
   cpuMs: number;
   /** CPU during the run by thread name (main, V8 helper threads, libuv pool), Linux only. */
   threadCpuMs?: Record<string, number>;
-  /** providerFloor: the bare provider calls, same N, concurrency, server and transport. */
-  floorWallMs?: number;
-  floorCpuMs?: number;
-  floorMainMs?: number;
+  /** The same eval again in the same process on a fresh project: V8 has compiled the hot code. */
+  warm?: { wallMs: number; runWallMs: number; cpuMs: number; mainMs?: number };
+  /** Bare provider calls (`doGenerate`), same N, concurrency, server and transport. */
+  floor?: FloorPair;
+  /** Bare node:http calls: what the machine and server allow with no model client at all. */
+  machine?: FloorPair;
   /** Process CPU per attempt from the quarter mark to the last attempt (see Counted). */
   steadyCpuMsPerAttempt?: number;
   httpCalls: number;
@@ -127,11 +133,9 @@ interface CliSimResult {
 }
 
 interface FloorResult {
-  part: "floor";
+  part: "floor" | "machine";
   n: number;
-  wallMs: number;
-  cpuMs: number;
-  mainMs?: number;
+  pair: FloorPair;
   profile?: undefined;
 }
 
@@ -228,15 +232,8 @@ async function maybeProfile<T>(
   return profile(block);
 }
 
-/**
- * The floor: the same N provider calls at the same concurrency through the same provider and
- * transport (`model.doGenerate`), with nothing of Ratchet around them: no runner, agent,
- * grading, spans or store. Its wall ÷ ideal is what this machine and server allow at all.
- */
-async function providerFloor(
-  n: number,
-  port: number,
-): Promise<{ wallMs: number; cpuMs: number; mainMs?: number }> {
+/** The bare provider floor (see floors.ts), through the provider the http suite uses. */
+function bareProviderFloor(n: number, port: number): Promise<FloorPair> {
   const { model } = ratchet.resolveModel(
     "local:fake-model",
     {
@@ -248,37 +245,31 @@ async function providerFloor(
     },
     { BENCH_KEY },
   );
-  let next = 0;
-  const threads0 = threadCpuMs();
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < n) {
-        const i = next++;
-        await model.doGenerate({
-          prompt: [
-            { role: "system", content: "You are a terse assistant. Answer in one sentence." },
-            {
-              role: "user",
-              content: [
-                { type: "text", text: `Question ${i}: where is my order ORD-${1000 + i}?` },
-              ],
-            },
-          ],
-          temperature: 0,
-        });
-      }
-    }),
-  );
-  const wallMs = performance.now() - t0;
-  const cpuMs = cpuMsSince(cpu0);
-  const threads1 = threadCpuMs();
-  const mainMs = threads0 && threads1 ? (threads1.main ?? 0) - (threads0.main ?? 0) : undefined;
-  return { wallMs, cpuMs, ...(mainMs !== undefined ? { mainMs } : {}) };
+  return providerFloor(model, n, CONCURRENCY);
 }
 
+/**
+ * The http suite cold (the first eval of a fresh process, as `ratchet eval` runs) and then warm
+ * (a second eval on a fresh project in the same process, as a long-lived `ratchet improve`
+ * validates candidate after candidate). A profiled run profiles the cold eval alone.
+ */
 async function httpPart(n: number, port: number, profiling: boolean): Promise<HttpResult> {
+  const cold = await measuredEval(n, port, profiling);
+  if (profiling) return cold;
+  const warm = await measuredEval(n, port, false);
+  const mainMs = warm.threadCpuMs?.main;
+  return {
+    ...cold,
+    warm: {
+      wallMs: warm.wallMs,
+      runWallMs: warm.runWallMs,
+      cpuMs: warm.cpuMs,
+      ...(mainMs !== undefined ? { mainMs } : {}),
+    },
+  };
+}
+
+async function measuredEval(n: number, port: number, profiling: boolean): Promise<HttpResult> {
   const project = await createProject({
     cases: n,
     concurrency: CONCURRENCY,
@@ -479,10 +470,12 @@ async function worker(part: Part): Promise<void> {
     part === "http"
       ? await httpPart(n, port, profiling)
       : part === "floor"
-        ? { part: "floor", n, ...(await providerFloor(n, port)) }
-        : part === "sim"
-          ? await simPart(n, profiling)
-          : await cachePart(n, port, profiling);
+        ? { part, n, pair: await bareProviderFloor(n, port) }
+        : part === "machine"
+          ? { part, n, pair: await machineFloor(n, CONCURRENCY, port) }
+          : part === "sim"
+            ? await simPart(n, profiling)
+            : await cachePart(n, port, profiling);
   await new Promise<void>((resolve, reject) =>
     process.send?.(result, (error: Error | null) => (error ? reject(error) : resolve())),
   );
@@ -562,47 +555,110 @@ function runWorker(part: Part, n: number, port: number, profiling: boolean): Pro
 const fmt = (value: number, digits = 2) => value.toFixed(digits);
 const verdict = (ok: boolean) => (ok ? "ok" : "MISSED");
 
+/** The http part's lines and metrics: the cold and warm runs against their floors. */
+function reportHttp(result: HttpResult, lines: string[], metrics: string[]): void {
+  const ratio = result.wallMs / result.idealMs;
+  const perAttempt = result.cpuMs / result.n;
+  lines.push(
+    `[http] ${result.n} cases, concurrency ${CONCURRENCY}, ${DELAY_MS} ms server delay, cache off`,
+    `  wall ${fmt(result.wallMs / 1000)} s (run only, after config/store/suite load: ${fmt(result.runWallMs / 1000)} s), ideal ${fmt(result.idealMs / 1000)} s`,
+    `  runner CPU ${fmt(result.cpuMs / 1000)} s total; server CPU ${fmt(result.serverCpuMs / 1000)} s (not counted)`,
+    `  attempts ${result.completed}, passed ${result.passed}, errors ${result.errors}; provider HTTP calls ${result.httpCalls}, server saw ${result.serverRequests}`,
+  );
+  const steady = result.steadyCpuMsPerAttempt;
+  lines.push(
+    `  CPU per attempt: ${fmt(perAttempt, 3)} ms all in (start-up, warm-up, close); steady state (quarter mark to end) ${steady === undefined ? "n/a" : `${fmt(steady, 3)} ms`}`,
+  );
+  if (result.threadCpuMs) {
+    const parts = Object.entries(result.threadCpuMs)
+      .filter(([, ms]) => ms > 0)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, ms]) => `${name} ${fmt(ms / result.n, 3)}`);
+    lines.push(`  CPU ms per attempt by thread: ${parts.join(", ")}`);
+  }
+  const ideal = result.idealMs;
+  const perCall = (ms: number | undefined) => (ms === undefined ? "n/a" : fmt(ms / result.n, 3));
+  const row = (name: string, wallMs: number, cpuMs: number, mainMs?: number) =>
+    `    ${name.padEnd(44)} ${fmt(wallMs / ideal).padStart(5)} × ideal   CPU ${perCall(cpuMs)} ms/call (main thread ${perCall(mainMs)})`;
+  const mainOf = (threads?: Record<string, number>) => threads?.main;
+  lines.push("  wall ÷ ideal against the floors, same N, concurrency and server:");
+  for (const phase of ["cold", "warm"] as const) {
+    const run =
+      phase === "cold"
+        ? {
+            wallMs: result.wallMs,
+            runWallMs: result.runWallMs,
+            cpuMs: result.cpuMs,
+            mainMs: mainOf(result.threadCpuMs),
+          }
+        : result.warm;
+    lines.push(
+      phase === "cold"
+        ? "   cold (the first N calls of a fresh process, as `ratchet eval`):"
+        : "   warm (the next N in the same process, as `ratchet improve`'s candidate runs):",
+    );
+    const machine = result.machine?.[phase];
+    const floor = result.floor?.[phase];
+    if (machine)
+      lines.push(
+        row(
+          "machine floor (node:http + JSON.parse)",
+          machine.wallMs,
+          machine.cpuMs,
+          machine.mainMs,
+        ),
+      );
+    if (floor)
+      lines.push(
+        row(
+          "provider floor (AI SDK doGenerate, our fetch)",
+          floor.wallMs,
+          floor.cpuMs,
+          floor.mainMs,
+        ),
+      );
+    if (run) {
+      lines.push(row("Ratchet eval, all in", run.wallMs, run.cpuMs, run.mainMs));
+      lines.push(
+        `    ${"Ratchet eval, run only (after config/store/suite)".padEnd(44)} ${fmt(run.runWallMs / ideal).padStart(5)} × ideal`,
+      );
+    }
+  }
+  if (result.machine) {
+    metrics.push(
+      `runner.machine_floor_wall_over_ideal ${fmt(result.machine.cold.wallMs / ideal)} cold, ${fmt(result.machine.warm.wallMs / ideal)} warm (node:http alone: the machine and server)`,
+    );
+  }
+  if (result.floor) {
+    const floor = result.floor.cold;
+    metrics.push(
+      `runner.provider_floor_wall_over_ideal ${fmt(floor.wallMs / ideal)} cold, ${fmt(result.floor.warm.wallMs / ideal)} warm (bare AI SDK calls)`,
+      `runner.run_wall_over_floor ${fmt(result.runWallMs / floor.wallMs)} (Ratchet's share, cold)`,
+      // What Ratchet adds to the bare provider calls, both cold processes, all in.
+      `runner.cpu_overhead_ms_per_attempt ${fmt((result.cpuMs - floor.cpuMs) / result.n, 3)} (over the provider floor, cold; target < 1) ${verdict((result.cpuMs - floor.cpuMs) / result.n < 1)}`,
+    );
+  }
+  metrics.push(
+    `runner.wall_over_ideal ${fmt(ratio)} (cold, all in; target <= 1.10) ${verdict(ratio <= 1.1)}`,
+    `runner.run_wall_over_ideal ${fmt(result.runWallMs / ideal)} (cold, after config, store and suite load)`,
+  );
+  if (result.warm) {
+    metrics.push(
+      `runner.warm_wall_over_ideal ${fmt(result.warm.wallMs / ideal)} (a second eval in the same process)`,
+    );
+  }
+  metrics.push(
+    `runner.cpu_ms_per_attempt_steady ${steady === undefined ? "n/a" : fmt(steady, 3)} (cold run from its quarter mark, provider stack included; target < 1) ${verdict(steady !== undefined && steady < 1)}`,
+    `runner.cpu_ms_per_attempt_all_in ${fmt(perAttempt, 3)} (cold, start-up and warm-up included, for reference)`,
+  );
+}
+
 function report(results: PartResult[], notes: string[]): void {
   const lines: string[] = [];
   const metrics: string[] = [];
   for (const result of results) {
     if (result.part === "http") {
-      const ratio = result.wallMs / result.idealMs;
-      const perAttempt = result.cpuMs / result.n;
-      lines.push(
-        `[http] ${result.n} cases, concurrency ${CONCURRENCY}, ${DELAY_MS} ms server delay, cache off`,
-        `  wall ${fmt(result.wallMs / 1000)} s (run only, after config/store/suite load: ${fmt(result.runWallMs / 1000)} s), ideal ${fmt(result.idealMs / 1000)} s`,
-        `  runner CPU ${fmt(result.cpuMs / 1000)} s total; server CPU ${fmt(result.serverCpuMs / 1000)} s (not counted)`,
-        `  attempts ${result.completed}, passed ${result.passed}, errors ${result.errors}; provider HTTP calls ${result.httpCalls}, server saw ${result.serverRequests}`,
-      );
-      const steady = result.steadyCpuMsPerAttempt;
-      lines.push(
-        `  CPU per attempt: ${fmt(perAttempt, 3)} ms all in (start-up, warm-up, close); steady state (quarter mark to end) ${steady === undefined ? "n/a" : `${fmt(steady, 3)} ms`}`,
-      );
-      if (result.threadCpuMs) {
-        const parts = Object.entries(result.threadCpuMs)
-          .filter(([, ms]) => ms > 0)
-          .sort((a, b) => b[1] - a[1])
-          .map(([name, ms]) => `${name} ${fmt(ms / result.n, 3)}`);
-        lines.push(`  CPU ms per attempt by thread: ${parts.join(", ")}`);
-      }
-      if (result.floorWallMs !== undefined && result.floorCpuMs !== undefined) {
-        lines.push(
-          `  floor (bare provider calls, same N / concurrency / server / transport): wall ${fmt(result.floorWallMs / 1000)} s = ${fmt(result.floorWallMs / result.idealMs)} × ideal, CPU ${fmt(result.floorCpuMs / result.n, 3)} ms/call${result.floorMainMs === undefined ? "" : ` (main thread ${fmt(result.floorMainMs / result.n, 3)})`}`,
-        );
-        metrics.push(
-          `runner.floor_wall_over_ideal ${fmt(result.floorWallMs / result.idealMs)} (the machine and server alone)`,
-          `runner.run_wall_over_floor ${fmt(result.runWallMs / result.floorWallMs)} (Ratchet's share)`,
-          // What Ratchet adds to the bare provider calls, both cold processes, all in.
-          `runner.cpu_overhead_ms_per_attempt ${fmt((result.cpuMs - result.floorCpuMs) / result.n, 3)} (over the floor; target < 1) ${verdict((result.cpuMs - result.floorCpuMs) / result.n < 1)}`,
-        );
-      }
-      metrics.push(
-        `runner.wall_over_ideal ${fmt(ratio)} (target <= 1.10) ${verdict(ratio <= 1.1)}`,
-        `runner.run_wall_over_ideal ${fmt(result.runWallMs / result.idealMs)} (after config, store and suite load)`,
-        `runner.cpu_ms_per_attempt_steady ${steady === undefined ? "n/a" : fmt(steady, 3)} (whole process, provider stack included; target < 1) ${verdict(steady !== undefined && steady < 1)}`,
-        `runner.cpu_ms_per_attempt_all_in ${fmt(perAttempt, 3)} (start-up and warm-up included, for reference)`,
-      );
+      reportHttp(result, lines, metrics);
     } else if (result.part === "sim") {
       const rate = result.completed / (result.wallMs / 1000);
       lines.push(
@@ -683,13 +739,11 @@ async function main(): Promise<void> {
       process.stderr.write(`running ${part} (${n})...\n`);
       const result = part === "cli" ? await cliSimPart(n) : await runWorker(part, n, port, false);
       if (result.part === "http") {
-        // The floor in a fresh process of its own, cold like the run it is compared with.
+        // Each floor in a fresh process of its own, cold like the run it is compared with.
         const floor = await runWorker("floor", n, port, false);
-        if (floor.part === "floor") {
-          result.floorWallMs = floor.wallMs;
-          result.floorCpuMs = floor.cpuMs;
-          if (floor.mainMs !== undefined) result.floorMainMs = floor.mainMs;
-        }
+        if (floor.part === "floor") result.floor = floor.pair;
+        const machine = await runWorker("machine", n, port, false);
+        if (machine.part === "machine") result.machine = machine.pair;
       }
       results.push(result);
     }
