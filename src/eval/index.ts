@@ -1,3 +1,3 @@
 export { loadProjectConfig, runEvaluation } from "./session.js";
-export { computeTotals, TotalsAccumulator } from "./totals.js";
+export { TotalsAccumulator } from "./totals.js";
 export type { EvalRequest, EvalResult } from "./types.js";

@@ -47,7 +47,7 @@ import {
 } from "../providers/index.js";
 import { executeRun, type GradeFn, type Variant } from "../runner/index.js";
 import { openStore, type Store } from "../store/index.js";
-import { computeTotals } from "./totals.js";
+import { TotalsAccumulator } from "./totals.js";
 import type { EvalRequest, EvalResult } from "./types.js";
 
 /**
@@ -128,6 +128,11 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       await store.createRun(run);
     }
     const existing = previous ? await store.attemptKeys(run.id) : new Set<string>();
+    // Totals grow as attempts are stored, so the end of a run does not read it all back; a
+    // resumed run starts them from the attempts its earlier sessions stored.
+    const accumulator = new TotalsAccumulator();
+    if (previous)
+      for await (const attempt of store.iterateAttempts(run.id)) accumulator.add(attempt);
     request.onStart?.(run, caseCount * epochs * variants.length);
 
     const outcome = await executeRun(
@@ -163,12 +168,15 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
         store,
         ...(request.stopSignal ? { stopSignal: request.stopSignal } : {}),
         ...(request.killSignal ? { killSignal: request.killSignal } : {}),
-        ...(request.onEvent ? { onEvent: request.onEvent } : {}),
+        onEvent: (event) => {
+          if (event.type === "attempt") accumulator.add(event.attempt);
+          request.onEvent?.(event);
+        },
       },
       existing,
     );
 
-    const totals = await computeTotals(store.iterateAttempts(run.id), {
+    const totals = accumulator.totals({
       threshold,
       targets: { latency: config.evaluation.latency, cost: config.evaluation.cost },
     });

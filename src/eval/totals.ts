@@ -10,18 +10,9 @@ export interface TotalsOptions {
 }
 
 /**
- * Run totals from the stored attempts, in one streaming pass. Computed from the store
- * (not from in-memory counters) so that a resumed run's totals include earlier attempts.
+ * Run totals, one attempt at a time, so that nothing of the run is held or read back: the
+ * runner adds each attempt as it is stored (a resumed run first adds those stored earlier).
  */
-export async function computeTotals(
-  attempts: AsyncIterable<Attempt>,
-  options: TotalsOptions,
-): Promise<RunTotals> {
-  const accumulator = new TotalsAccumulator();
-  for await (const attempt of attempts) accumulator.add(attempt);
-  return accumulator.totals(options);
-}
-
 export class TotalsAccumulator {
   private count = 0;
   private passed = 0;

@@ -39,6 +39,7 @@ function planFor(agent: Agent, overrides: Partial<RunPlan> = {}): RunPlan {
   const store = {
     saveAttempt: async (attempt: Attempt) => {
       saved.push(attempt);
+      return true;
     },
     saved,
   } as unknown as Store;

@@ -73,7 +73,17 @@ export async function executeRun(
               // The slot is for the agent's work; the store's group commit must not hold it.
               release();
               if (attempt.error?.class === "cancelled") return;
-              await plan.store.saveAttempt(attempt);
+              if (!(await plan.store.saveAttempt(attempt))) {
+                // Another process resuming the same run stored this key first.
+                outcome.skipped++;
+                plan.onEvent?.({
+                  type: "skipped",
+                  caseId: testCase.id,
+                  epoch,
+                  variant: variant.name,
+                });
+                return;
+              }
               outcome.completed++;
               plan.onEvent?.({ type: "attempt", attempt });
             } catch (error) {

@@ -154,6 +154,25 @@ describe("attempts", () => {
     expect(back).toStrictEqual([withError, plain]);
   });
 
+  it("streams only the statuses asked for, in the usual order", async () => {
+    const run = sampleRun();
+    await store.createRun(run);
+    const attempts = (["passed", "error", "failed", "passed"] as const).map((status, i) => ({
+      ...sampleAttempt(run.id, `case-${i}`, 0, "v1", i),
+      status,
+    }));
+    for (const attempt of attempts) await store.saveAttempt(structuredClone(attempt));
+    const failures = await collect(
+      store.iterateAttempts(run.id, { statuses: ["failed", "error"] }),
+    );
+    expect(failures.map((a) => [a.case_id, a.status])).toStrictEqual([
+      ["case-1", "error"],
+      ["case-2", "failed"],
+    ]);
+    expect(await collect(store.iterateAttempts(run.id, { statuses: [] }))).toStrictEqual([]);
+    expect(await collect(store.iterateAttempts(run.id))).toHaveLength(4);
+  });
+
   it("keeps fractional (estimated) token counts exactly", async () => {
     const run = sampleRun();
     await store.createRun(run);

@@ -26,7 +26,13 @@ import { SqliteJudgeStore } from "./judges.js";
 import { migrate } from "./migrations.js";
 import type { AttemptsTable, Database as Schema } from "./schema.js";
 import { createSqliteTraceStore, type TraceStore } from "./traces.js";
-import { attemptKey, type CacheEntry, type RunFilter, type Store } from "./types.js";
+import {
+  type AttemptFilter,
+  attemptKey,
+  type CacheEntry,
+  type RunFilter,
+  type Store,
+} from "./types.js";
 
 export interface SqliteStoreOptions {
   /** How long a write waits for another process's lock before failing. Default 5000 ms. */
@@ -422,14 +428,13 @@ class SqliteStore implements Store {
    * the single connection is free between pages, so a consumer may write to the store
    * (save attempts, fill the cache) while iterating without deadlocking on it.
    */
-  async *iterateAttempts(
-    runId: string,
-    options: { variant?: string } = {},
-  ): AsyncIterable<Attempt> {
+  async *iterateAttempts(runId: string, options: AttemptFilter = {}): AsyncIterable<Attempt> {
     let after: { case_id: string; epoch: number; variant: string } | undefined;
     for (;;) {
       let query = this.#kysely.selectFrom("attempts").selectAll().where("run_id", "=", runId);
       if (options.variant !== undefined) query = query.where("variant", "=", options.variant);
+      // Filtered in SQL so that skipped rows are never decoded (a passing run has nothing to show).
+      if (options.statuses !== undefined) query = query.where("status", "in", options.statuses);
       if (after !== undefined) {
         const { case_id, epoch, variant } = after;
         query = query.where((eb) =>

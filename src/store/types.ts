@@ -1,8 +1,22 @@
-import type { Attempt, JsonValue, Run, RunStatus, RunTotals } from "../core/index.js";
+import type {
+  Attempt,
+  AttemptStatus,
+  JsonValue,
+  Run,
+  RunStatus,
+  RunTotals,
+} from "../core/index.js";
 import type { CostStore } from "./costs.js";
 import type { FailureStore } from "./failures.js";
 import type { JudgeStore } from "./judges.js";
 import type { TraceStore } from "./traces.js";
+
+/** Which of a run's attempts `iterateAttempts` streams; all of them by default. */
+export interface AttemptFilter {
+  variant?: string;
+  /** Only attempts with one of these statuses, e.g. `["failed", "error"]` for failures. */
+  statuses?: readonly AttemptStatus[];
+}
 
 export interface RunFilter {
   limit?: number;
@@ -49,7 +63,7 @@ export interface Store extends CacheStore {
   /** Keys `variant\u0000case_id\u0000epoch` of attempts already stored, for `--resume`. */
   attemptKeys(runId: string): Promise<Set<string>>;
   /** Streams attempts in (case_id, epoch) order without loading the run into memory. */
-  iterateAttempts(runId: string, options?: { variant?: string }): AsyncIterable<Attempt>;
+  iterateAttempts(runId: string, options?: AttemptFilter): AsyncIterable<Attempt>;
   countAttempts(runId: string): Promise<number>;
 
   close(): Promise<void>;

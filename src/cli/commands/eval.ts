@@ -102,7 +102,10 @@ export function registerEval(
         output.out(renderSummaryTable(run, { color: output.color }));
         const { store } = await openProject(flags.config ? { config: flags.config } : {});
         try {
-          const failures = await renderFailures(store.iterateAttempts(run.id), 10);
+          const failures = await renderFailures(
+            store.iterateAttempts(run.id, { statuses: ["failed", "error"] }),
+            10,
+          );
           if (failures) output.out(failures);
           if (flags.compare) await printJudgeComparison(output, flags.config, run);
           for (const path of flags.output ?? []) {

@@ -52,7 +52,8 @@ export function registerRuns(
         output.out(renderTable(RUN_HEADERS, [runRow(run)]));
         const failing: string[][] = [];
         const passing: string[][] = [];
-        for await (const attempt of store.iterateAttempts(run.id)) {
+        const shown = flags.all ? {} : { statuses: ["failed", "error"] as const };
+        for await (const attempt of store.iterateAttempts(run.id, shown)) {
           const row = attemptRow(attempt);
           if (attempt.status === "passed") {
             if (flags.all) passing.push(row);
