@@ -1,0 +1,169 @@
+import { resolve } from "node:path";
+import type { Agent, PromptModel } from "../agents/index.js";
+import {
+  createExecAgent,
+  createHttpAgent,
+  createModuleAgent,
+  createPromptAgent,
+} from "../agents/index.js";
+import {
+  type LoadedConfig,
+  loadAgentTools,
+  loadSystemPrompt,
+  type RatchetConfig,
+} from "../config/index.js";
+import { InputError } from "../core/index.js";
+import {
+  expandSecret,
+  expandSecretValues,
+  priceUsage,
+  type ResolvedModel,
+  resolveModels,
+  type TokenPrice,
+  tokenPricesFromConfig,
+} from "../providers/index.js";
+import type { Variant } from "../runner/index.js";
+import type { Store } from "../store/index.js";
+
+/**
+ * The systems under test of one run: for a prompt agent, one variant per `--model` entry
+ * (`provider:model` or `provider:model=prompt-file`); otherwise the configured http, exec or
+ * module agent. Secrets named in the config are expanded here, from the environment only.
+ */
+export async function buildVariants(
+  loaded: LoadedConfig,
+  models: string[],
+  env: NodeJS.ProcessEnv,
+  options: { noCache: boolean; store: Store },
+): Promise<Variant[]> {
+  const { config } = loaded;
+  if (config.agent.kind !== "prompt") {
+    return [{ name: config.agent.kind, agent: await buildExternalAgent(loaded, env) }];
+  }
+  // A variant is `model` or `model=prompt-file`: the same suite on several models or prompts.
+  const specs = models.map(parseVariantSpec);
+  const resolved = resolveModels(
+    specs.map((spec) => spec.model),
+    config.providers,
+    env,
+    {
+      cwd: loaded.dir,
+      ...(config.cache.enabled && !options.noCache
+        ? { cache: { store: options.store, ttlMs: config.cache.ttl_seconds * 1000 } }
+        : {}),
+    },
+  );
+  const tools = await loadAgentTools(loaded);
+  const prices = tokenPricesFromConfig(config.cost.token_pricing);
+  const defaultPrompt = (await loadSystemPrompt(loaded)) ?? "";
+  const variants: Variant[] = [];
+  for (const [i, model] of resolved.entries()) {
+    const spec = specs[i] as VariantSpec;
+    const systemPrompt = spec.promptFile
+      ? ((await loadSystemPrompt(withPromptFile(loaded, spec.promptFile))) ?? "")
+      : defaultPrompt;
+    variants.push({
+      name: spec.name,
+      agent: createPromptAgent({
+        name: config.agent.identifier ?? config.pipeline.name,
+        model: toPromptModel(model, prices),
+        systemPrompt,
+        tools,
+        maxSteps: config.agent.max_steps,
+        temperature: config.agent.temperature,
+        ...(config.agent.max_tokens ? { maxTokens: config.agent.max_tokens } : {}),
+      }),
+    });
+  }
+  return variants;
+}
+
+interface VariantSpec {
+  name: string;
+  model: string;
+  promptFile?: string;
+}
+
+function parseVariantSpec(spec: string): VariantSpec {
+  const at = spec.indexOf("=");
+  if (at < 0) return { name: spec, model: spec };
+  const model = spec.slice(0, at);
+  const promptFile = spec.slice(at + 1);
+  if (!model || !promptFile) {
+    throw new InputError(
+      `variant "${spec}" must be "provider:model" or "provider:model=prompt-file"`,
+      {
+        key: "--model",
+      },
+    );
+  }
+  return { name: spec, model, promptFile };
+}
+
+/** The project as if `agent.system_prompt_file` named another prompt, for prompt variants. */
+function withPromptFile(loaded: LoadedConfig, promptFile: string): LoadedConfig {
+  const { system_prompt: _inline, ...agent } = loaded.config.agent;
+  return {
+    ...loaded,
+    config: { ...loaded.config, agent: { ...agent, system_prompt_file: promptFile } },
+  };
+}
+
+function toPromptModel(model: ResolvedModel, prices: Record<string, TokenPrice>): PromptModel {
+  return {
+    spec: model.spec,
+    provider: model.provider,
+    modelId: model.modelId,
+    model: model.model,
+    price: (usage) => priceUsage(model.spec, usage, prices).usd,
+  };
+}
+
+async function buildExternalAgent(loaded: LoadedConfig, env: NodeJS.ProcessEnv): Promise<Agent> {
+  const { agent } = loaded.config;
+  if (agent.kind === "http" && agent.http) {
+    return createHttpAgent({
+      url: agent.http.url,
+      method: agent.http.method,
+      headers: expandSecretValues(agent.http.headers, env, "agent.http.headers"),
+      body: expandBody(agent.http.body ?? { input: "{{input}}" }, env, "agent.http.body"),
+      answerPath: agent.http.answer_path,
+      ...(agent.http.tool_calls_path ? { toolCallsPath: agent.http.tool_calls_path } : {}),
+    });
+  }
+  if (agent.kind === "exec" && agent.exec) {
+    return createExecAgent({
+      command: agent.exec.command,
+      args: agent.exec.args,
+      env: expandSecretValues(agent.exec.env, env, "agent.exec.env"),
+      cwd: agent.exec.cwd ? resolve(loaded.dir, agent.exec.cwd) : loaded.dir,
+    });
+  }
+  if (agent.kind === "module" && agent.module) {
+    return createModuleAgent(resolve(loaded.dir, agent.module.path), agent.module.export);
+  }
+  throw new InputError(`agent kind '${agent.kind}' needs its section`, {
+    file: loaded.file,
+    key: "agent.kind",
+  });
+}
+
+/** `${VAR}` in the string leaves of an HTTP agent's body template. */
+function expandBody(body: unknown, env: NodeJS.ProcessEnv, key: string): unknown {
+  if (typeof body === "string") return expandSecret(body, env, key);
+  if (Array.isArray(body)) return body.map((item, i) => expandBody(item, env, `${key}[${i}]`));
+  if (body && typeof body === "object") {
+    return Object.fromEntries(
+      Object.entries(body).map(([name, value]) => [name, expandBody(value, env, `${key}.${name}`)]),
+    );
+  }
+  return body;
+}
+
+export function perProviderLimits(config: RatchetConfig): Record<string, number> {
+  const limits: Record<string, number> = {};
+  for (const [name, settings] of Object.entries(config.providers)) {
+    if (settings.max_concurrency) limits[name] = settings.max_concurrency;
+  }
+  return limits;
+}
