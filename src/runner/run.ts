@@ -4,6 +4,14 @@ import { Semaphore } from "./semaphore.js";
 import type { RunOutcome, RunPlan } from "./types.js";
 
 /**
+ * How long a finished attempt may wait to be committed with others. Nothing waits on the
+ * save (the slot is free first), and fewer, larger commits are much cheaper: at 1,000
+ * attempts/s, 10 ms windows spent 0.16 ms of CPU per attempt in the store, 50 ms windows
+ * 0.07 ms (bench/runner). A killed run loses at most this window; --resume re-runs it.
+ */
+const COMMIT_WINDOW_MS = 50;
+
+/**
  * Streams the suite, schedules case × epoch × variant under global and per-key limits,
  * and stores each attempt the moment it ends. With `existing` keys (from `--resume`)
  * already-stored attempts are skipped, so a resumed run never duplicates work.
@@ -73,7 +81,7 @@ export async function executeRun(
               // The slot is for the agent's work; the store's group commit must not hold it.
               release();
               if (attempt.error?.class === "cancelled") return;
-              if (!(await plan.store.saveAttempt(attempt))) {
+              if (!(await plan.store.saveAttempt(attempt, { commitWithinMs: COMMIT_WINDOW_MS }))) {
                 // Another process resuming the same run stored this key first.
                 outcome.skipped++;
                 plan.onEvent?.({

@@ -26,5 +26,12 @@ export type {
   TraceSummary,
 } from "./traces.js";
 export { TRACE_ATTRIBUTES, TRACE_OUTCOMES } from "./traces.js";
-export type { AttemptFilter, CacheEntry, CacheStore, RunFilter, Store } from "./types.js";
+export type {
+  AttemptFilter,
+  CacheEntry,
+  CacheStore,
+  RunFilter,
+  SaveAttemptOptions,
+  Store,
+} from "./types.js";
 export { attemptKey } from "./types.js";

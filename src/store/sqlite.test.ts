@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type Attempt, InputError, type RunTotals } from "../core/index.js";
 import { attemptKey, openSqliteStore, type Store } from "./index.js";
 import { sampleAttempt, sampleRun } from "./test-support/samples.js";
@@ -265,6 +265,49 @@ describe("attempts", () => {
     }
     expect(seen).toEqual(["c0", "c1", "c2", "c3", "c4", "c9"]);
     expect((await store.getCached("k"))?.value).toEqual({ during: "iteration" });
+  });
+
+  it("commits a lone save on the next turn, and paces saves that allow a window", async () => {
+    const run = sampleRun();
+    await store.createRun(run);
+    // Fake clock: commits are observed per turn and per simulated millisecond, never by waiting.
+    vi.useFakeTimers({
+      toFake: ["setTimeout", "clearTimeout", "setImmediate", "clearImmediate", "performance"],
+    });
+    try {
+      const committed: string[] = [];
+      let saved = 0;
+      const save = (caseId: string, commitWithinMs?: number) =>
+        void store
+          .saveAttempt(
+            sampleAttempt(run.id, caseId, 0, "v", 100 + saved++),
+            commitWithinMs === undefined ? {} : { commitWithinMs },
+          )
+          .then(() => committed.push(caseId));
+
+      save("plain");
+      await vi.advanceTimersByTimeAsync(0);
+      save("plain-2");
+      await vi.advanceTimersByTimeAsync(0);
+      // No window: a caller awaiting each save in turn is never held up.
+      expect(committed).toEqual(["plain", "plain-2"]);
+
+      save("windowed-1", 50);
+      save("windowed-2", 50);
+      await vi.advanceTimersByTimeAsync(49);
+      expect(committed).toHaveLength(2); // paced: 50 ms after the last commit
+      await vi.advanceTimersByTimeAsync(1);
+      expect(committed).toEqual(["plain", "plain-2", "windowed-1", "windowed-2"]);
+
+      // A save that cannot wait pulls the waiting batch forward with it.
+      save("windowed-3", 50);
+      save("urgent");
+      await vi.advanceTimersByTimeAsync(0);
+      expect(committed.slice(4).sort()).toEqual(["urgent", "windowed-3"]);
+      expect(await store.countAttempts(run.id)).toBe(6);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("stores each attempt's spans in the spans table too", async () => {

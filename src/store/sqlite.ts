@@ -31,6 +31,7 @@ import {
   attemptKey,
   type CacheEntry,
   type RunFilter,
+  type SaveAttemptOptions,
   type Store,
 } from "./types.js";
 
@@ -52,15 +53,7 @@ export interface SqliteStoreOptions {
   iterateBatchSize?: number;
 }
 
-/**
- * A busy store commits attempts at most this often... A commit's cost is mostly its WAL
- * frame writes, so fewer, larger commits are much cheaper: at 1,000 attempts/s, 10 ms
- * windows spent 0.16 ms of CPU per attempt in the store, 50 ms windows 0.07 ms
- * (bench/runner). An attempt waits at most this long to be durable; a killed run loses at
- * most this window, and --resume re-runs it.
- */
-const GROUP_COMMIT_MS = 50;
-/** ...or when this many are waiting. */
+/** A batch is committed when this many attempts are waiting, whatever their window. */
 const GROUP_COMMIT_MAX = 256;
 
 const ATTEMPT_COLUMNS = [
@@ -190,6 +183,8 @@ class SqliteStore implements Store {
     reject: (error: unknown) => void;
   }> = [];
   #cancelFlush: (() => void) | undefined;
+  /** When the scheduled commit of the waiting attempts runs (performance.now() time). */
+  #flushDueAt: number | undefined;
   #lastFlushAt = Number.NEGATIVE_INFINITY;
   readonly #getCached: Database.Statement<[string, number]>;
   readonly #putCached: Database.Statement;
@@ -348,27 +343,35 @@ class SqliteStore implements Store {
   }
 
   /**
-   * Group commit: attempts are committed together, one write transaction for many. An idle
-   * store commits on the next turn of the event loop; a busy one at most once per
-   * GROUP_COMMIT_MS (or at GROUP_COMMIT_MAX attempts). Each commit writes the touched B-tree
-   * pages of every index to the WAL, and batches share those pages. Each promise resolves
-   * only once its attempt is committed.
+   * Group commit: attempts waiting together are committed in one write transaction. By
+   * default an attempt is committed on the next turn of the event loop, so a caller that
+   * awaits each save in turn is never held up. A caller that does not wait on its saves (the
+   * runner frees its slot first) passes `commitWithinMs`: the store then commits at most once
+   * per that window while attempts keep arriving, or at GROUP_COMMIT_MAX waiting. Each commit
+   * writes the touched B-tree pages of every index to the WAL and a batch shares them. Each
+   * promise resolves only once its attempt is committed.
    */
-  saveAttempt(attempt: Attempt): Promise<boolean> {
+  saveAttempt(attempt: Attempt, options: SaveAttemptOptions = {}): Promise<boolean> {
     if (this.#closed) return Promise.reject(new InternalError(`store ${this.#path} is closed`));
     return new Promise<boolean>((resolve, reject) => {
       this.#pending.push({ attempt, resolve, reject });
       if (this.#pending.length >= GROUP_COMMIT_MAX) {
         this.#flushAttempts();
-      } else if (this.#pending.length === 1) {
-        const wait = this.#lastFlushAt + GROUP_COMMIT_MS - performance.now();
-        if (wait <= 0) {
-          const immediate = setImmediate(() => this.#flushAttempts());
-          this.#cancelFlush = () => clearImmediate(immediate);
-        } else {
-          const timer = setTimeout(() => this.#flushAttempts(), wait);
-          this.#cancelFlush = () => clearTimeout(timer);
-        }
+        return;
+      }
+      const window = Math.max(0, options.commitWithinMs ?? 0);
+      // Paced from the last commit, so that a steady stream is committed once per window.
+      const dueAt = Math.max(performance.now(), this.#lastFlushAt + window);
+      if (this.#flushDueAt !== undefined && this.#flushDueAt <= dueAt) return;
+      this.#cancelFlush?.();
+      this.#flushDueAt = dueAt;
+      const wait = dueAt - performance.now();
+      if (wait <= 0) {
+        const immediate = setImmediate(() => this.#flushAttempts());
+        this.#cancelFlush = () => clearImmediate(immediate);
+      } else {
+        const timer = setTimeout(() => this.#flushAttempts(), wait);
+        this.#cancelFlush = () => clearTimeout(timer);
       }
     });
   }
@@ -376,6 +379,7 @@ class SqliteStore implements Store {
   #flushAttempts(): void {
     this.#cancelFlush?.();
     this.#cancelFlush = undefined;
+    this.#flushDueAt = undefined;
     const batch = this.#pending;
     this.#pending = [];
     if (batch.length === 0) return;

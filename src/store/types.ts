@@ -11,6 +11,15 @@ import type { FailureStore } from "./failures.js";
 import type { JudgeStore } from "./judges.js";
 import type { TraceStore } from "./traces.js";
 
+export interface SaveAttemptOptions {
+  /**
+   * How long this attempt may wait to be committed with others (group commit), for callers
+   * that do not wait on the save before going on. Default 0: committed on the next turn of
+   * the event loop.
+   */
+  commitWithinMs?: number;
+}
+
 /** Which of a run's attempts `iterateAttempts` streams; all of them by default. */
 export interface AttemptFilter {
   variant?: string;
@@ -59,7 +68,7 @@ export interface Store extends CacheStore {
    * Insert an attempt; a second attempt for the same (run, variant, case, epoch) is ignored
    * and `false` is returned, so a resumed run can never duplicate work.
    */
-  saveAttempt(attempt: Attempt): Promise<boolean>;
+  saveAttempt(attempt: Attempt, options?: SaveAttemptOptions): Promise<boolean>;
   /** Keys `variant\u0000case_id\u0000epoch` of attempts already stored, for `--resume`. */
   attemptKeys(runId: string): Promise<Set<string>>;
   /** Streams attempts in (case_id, epoch) order without loading the run into memory. */
