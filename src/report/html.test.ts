@@ -149,3 +149,33 @@ describe("HTML report script", () => {
     expect((rows()[2] as FakeNode).text).toContain("timeout: took too long & <gave up>");
   });
 });
+
+describe("HTML report reading", () => {
+  it("asks the source for failures, then passes, and still renders each attempt once when a source ignores the selection", async () => {
+    const attempts = nastyAttempts();
+    const asked: unknown[] = [];
+    const sink = () => {
+      let text = "";
+      const out = new Writable({
+        write(chunk, _encoding, done) {
+          text += String(chunk);
+          done();
+        },
+      });
+      return { out, text: () => text };
+    };
+    const honouring = sink();
+    const filtered = source(attempts);
+    await writeReportToStream(honouring.out, "html", nastyRun(), (selection) => {
+      asked.push(selection);
+      return filtered(selection);
+    });
+    expect(asked).toEqual([{ statuses: ["failed", "error"] }, { statuses: ["passed"] }]);
+
+    const ignoring = sink();
+    await writeReportToStream(ignoring.out, "html", nastyRun(), () => source(attempts)());
+    expect(ignoring.text()).toBe(honouring.text());
+    const embedded = /id="ratchet-attempts">(\[[\s\S]*?\])<\/script>/.exec(honouring.text());
+    expect((JSON.parse(embedded?.[1] ?? "[]") as unknown[]).length).toBe(attempts.length);
+  });
+});

@@ -142,6 +142,9 @@ const FILTERS = `<h2>Attempts <span class="muted">(failures first; click a row f
 <noscript><p>Enable JavaScript to browse attempts; the data is embedded in this file as JSON.</p></noscript>
 `;
 
+const FAILURE_STATUSES = ["failed", "error"] as const;
+const PASSED_STATUSES = ["passed"] as const;
+
 /**
  * One self-contained page. The summary comes from `run.totals`; attempts are streamed into a
  * JSON script element in two passes (failed/error first, then passed) and rendered by inline JS.
@@ -157,7 +160,8 @@ export async function writeHtml(sink: Sink, run: Run, attempts: AttemptSource): 
   await sink.write('<script type="application/json" id="ratchet-attempts">[');
   let first = true;
   for (const wantFailures of [true, false]) {
-    for await (const attempt of attempts()) {
+    const statuses = wantFailures ? FAILURE_STATUSES : PASSED_STATUSES;
+    for await (const attempt of attempts({ statuses })) {
       if (isFailure(attempt) !== wantFailures) continue;
       await sink.write(`${first ? "\n" : ",\n"}${jsonForScript(htmlAttempt(attempt))}`);
       first = false;

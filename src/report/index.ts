@@ -5,7 +5,13 @@ export { MARKDOWN_FAILURE_LIMIT } from "./markdown.js";
 export type { SummaryOptions } from "./summary.js";
 export { countErrorClasses, renderFailures, renderSummaryTable } from "./summary.js";
 export { renderTable, stripAnsi, visibleWidth } from "./table.js";
-export type { AttemptSource, ReportFormat, TableOptions, WriteReportOptions } from "./types.js";
+export type {
+  AttemptSelection,
+  AttemptSource,
+  ReportFormat,
+  TableOptions,
+  WriteReportOptions,
+} from "./types.js";
 export { EXTENSION_FORMATS, REPORT_FORMATS } from "./types.js";
 export {
   parseReportFormat,

@@ -105,7 +105,7 @@ export async function writeJunit(sink: Sink, run: Run, attempts: AttemptSource):
   );
   for (const [variant, counts] of byVariant) {
     await sink.write(suiteOpen(variant || run.suite, counts));
-    for await (const attempt of attempts()) {
+    for await (const attempt of attempts({ variant })) {
       if (attempt.variant === variant) await sink.write(testcase(run, attempt));
     }
     await sink.write("  </testsuite>\n");

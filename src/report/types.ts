@@ -1,4 +1,4 @@
-import type { Attempt, Run } from "../core/index.js";
+import type { Attempt, AttemptStatus, Run } from "../core/index.js";
 
 export type ReportFormat = "json" | "jsonl" | "csv" | "junit" | "markdown" | "html";
 
@@ -21,11 +21,18 @@ export const EXTENSION_FORMATS: Readonly<Record<string, ReportFormat>> = {
   ".html": "html",
 };
 
+/** Which attempts a writer asks for: the store filters them before decoding any. */
+export interface AttemptSelection {
+  statuses?: readonly AttemptStatus[];
+  variant?: string;
+}
+
 /**
- * A fresh iterable on each call. Writers iterate it once, except where a format
- * needs a second ordering (HTML failures first, JUnit grouped by variant).
+ * A fresh iterable on each call. Writers iterate it once, except where a format needs a
+ * second ordering (HTML failures first, JUnit grouped by variant); those ask for the part they
+ * want, and still check each attempt, so a source that ignores the selection stays correct.
  */
-export type AttemptSource = () => AsyncIterable<Attempt>;
+export type AttemptSource = (selection?: AttemptSelection) => AsyncIterable<Attempt>;
 
 /** Where a format writer puts its text; `write` resolves once it is safe to write more. */
 export interface Sink {

@@ -109,7 +109,7 @@ export function registerEval(
           if (failures) output.out(failures);
           if (flags.compare) await printJudgeComparison(output, flags.config, run);
           for (const path of flags.output ?? []) {
-            await writeReport(path, run, () => store.iterateAttempts(run.id));
+            await writeReport(path, run, (selection) => store.iterateAttempts(run.id, selection));
             output.err(`wrote ${path}`);
           }
         } finally {

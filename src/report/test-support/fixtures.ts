@@ -1,5 +1,6 @@
 /** Synthetic runs with hostile content, shared by the report tests. Not exported from index.ts. */
 import type { Attempt, Run, Score } from "../../core/index.js";
+import type { AttemptSource } from "../types.js";
 
 export const NASTY = {
   script: `<script>alert("x")</script>`,
@@ -138,9 +139,14 @@ export function nastyRun(overrides: Partial<Run> = {}): Run {
   };
 }
 
-export function source<T>(items: T[]): () => AsyncIterable<T> {
-  return async function* () {
-    yield* items;
+/** An attempt source over an array that honours the selection, as the store does. */
+export function source(items: Attempt[]): AttemptSource {
+  return async function* (selection = {}) {
+    for (const item of items) {
+      if (selection.statuses && !selection.statuses.includes(item.status)) continue;
+      if (selection.variant !== undefined && item.variant !== selection.variant) continue;
+      yield item;
+    }
   };
 }
 
