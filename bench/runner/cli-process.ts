@@ -1,12 +1,13 @@
 /**
  * Runs the built CLI (`bin/ratchet.js …` through its shebang, what `npx ratchet` runs: plain
- * node on dist/, no tsx) as a child process and watches it from outside through /proc: the kernel's
+ * node on the bundle in dist/cli-bundle/, no tsx) as a child process and watches it from outside through /proc: the kernel's
  * peak-RSS mark (VmHWM) and its CPU time, polled every 20 ms until it exits. Linux only;
  * elsewhere the numbers are absent.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { bundleCli } from "../../scripts/bundle-cli.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const bin = fileURLToPath(new URL("../../bin/ratchet.js", import.meta.url));
@@ -23,8 +24,8 @@ export interface CliRun {
   stderrTail: string;
 }
 
-/** Compiles src/ to dist/ so that the measured CLI is the current code. */
-export function buildDist(): void {
+/** Compiles src/ to dist/ and bundles the CLI, so that what is measured is the current code. */
+export async function buildDist(): Promise<void> {
   execFileSync(
     process.execPath,
     [
@@ -37,6 +38,7 @@ export function buildDist(): void {
       stdio: "inherit",
     },
   );
+  await bundleCli();
 }
 
 /** The kernel's peak-RSS mark (VmHWM) of a process, in MB; undefined without /proc. */

@@ -677,7 +677,7 @@ function report(results: PartResult[], notes: string[]): void {
       const rate = result.storedAttempts / (result.wallMs / 1000);
       const mbText = (value?: number) => (value === undefined ? "n/a" : `${fmt(value, 0)} MB`);
       lines.push(
-        `[cli] \`bin/ratchet.js eval\` (dist/, plain node, the bin's V8 flags): ${result.n} attempts (${result.n / SIM_REPEAT} cases × repeat ${SIM_REPEAT}) on sim:support, latency 0`,
+        `[cli] \`bin/ratchet.js eval\` (the bundled CLI, plain node, the bin's V8 flags): ${result.n} attempts (${result.n / SIM_REPEAT} cases × repeat ${SIM_REPEAT}) on sim:support, latency 0`,
         `  exit ${result.exitCode}, wall ${fmt(result.wallMs / 1000, 1)} s (start-up and report included), CPU ${result.cpuMs === undefined ? "n/a" : `${fmt(result.cpuMs / 1000, 1)} s (${fmt(result.cpuMs / result.n, 3)} ms/attempt)`}`,
         `  peak RSS ${mbText(result.peakRssMb)} (kernel VmHWM, whole process life); \`ratchet --help\` alone peaks at ${mbText(result.idlePeakRssMb)}`,
         `  attempts stored ${result.storedAttempts}`,
@@ -724,7 +724,7 @@ async function main(): Promise<void> {
 
   if (!flag("--no-build") && (!flag("--src") || parts.includes("cli"))) {
     process.stderr.write("building dist/ (tsc) so that the code measured is this checkout...\n");
-    buildDist();
+    await buildDist();
   }
   if (!flag("--src"))
     notes.push(

@@ -1,12 +1,9 @@
 import { cp, mkdir, readdir, stat } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { InputError } from "../../core/index.js";
 import type { Output } from "../output.js";
-
-/** src/cli/commands and dist/cli/commands are both three levels below the package root. */
-const EXAMPLES = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "examples");
+import { packageRoot } from "../package-root.js";
 
 export function registerInit(program: Command, output: Output): void {
   program
@@ -16,9 +13,10 @@ export function registerInit(program: Command, output: Output): void {
     .option("--force", "write into a non-empty directory")
     .action(async (dir: string | undefined, flags: { example: string; force?: boolean }) => {
       const target = resolve(process.cwd(), dir ?? ".");
-      const source = join(EXAMPLES, flags.example);
+      const examples = join(packageRoot(), "examples");
+      const source = join(examples, flags.example);
       if (!(await exists(source))) {
-        const known = (await readdir(EXAMPLES)).join(", ");
+        const known = (await readdir(examples)).join(", ");
         throw new InputError(`unknown example '${flags.example}' (known: ${known})`, {
           key: "--example",
         });
