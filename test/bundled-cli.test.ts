@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleCli } from "../scripts/bundle-cli.js";
-import { type CliResult, REPO } from "./cli-helpers.js";
+import { type CliResult, REPO, runNode } from "./cli-helpers.js";
 
 /**
  * What `npx ratchet` runs is the esbuild bundle (bin/ratchet.js → dist/cli-bundle), not the
@@ -15,28 +15,8 @@ import { type CliResult, REPO } from "./cli-helpers.js";
  */
 const BUNDLE = join(REPO, "node_modules", ".cache", "ratchet-bundled-cli-test");
 
-function bundled(args: string[], cwd: string): Promise<CliResult> {
-  return bundledWithEnv(args, cwd, {});
-}
-
-function bundledWithEnv(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(BUNDLE, "bin.js"), ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: "1", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function bundled(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return runNode([join(BUNDLE, "bin.js"), ...args], { cwd, env });
 }
 
 describe("the bundled CLI", () => {
@@ -150,7 +130,7 @@ describe("the bundled CLI", () => {
       });
       expect(bad.status).toBe(400);
       // The OpenTelemetry SDK exporter, bundled, sends the first test's run to this receiver.
-      const exported = await bundledWithEnv(
+      const exported = await bundled(
         ["export", "otlp", "latest", "--endpoint", `${url}/v1/traces`, "--token-env", "TOKEN"],
         project,
         { TOKEN: "bundle-test-token" },

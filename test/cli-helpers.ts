@@ -18,8 +18,16 @@ export function ratchet(
   args: string[],
   options: { cwd: string; env?: NodeJS.ProcessEnv },
 ): Promise<CliResult> {
+  return runNode(["--import", TSX, BIN, ...args], options);
+}
+
+/** `node <argv>` in a child process with NO_COLOR set; its exit code and whole output. */
+export function runNode(
+  argv: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", TSX, BIN, ...args], {
+    const child = spawn(process.execPath, argv, {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: "1", ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
