@@ -1,6 +1,6 @@
 import type { Attempt, Dimension, RunTotals } from "../core/index.js";
 import { checkRunTargets, type RunTargetConfig, VerdictAccumulator } from "../graders/index.js";
-import { StreamingPercentiles } from "../stats/index.js";
+import { ExactSum, StreamingPercentiles } from "../stats/index.js";
 
 const MAX_LISTED_BLOCKING = 50;
 
@@ -18,12 +18,13 @@ export class TotalsAccumulator {
   private passed = 0;
   private failed = 0;
   private errors = 0;
-  private overallSum = 0;
-  private cost = 0;
+  // Sums rounded once whatever the order attempts finish in, so identical runs total alike.
+  private readonly overallSum = new ExactSum();
+  private readonly cost = new ExactSum();
   private costMax = 0;
   private inputTokens = 0;
   private outputTokens = 0;
-  private readonly dimensionSums = new Map<Dimension, { sum: number; n: number }>();
+  private readonly dimensionSums = new Map<Dimension, ExactSum>();
   private readonly latency = new StreamingPercentiles();
   // Costs are tiny numbers: keep them in micro-dollars so 3 significant digits survive.
   private readonly costs = new StreamingPercentiles({ unitsPerValue: 1e9 });
@@ -34,18 +35,20 @@ export class TotalsAccumulator {
     if (attempt.status === "passed") this.passed++;
     else if (attempt.status === "failed") this.failed++;
     else this.errors++;
-    this.overallSum += attempt.overall;
-    this.cost += attempt.cost_usd;
+    this.overallSum.add(attempt.overall);
+    this.cost.add(attempt.cost_usd);
     this.costMax = Math.max(this.costMax, attempt.cost_usd);
     this.inputTokens += attempt.usage.input_tokens;
     this.outputTokens += attempt.usage.output_tokens;
     for (const [dimension, score] of Object.entries(attempt.dimension_scores) as Array<
       [Dimension, number]
     >) {
-      const entry = this.dimensionSums.get(dimension) ?? { sum: 0, n: 0 };
-      entry.sum += score;
-      entry.n++;
-      this.dimensionSums.set(dimension, entry);
+      let sum = this.dimensionSums.get(dimension);
+      if (!sum) {
+        sum = new ExactSum();
+        this.dimensionSums.set(dimension, sum);
+      }
+      sum.add(score);
     }
     this.latency.record(attempt.latency_ms);
     this.costs.record(attempt.cost_usd);
@@ -55,17 +58,17 @@ export class TotalsAccumulator {
   totals(options: TotalsOptions): RunTotals {
     const n = this.count;
     const dimension_scores: RunTotals["dimension_scores"] = {};
-    for (const [dimension, { sum, n: count }] of this.dimensionSums) {
-      dimension_scores[dimension] = count ? sum / count : 0;
+    for (const [dimension, sum] of this.dimensionSums) {
+      dimension_scores[dimension] = sum.count ? sum.value() / sum.count : 0;
     }
     const totals: RunTotals = {
       attempts: n,
       passed: this.passed,
       failed: this.failed,
       errors: this.errors,
-      score: n ? this.overallSum / n : 0,
+      score: n ? this.overallSum.value() / n : 0,
       pass_rate: n ? this.passed / n : 0,
-      cost_usd: this.cost,
+      cost_usd: this.cost.value(),
       input_tokens: this.inputTokens,
       output_tokens: this.outputTokens,
       latency_p50_ms: n ? this.latency.percentile(50) : 0,

@@ -1,4 +1,5 @@
 import type { AttemptStatus, Severity } from "../core/index.js";
+import { ExactSum } from "../stats/index.js";
 
 /** The part of a stored attempt the run verdict needs. */
 export interface AttemptSummary {
@@ -68,8 +69,8 @@ export class VerdictAccumulator {
     warning: 0,
     exploratory: 0,
   };
-  private sum = 0;
-  private scored = 0;
+  /** Order-free, so the verdict does not depend on the order attempts finished in. */
+  private readonly sum = new ExactSum();
 
   add(a: AttemptSummary): void {
     const severity: Severity = a.severity in this.cases ? a.severity : "blocking";
@@ -78,8 +79,7 @@ export class VerdictAccumulator {
     const seen = this.cases[severity];
     seen.set(a.case_id, (seen.get(a.case_id) ?? true) && ok);
     if (severity !== "exploratory") {
-      this.sum += Number.isFinite(a.overall) ? a.overall : 0;
-      this.scored++;
+      this.sum.add(Number.isFinite(a.overall) ? a.overall : 0);
     }
   }
 
@@ -95,7 +95,7 @@ export class VerdictAccumulator {
     const blocking_failures = failedOf("blocking");
     const warning_failures = failedOf("warning");
     const exploratory_failures = failedOf("exploratory");
-    const score = this.scored === 0 ? null : this.sum / this.scored;
+    const score = this.sum.count === 0 ? null : this.sum.value() / this.sum.count;
 
     const reasons: string[] = [];
     if (blocking_failures.length > 0) {

@@ -38,6 +38,7 @@ export { comparePaired } from "./compare.js";
 export { mean, sd, variance } from "./descriptive.js";
 export { cohensD, cohensDz, hedgesG, riskDifference } from "./effect.js";
 export { StatsInputError } from "./errors.js";
+export { ExactSum } from "./exact-sum.js";
 export type { McNemarMethod, McNemarResult } from "./mcnemar.js";
 export { discordant, mcnemar, mcnemarTable } from "./mcnemar.js";
 export type { QuantileType } from "./percentile.js";
