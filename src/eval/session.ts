@@ -99,7 +99,7 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
     const existing = previous ? await store.attemptKeys(run.id) : new Set<string>();
     // Totals grow as attempts are stored, so the end of a run does not read it all back; a
     // resumed run starts them from the attempts its earlier sessions stored.
-    const accumulator = new TotalsAccumulator();
+    let accumulator = new TotalsAccumulator();
     if (previous)
       for await (const attempt of store.iterateAttempts(run.id)) accumulator.add(attempt);
     request.onStart?.(run, caseCount * epochs * variants.length);
@@ -145,6 +145,11 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       existing,
     );
 
+    // Another process stored some of these attempts: only the store knows the whole run now.
+    if (outcome.duplicates > 0) {
+      accumulator = new TotalsAccumulator();
+      for await (const attempt of store.iterateAttempts(run.id)) accumulator.add(attempt);
+    }
     const totals = accumulator.totals({
       threshold,
       targets: { latency: config.evaluation.latency, cost: config.evaluation.cost },

@@ -227,6 +227,26 @@ describe("executeRun against a faulty HTTP agent", () => {
     expect(await store.countAttempts("run_limits")).toBe(24);
   });
 
+  it("two executions of one run store each attempt once and count the other's as duplicates", async () => {
+    await createRun("run_twice");
+    const ids = Array.from({ length: 12 }, (_, i) => `fine-twice-${i}`);
+    const attempts: string[] = [];
+    const skipped: string[] = [];
+    const onEvent = (event: RunEvent) => {
+      if (event.type === "attempt") attempts.push(event.attempt.case_id);
+      if (event.type === "skipped") skipped.push(event.caseId);
+    };
+    const [a, b] = await Promise.all([
+      executeRun(plan("run_twice", ids, { onEvent })),
+      executeRun(plan("run_twice", ids, { onEvent })),
+    ]);
+    expect(await store.countAttempts("run_twice")).toBe(12);
+    expect(a.completed + b.completed).toBe(12);
+    expect(a.duplicates + b.duplicates).toBe(12);
+    expect(attempts.sort()).toEqual([...ids].sort());
+    expect(skipped.sort()).toEqual([...ids].sort());
+  });
+
   it("stops scheduling when asked and keeps what finished", async () => {
     await createRun("run_stop");
     const stop = new AbortController();

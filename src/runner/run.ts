@@ -34,7 +34,13 @@ export async function executeRun(
   };
 
   const inFlight = new Set<Promise<void>>();
-  const outcome: RunOutcome = { scheduled: 0, completed: 0, skipped: 0, stopped: false };
+  const outcome: RunOutcome = {
+    scheduled: 0,
+    completed: 0,
+    skipped: 0,
+    duplicates: 0,
+    stopped: false,
+  };
   let failure: unknown;
   const stopped = () => plan.stopSignal?.aborted === true || failure !== undefined;
 
@@ -83,7 +89,7 @@ export async function executeRun(
               if (attempt.error?.class === "cancelled") return;
               if (!(await plan.store.saveAttempt(attempt, { commitWithinMs: COMMIT_WINDOW_MS }))) {
                 // Another process resuming the same run stored this key first.
-                outcome.skipped++;
+                outcome.duplicates++;
                 plan.onEvent?.({
                   type: "skipped",
                   caseId: testCase.id,

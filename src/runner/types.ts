@@ -64,7 +64,11 @@ export type RunEvent =
 
 export interface RunOutcome {
   scheduled: number;
+  /** Attempts this process ran and stored. */
   completed: number;
+  /** Attempts already stored when scheduling reached them (`--resume`). */
   skipped: number;
+  /** Attempts this process ran but another stored first (two resumes of one run at once). */
+  duplicates: number;
   stopped: boolean;
 }
