@@ -131,7 +131,12 @@ export interface Score {
   details?: Record<string, unknown>;
 }
 
-export type AttemptStatus = "passed" | "failed" | "error";
+export const ATTEMPT_STATUSES = ["passed", "failed", "error"] as const;
+export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
+/** Every status but passed: what failure lists and reports show first. */
+export const FAILING_STATUSES: readonly AttemptStatus[] = ATTEMPT_STATUSES.filter(
+  (status) => status !== "passed",
+);
 
 export interface Attempt {
   id: string;

@@ -1,4 +1,4 @@
-import { type Attempt, DIMENSIONS, type Run } from "../core/index.js";
+import { type Attempt, DIMENSIONS, FAILING_STATUSES, type Run } from "../core/index.js";
 import { html, jsonForScript } from "./escape.js";
 import { formatCount, formatMs, formatPct, formatScore, formatUsd } from "./format.js";
 import { HTML_CSS, HTML_JS } from "./html-assets.js";
@@ -142,7 +142,6 @@ const FILTERS = `<h2>Attempts <span class="muted">(failures first; click a row f
 <noscript><p>Enable JavaScript to browse attempts; the data is embedded in this file as JSON.</p></noscript>
 `;
 
-const FAILURE_STATUSES = ["failed", "error"] as const;
 const PASSED_STATUSES = ["passed"] as const;
 
 /**
@@ -160,7 +159,7 @@ export async function writeHtml(sink: Sink, run: Run, attempts: AttemptSource): 
   await sink.write('<script type="application/json" id="ratchet-attempts">[');
   let first = true;
   for (const wantFailures of [true, false]) {
-    const statuses = wantFailures ? FAILURE_STATUSES : PASSED_STATUSES;
+    const statuses = wantFailures ? FAILING_STATUSES : PASSED_STATUSES;
     for await (const attempt of attempts({ statuses })) {
       if (isFailure(attempt) !== wantFailures) continue;
       await sink.write(`${first ? "\n" : ",\n"}${jsonForScript(htmlAttempt(attempt))}`);

@@ -1,4 +1,4 @@
-import type { Attempt, Score } from "../core/index.js";
+import { type Attempt, FAILING_STATUSES, type Score } from "../core/index.js";
 
 /** Cut to `max` code points (never splitting a surrogate pair), marking the cut with an ellipsis. */
 export function truncate(text: string, max: number): string {
@@ -9,7 +9,7 @@ export function truncate(text: string, max: number): string {
 }
 
 export function isFailure(attempt: Attempt): boolean {
-  return attempt.status !== "passed";
+  return FAILING_STATUSES.includes(attempt.status);
 }
 
 export function failedScores(attempt: Attempt): Score[] {

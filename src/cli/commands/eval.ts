@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { EXIT } from "../../core/index.js";
+import { EXIT, FAILING_STATUSES } from "../../core/index.js";
 import { runEvaluation } from "../../eval/index.js";
 import { renderFailures, renderSummaryTable, writeReport } from "../../report/index.js";
 import { parseIntOption, parseNumberOption } from "../options.js";
@@ -103,7 +103,7 @@ export function registerEval(
         const { store } = await openProject(flags.config ? { config: flags.config } : {});
         try {
           const failures = await renderFailures(
-            store.iterateAttempts(run.id, { statuses: ["failed", "error"] }),
+            store.iterateAttempts(run.id, { statuses: FAILING_STATUSES }),
             10,
           );
           if (failures) output.out(failures);

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { type Attempt, InputError, type Run } from "../../core/index.js";
+import { type Attempt, FAILING_STATUSES, InputError, type Run } from "../../core/index.js";
 import { formatMs, formatPct, formatScore, formatUsd, renderTable } from "../../report/index.js";
 import type { Store } from "../../store/index.js";
 import { parseIntOption } from "../options.js";
@@ -52,7 +52,7 @@ export function registerRuns(
         output.out(renderTable(RUN_HEADERS, [runRow(run)]));
         const failing: string[][] = [];
         const passing: string[][] = [];
-        const shown = flags.all ? {} : { statuses: ["failed", "error"] as const };
+        const shown = flags.all ? {} : { statuses: FAILING_STATUSES };
         for await (const attempt of store.iterateAttempts(run.id, shown)) {
           const row = attemptRow(attempt);
           if (attempt.status === "passed") {
