@@ -7,11 +7,15 @@
  * Commands stay separate chunks (cli/main.ts imports them on demand). Kept out of the bundle:
  * packages with native code or that read their own files at run time, and those loaded only
  * on demand (tsx for TypeScript agents, the sim's tokenizer ranks, the @stdlib distributions).
+ * One bundled dependency still resolves a package at run time from where it sits: the AI SDK's
+ * provider-utils requires `undici` (its own dependency, hoisted by npm) for large downloads.
  *
  * `tsx scripts/bundle-cli.ts [outdir]` (part of `npm run build`); test/bundled-cli.test.ts
  * bundles to a directory of its own and runs the commands from there.
  */
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { realpathSync, rmSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -25,8 +29,10 @@ export const BUNDLE_EXTERNALS = [
   "@stdlib/*",
 ];
 
-/** Builds the bundle into `outdir` (resolved from the repository root). */
+/** Builds the bundle into `outdir` (resolved from the repository root), replacing it. */
 export async function bundleCli(outdir = "dist/cli-bundle"): Promise<void> {
+  // Chunk names are content hashes: without this, every rebuild would leave the old ones.
+  rmSync(resolve(root, outdir), { recursive: true, force: true });
   await build({
     absWorkingDir: root,
     entryPoints: ["src/cli/bin.ts"],
@@ -41,12 +47,23 @@ export async function bundleCli(outdir = "dist/cli-bundle"): Promise<void> {
     banner: {
       js: "import { createRequire as __ratchetCreateRequire } from 'node:module'; const require = __ratchetCreateRequire(import.meta.url);",
     },
+    // Maps without the sources (small); `node --enable-source-maps` uses them when debugging.
     sourcemap: "linked",
+    sourcesContent: false,
     legalComments: "eof",
     logLevel: "warning",
   });
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Run directly (not imported by a test or the bench). Compared as real paths: tsx resolves
+// symlinks in import.meta.url but not in argv[1].
+function realPath(path: string | undefined): string | undefined {
+  try {
+    return path === undefined ? undefined : realpathSync(path);
+  } catch {
+    return undefined; // `node -e`, or a script path that is gone
+  }
+}
+if (realPath(process.argv[1]) === realPath(fileURLToPath(import.meta.url))) {
   await bundleCli(process.argv[2]);
 }
