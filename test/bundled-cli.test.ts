@@ -60,7 +60,8 @@ describe("the bundled CLI", () => {
       project,
     );
     expect(compare.code, compare.stderr).toBe(0);
-    expect(compare.stdout).toMatch(/p[ =]/i);
+    expect(compare.stdout).toMatch(/McNemar exact p = [\d.]+/);
+    expect(compare.stdout).toMatch(/^overall .* wilcoxon_signed_rank +[\d.]+ /m);
     const cost = await bundled(["cost", "--by", "model"], project);
     expect(cost.code, cost.stderr).toBe(0);
     expect(cost.stdout).toMatch(/evaluation\s+support/);

@@ -310,6 +310,20 @@ describe("attempts", () => {
     }
   });
 
+  it("commits a save still waiting in its window when the store closes", async () => {
+    const run = sampleRun();
+    await store.createRun(run);
+    await store.saveAttempt(sampleAttempt(run.id, "first", 0, "v", 1));
+    // Paced behind the commit just made: it would wait up to a minute without the close.
+    const pending = store.saveAttempt(sampleAttempt(run.id, "second", 0, "v", 2), {
+      commitWithinMs: 60_000,
+    });
+    await store.close();
+    expect(await pending).toBe(true);
+    store = await openSqliteStore(join(dir, "nested", "ratchet.db"));
+    expect(await store.countAttempts(run.id)).toBe(2);
+  });
+
   it("stores each attempt's spans in the spans table too", async () => {
     const run = sampleRun();
     await store.createRun(run);
