@@ -1,6 +1,12 @@
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { GENAI, InputError, RATCHET, SpanRecorder } from "../core/index.js";
+import {
+  GENAI,
+  InputError,
+  importUserModule,
+  pickExport,
+  RATCHET,
+  SpanRecorder,
+} from "../core/index.js";
 import { caseInputMessages, caseInputText } from "./messages.js";
 import { normalizeExternalResult } from "./result.js";
 import type { Agent, AgentRunInput } from "./types.js";
@@ -19,15 +25,7 @@ export async function createModuleAgent(path: string, exportName = "default"): P
   const absolute = resolve(path);
   let loaded: Record<string, unknown>;
   try {
-    if (/\.[cm]?tsx?$/.test(absolute)) {
-      const { tsImport } = await import("tsx/esm/api");
-      loaded = (await tsImport(pathToFileURL(absolute).href, import.meta.url)) as Record<
-        string,
-        unknown
-      >;
-    } else {
-      loaded = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
-    }
+    loaded = await importUserModule(absolute);
   } catch (error) {
     throw new InputError(
       `cannot load agent module: ${error instanceof Error ? error.message : error}`,
@@ -87,12 +85,3 @@ export async function createModuleAgent(path: string, exportName = "default"): P
  * A TypeScript file outside an ESM package is compiled as CommonJS, so its exports arrive
  * wrapped in `default`; look there too before deciding the export is missing.
  */
-function pickExport(loaded: Record<string, unknown>, name: string): unknown {
-  const direct = loaded[name];
-  if (typeof direct === "function") return direct;
-  const wrapped = loaded.default;
-  if (wrapped && typeof wrapped === "object" && name in wrapped) {
-    return (wrapped as Record<string, unknown>)[name];
-  }
-  return direct;
-}

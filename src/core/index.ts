@@ -13,3 +13,4 @@ export type { OpenSpan } from "./span-recorder.js";
 export { newSpanId, newTraceId, SpanRecorder } from "./span-recorder.js";
 export { closestMatch, didYouMean, editDistance } from "./suggest.js";
 export * from "./types.js";
+export { exportedFunctions, importUserModule, pickExport } from "./user-module.js";

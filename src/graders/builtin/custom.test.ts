@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { compileAssertions } from "../compile.js";
@@ -128,6 +131,34 @@ describe("custom (module)", () => {
       export: "returnsString",
     });
     expect(bad.reason).toMatch(/must return a boolean, a number in 0..1 or \{ score/);
+  });
+
+  it("loads a TypeScript grader from a project that Node treats as CommonJS", async () => {
+    // No "type": "module": tsx compiles the file to CommonJS and its exports arrive wrapped.
+    const dir = mkdtempSync(join(tmpdir(), "ratchet-cjs-grader-"));
+    try {
+      writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "their-agent" }));
+      writeFileSync(
+        join(dir, "grader.ts"),
+        [
+          "export default function short(input: { output: string }): boolean {",
+          "  return input.output.length < 20;",
+          "}",
+          "export function never(): number {",
+          "  return 0;",
+          "}",
+        ].join("\n"),
+      );
+      const module = join(dir, "grader.ts");
+      expect(await gradeWith({ type: "custom", module }, { output: "fine" })).toMatchObject({
+        passed: true,
+      });
+      expect(
+        await gradeWith({ type: "custom", module, export: "never" }, { output: "fine" }),
+      ).toMatchObject({ passed: false, score: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("is an input error at compile time when the file does not exist", () => {

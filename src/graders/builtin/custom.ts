@@ -1,9 +1,8 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import vm from "node:vm";
 import { z } from "zod";
-import { errorMessage } from "../../core/index.js";
+import { errorMessage, exportedFunctions, importUserModule, pickExport } from "../../core/index.js";
 import { snippet } from "../text.js";
 import type { GradeInput, GradeResult, GraderDefinition } from "../types.js";
 
@@ -62,19 +61,10 @@ export function toGradeResult(value: unknown, threshold: number, label: string):
 
 const loaded = new Map<string, Promise<Record<string, unknown>>>();
 
-async function importModule(path: string): Promise<Record<string, unknown>> {
-  const url = pathToFileURL(path).href;
-  if (/\.[cm]?tsx?$/.test(path)) {
-    const { tsImport } = await import("tsx/esm/api");
-    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
-  }
-  return (await import(url)) as Record<string, unknown>;
-}
-
 function loadOnce(path: string): Promise<Record<string, unknown>> {
   let hit = loaded.get(path);
   if (hit === undefined) {
-    hit = importModule(path);
+    hit = importUserModule(path);
     hit.catch(() => loaded.delete(path));
     loaded.set(path, hit);
   }
@@ -121,9 +111,9 @@ export function createCustomGrader(baseDir: () => string) {
       "your function (`module` .js/.ts, `export`, default `default`) gets the attempt and `config`, returns boolean | score | { score, passed?, reason }",
     async grade(input, p) {
       const mod = await loadOnce(p.path);
-      const fn = mod[p.export];
+      const fn = pickExport(mod, p.export);
       if (typeof fn !== "function") {
-        const names = Object.keys(mod).filter((k) => typeof mod[k] === "function");
+        const names = exportedFunctions(mod);
         throw new Error(
           `export \`${p.export}\` of ${p.module} is not a function${names.length ? ` (functions: ${names.join(", ")})` : ""}`,
         );
