@@ -1,8 +1,8 @@
+/** Which cases a run takes (`--filter-tag`, `--case`), and the validation pass over suites. */
 import { type LoadedConfig, loadSuites } from "../config/index.js";
 import type { AssertionSpec, Case, JsonValue } from "../core/index.js";
 import { compileCase, type GraderRegistry, JUDGE_TYPES } from "../graders/index.js";
 
-/** Which cases a run takes (`--filter-tag`, `--case`), and the validation pass over suites. */
 export type CaseFilter = (testCase: Case) => boolean;
 
 /** The run's own selection of cases, stored with it so that `--resume` replays it. */
