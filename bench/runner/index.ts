@@ -33,113 +33,25 @@ import Database from "better-sqlite3";
 import type { Attempt } from "../../src/core/index.js";
 import { buildDist, highWaterMarkMb, runCli, threadCpuMs } from "./cli-process.js";
 import { type FloorPair, machineFloor, providerFloor } from "./floors.js";
-import { formatSummary, type ProfileSummary, profile } from "./profile.js";
+import {
+  BENCH_KEY,
+  type CacheResult,
+  type CliSimResult,
+  CONCURRENCY,
+  DELAY_MS,
+  HTTP_DEFAULT_N,
+  type HttpResult,
+  type Part,
+  type PartResult,
+  SIM_DEFAULT_N,
+  SIM_FULL_N,
+  SIM_REPEAT,
+  type SimResult,
+} from "./parts.js";
+import { type ProfileSummary, profile } from "./profile.js";
 import { createProject, type Project } from "./project.js";
 import { loadRatchet, type RatchetModules } from "./ratchet.js";
-
-const DELAY_MS = 50;
-const CONCURRENCY = 50;
-const HTTP_DEFAULT_N = 2000;
-/** 100k took 104 s on the shared 2-core machine (under 5 minutes), so it is the default. */
-const SIM_FULL_N = 100_000;
-const SIM_DEFAULT_N = SIM_FULL_N;
-const SIM_REPEAT = 10;
-/** Not a secret: the fake server accepts anything. */
-const BENCH_KEY = "bench-key-not-a-secret";
-
-type Part = "http" | "sim" | "cache" | "cli" | "floor" | "machine";
-
-interface HttpResult {
-  part: "http";
-  n: number;
-  completed: number;
-  errors: number;
-  passed: number;
-  wallMs: number;
-  /** From onStart (config, store, suite validated) to the end of executeRun's totals. */
-  runWallMs: number;
-  idealMs: number;
-  cpuMs: number;
-  /** CPU during the run by thread name (main, V8 helper threads, libuv pool), Linux only. */
-  threadCpuMs?: Record<string, number>;
-  /** The same eval again in the same process on a fresh project: V8 has compiled the hot code. */
-  warm?: { wallMs: number; runWallMs: number; cpuMs: number; mainMs?: number };
-  /** Bare provider calls (`doGenerate`), same N, concurrency, server and transport. */
-  floor?: FloorPair;
-  /** Bare node:http calls: what the machine and server allow with no model client at all. */
-  machine?: FloorPair;
-  /** Process CPU per attempt from the quarter mark to the last attempt (see Counted). */
-  steadyCpuMsPerAttempt?: number;
-  httpCalls: number;
-  serverRequests: number;
-  serverCpuMs: number;
-  profile?: ProfileSummary;
-}
-
-interface SimResult {
-  part: "sim";
-  n: number;
-  completed: number;
-  errors: number;
-  wallMs: number;
-  cpuMs: number;
-  baselineRssMb: number;
-  peakRssMb: number;
-  /** Lifetime maxRSS, start-up (module loading under tsx) included. */
-  maxRssMb: number;
-  /** The kernel's high-water mark reset when the run starts (Linux); undefined elsewhere. */
-  runHwmMb?: number;
-  /** Sampled alongside RSS: the JS heap and Buffers/native memory V8 knows about. */
-  peakHeapUsedMb: number;
-  /** The heap V8 had reserved (used + not yet collected + free). */
-  peakHeapTotalMb: number;
-  peakExternalMb: number;
-  /** The largest gap between two RSS samples: a long synchronous stretch hides peaks. */
-  longestSampleGapMs: number;
-  simCalls: number;
-  profile?: ProfileSummary;
-}
-
-interface CacheResult {
-  part: "cache";
-  n: number;
-  first: { wallMs: number; httpCalls: number; serverRequests: number; errors: number };
-  second: {
-    wallMs: number;
-    cpuMs: number;
-    httpCalls: number;
-    serverRequests: number;
-    cacheHits: number;
-    cacheMisses: number;
-    errors: number;
-    completed: number;
-  };
-  profile?: ProfileSummary;
-}
-
-interface CliSimResult {
-  part: "cli";
-  n: number;
-  exitCode: number | null;
-  storedAttempts: number;
-  wallMs: number;
-  cpuMs?: number;
-  peakRssMb?: number;
-  /** `ratchet --help`: the CLI's own start-up footprint, for scale. */
-  idlePeakRssMb?: number;
-  stderrTail: string;
-  /** Never set: the CLI runs unprofiled. */
-  profile?: undefined;
-}
-
-interface FloorResult {
-  part: "floor" | "machine";
-  n: number;
-  pair: FloorPair;
-  profile?: undefined;
-}
-
-type PartResult = HttpResult | SimResult | CacheResult | CliSimResult | FloorResult;
+import { report } from "./report.js";
 
 // ---------------------------------------------------------------- arguments
 
@@ -552,160 +464,6 @@ function runWorker(part: Part, n: number, port: number, profiling: boolean): Pro
   });
 }
 
-const fmt = (value: number, digits = 2) => value.toFixed(digits);
-const verdict = (ok: boolean) => (ok ? "ok" : "MISSED");
-
-/** The http part's lines and metrics: the cold and warm runs against their floors. */
-function reportHttp(result: HttpResult, lines: string[], metrics: string[]): void {
-  const ratio = result.wallMs / result.idealMs;
-  const perAttempt = result.cpuMs / result.n;
-  lines.push(
-    `[http] ${result.n} cases, concurrency ${CONCURRENCY}, ${DELAY_MS} ms server delay, cache off`,
-    `  wall ${fmt(result.wallMs / 1000)} s (run only, after config/store/suite load: ${fmt(result.runWallMs / 1000)} s), ideal ${fmt(result.idealMs / 1000)} s`,
-    `  runner CPU ${fmt(result.cpuMs / 1000)} s total; server CPU ${fmt(result.serverCpuMs / 1000)} s (not counted)`,
-    `  attempts ${result.completed}, passed ${result.passed}, errors ${result.errors}; provider HTTP calls ${result.httpCalls}, server saw ${result.serverRequests}`,
-  );
-  const steady = result.steadyCpuMsPerAttempt;
-  lines.push(
-    `  CPU per attempt: ${fmt(perAttempt, 3)} ms all in (start-up, warm-up, close); steady state (quarter mark to end) ${steady === undefined ? "n/a" : `${fmt(steady, 3)} ms`}`,
-  );
-  if (result.threadCpuMs) {
-    const parts = Object.entries(result.threadCpuMs)
-      .filter(([, ms]) => ms > 0)
-      .sort((a, b) => b[1] - a[1])
-      .map(([name, ms]) => `${name} ${fmt(ms / result.n, 3)}`);
-    lines.push(`  CPU ms per attempt by thread: ${parts.join(", ")}`);
-  }
-  const ideal = result.idealMs;
-  const perCall = (ms: number | undefined) => (ms === undefined ? "n/a" : fmt(ms / result.n, 3));
-  const row = (name: string, wallMs: number, cpuMs: number, mainMs?: number) =>
-    `    ${name.padEnd(44)} ${fmt(wallMs / ideal).padStart(5)} × ideal   CPU ${perCall(cpuMs)} ms/call (main thread ${perCall(mainMs)})`;
-  const mainOf = (threads?: Record<string, number>) => threads?.main;
-  lines.push("  wall ÷ ideal against the floors, same N, concurrency and server:");
-  for (const phase of ["cold", "warm"] as const) {
-    const run =
-      phase === "cold"
-        ? {
-            wallMs: result.wallMs,
-            runWallMs: result.runWallMs,
-            cpuMs: result.cpuMs,
-            mainMs: mainOf(result.threadCpuMs),
-          }
-        : result.warm;
-    lines.push(
-      phase === "cold"
-        ? "   cold (the first N calls of a fresh process, as `ratchet eval`):"
-        : "   warm (the next N in the same process, as `ratchet improve`'s candidate runs):",
-    );
-    const machine = result.machine?.[phase];
-    const floor = result.floor?.[phase];
-    if (machine)
-      lines.push(
-        row(
-          "machine floor (node:http + JSON.parse)",
-          machine.wallMs,
-          machine.cpuMs,
-          machine.mainMs,
-        ),
-      );
-    if (floor)
-      lines.push(
-        row(
-          "provider floor (AI SDK doGenerate, our fetch)",
-          floor.wallMs,
-          floor.cpuMs,
-          floor.mainMs,
-        ),
-      );
-    if (run) {
-      lines.push(row("Ratchet eval, all in", run.wallMs, run.cpuMs, run.mainMs));
-      lines.push(
-        `    ${"Ratchet eval, run only (after config/store/suite)".padEnd(44)} ${fmt(run.runWallMs / ideal).padStart(5)} × ideal`,
-      );
-    }
-  }
-  if (result.machine) {
-    metrics.push(
-      `runner.machine_floor_wall_over_ideal ${fmt(result.machine.cold.wallMs / ideal)} cold, ${fmt(result.machine.warm.wallMs / ideal)} warm (node:http alone: the machine and server)`,
-    );
-  }
-  if (result.floor) {
-    const floor = result.floor.cold;
-    metrics.push(
-      `runner.provider_floor_wall_over_ideal ${fmt(floor.wallMs / ideal)} cold, ${fmt(result.floor.warm.wallMs / ideal)} warm (bare AI SDK calls)`,
-      `runner.run_wall_over_floor ${fmt(result.runWallMs / floor.wallMs)} (Ratchet's share, cold)`,
-      // What Ratchet adds to the bare provider calls, both cold processes, all in.
-      `runner.cpu_overhead_ms_per_attempt ${fmt((result.cpuMs - floor.cpuMs) / result.n, 3)} (over the provider floor, cold; target < 1) ${verdict((result.cpuMs - floor.cpuMs) / result.n < 1)}`,
-    );
-  }
-  metrics.push(
-    `runner.wall_over_ideal ${fmt(ratio)} (cold, all in; target <= 1.10) ${verdict(ratio <= 1.1)}`,
-    `runner.run_wall_over_ideal ${fmt(result.runWallMs / ideal)} (cold, after config, store and suite load)`,
-  );
-  if (result.warm) {
-    metrics.push(
-      `runner.warm_wall_over_ideal ${fmt(result.warm.wallMs / ideal)} (a second eval in the same process)`,
-    );
-  }
-  metrics.push(
-    `runner.cpu_ms_per_attempt_steady ${steady === undefined ? "n/a" : fmt(steady, 3)} (cold run from its quarter mark, provider stack included; target < 1) ${verdict(steady !== undefined && steady < 1)}`,
-    `runner.cpu_ms_per_attempt_all_in ${fmt(perAttempt, 3)} (cold, start-up and warm-up included, for reference)`,
-  );
-}
-
-function report(results: PartResult[], notes: string[]): void {
-  const lines: string[] = [];
-  const metrics: string[] = [];
-  for (const result of results) {
-    if (result.part === "http") {
-      reportHttp(result, lines, metrics);
-    } else if (result.part === "sim") {
-      const rate = result.completed / (result.wallMs / 1000);
-      lines.push(
-        `[sim] ${result.n} attempts (${result.n / SIM_REPEAT} cases × repeat ${SIM_REPEAT}) on sim:support, latency 0`,
-        `  wall ${fmt(result.wallMs / 1000, 1)} s, CPU ${fmt(result.cpuMs / 1000, 1)} s (${fmt(result.cpuMs / result.n, 3)} ms/attempt)`,
-        `  RSS before ${fmt(result.baselineRssMb, 0)} MB, sampled peak ${fmt(result.peakRssMb, 0)} MB, kernel peak during the run ${result.runHwmMb === undefined ? "n/a" : `${fmt(result.runHwmMb, 0)} MB`}, lifetime maxRSS (start-up included) ${fmt(result.maxRssMb, 0)} MB; peak heapUsed ${fmt(result.peakHeapUsedMb, 0)} MB, heapTotal ${fmt(result.peakHeapTotalMb, 0)} MB, external ${fmt(result.peakExternalMb, 0)} MB; longest gap between samples ${fmt(result.longestSampleGapMs, 0)} ms`,
-        `  attempts ${result.completed}, errors ${result.errors}, sim calls ${result.simCalls}`,
-      );
-      const peak = Math.max(result.peakRssMb, result.runHwmMb ?? result.maxRssMb);
-      // In-process under tsx (for --profile); the RSS target is judged on the CLI part.
-      metrics.push(
-        `runner.inprocess_sim_peak_rss_mb ${fmt(peak, 0)} (under tsx, for reference)`,
-        `runner.inprocess_sim_attempts_per_sec ${fmt(rate, 0)}`,
-      );
-    } else if (result.part === "cli") {
-      const rate = result.storedAttempts / (result.wallMs / 1000);
-      const mbText = (value?: number) => (value === undefined ? "n/a" : `${fmt(value, 0)} MB`);
-      lines.push(
-        `[cli] \`bin/ratchet.js eval\` (the bundled CLI, plain node, the bin's V8 flags): ${result.n} attempts (${result.n / SIM_REPEAT} cases × repeat ${SIM_REPEAT}) on sim:support, latency 0`,
-        `  exit ${result.exitCode}, wall ${fmt(result.wallMs / 1000, 1)} s (start-up and report included), CPU ${result.cpuMs === undefined ? "n/a" : `${fmt(result.cpuMs / 1000, 1)} s (${fmt(result.cpuMs / result.n, 3)} ms/attempt)`}`,
-        `  peak RSS ${mbText(result.peakRssMb)} (kernel VmHWM, whole process life); \`ratchet --help\` alone peaks at ${mbText(result.idlePeakRssMb)}`,
-        `  attempts stored ${result.storedAttempts}`,
-      );
-      if (result.exitCode !== 0 && result.exitCode !== 1) lines.push(result.stderrTail);
-      const ok = result.storedAttempts === result.n && result.peakRssMb !== undefined;
-      metrics.push(
-        `runner.sim_attempts ${result.storedAttempts}${result.n < SIM_FULL_N ? " (scaled down)" : ""}`,
-        `runner.sim_peak_rss_mb ${mbText(result.peakRssMb)} (target <= 250) ${verdict(ok && (result.peakRssMb ?? 0) <= 250)}`,
-        `runner.sim_attempts_per_sec ${fmt(rate, 0)}`,
-      );
-    } else if (result.part === "cache") {
-      const s = result.second;
-      lines.push(
-        `[cache] ${result.n} cases twice, cache on, same store`,
-        `  first run: ${fmt(result.first.wallMs / 1000)} s, provider HTTP calls ${result.first.httpCalls}, server saw ${result.first.serverRequests}, errors ${result.first.errors}`,
-        `  second run: ${fmt(s.wallMs / 1000)} s, CPU ${fmt(s.cpuMs / 1000)} s, provider HTTP calls ${s.httpCalls}, server saw ${s.serverRequests}, cache hits ${s.cacheHits} / misses ${s.cacheMisses}, attempts ${s.completed}, errors ${s.errors}`,
-      );
-      metrics.push(
-        `runner.cached_rerun_http_calls ${s.httpCalls} (target 0) ${verdict(s.httpCalls === 0)}`,
-        `runner.cached_rerun_server_requests ${s.serverRequests} (target 0) ${verdict(s.serverRequests === 0)}`,
-      );
-    }
-    if (result.profile) lines.push(formatSummary(result.part, result.profile));
-  }
-  console.log(["", ...lines, "", ...notes, "", "=== results ===", ...metrics].join("\n"));
-}
-
 async function main(): Promise<void> {
   const workerPart = option("--worker") as Part | undefined;
   if (workerPart) return worker(workerPart);
@@ -728,7 +486,7 @@ async function main(): Promise<void> {
   }
   if (!flag("--src"))
     notes.push(
-      "note: measured on dist/ (tsc output, as `npx ratchet` runs it); --src for src/ under tsx.",
+      "note: in-process parts run dist/ (tsc output; --src for src/ under tsx); the cli part runs bin/ratchet.js, the bundle `npx ratchet` runs.",
     );
   const { child: server, port } = await startServer();
   server.removeAllListeners("exit");
