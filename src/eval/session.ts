@@ -99,9 +99,7 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
     const existing = previous ? await store.attemptKeys(run.id) : new Set<string>();
     // Totals grow as attempts are stored, so the end of a run does not read it all back; a
     // resumed run starts them from the attempts its earlier sessions stored.
-    let accumulator = new TotalsAccumulator();
-    if (previous)
-      for await (const attempt of store.iterateAttempts(run.id)) accumulator.add(attempt);
+    let accumulator = previous ? await accumulateStored(store, run.id) : new TotalsAccumulator();
     request.onStart?.(run, caseCount * epochs * variants.length);
 
     const outcome = await executeRun(
@@ -146,10 +144,7 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
     );
 
     // Another process stored some of these attempts: only the store knows the whole run now.
-    if (outcome.duplicates > 0) {
-      accumulator = new TotalsAccumulator();
-      for await (const attempt of store.iterateAttempts(run.id)) accumulator.add(attempt);
-    }
+    if (outcome.duplicates > 0) accumulator = await accumulateStored(store, run.id);
     const totals = accumulator.totals({
       threshold,
       targets: { latency: config.evaluation.latency, cost: config.evaluation.cost },
@@ -182,6 +177,13 @@ export async function loadProjectConfig(
     );
   }
   return loadConfig(path);
+}
+
+/** Totals over every attempt the store holds for a run, read in one streaming pass. */
+async function accumulateStored(store: Store, runId: string): Promise<TotalsAccumulator> {
+  const accumulator = new TotalsAccumulator();
+  for await (const attempt of store.iterateAttempts(runId)) accumulator.add(attempt);
+  return accumulator;
 }
 
 async function loadRunToResume(store: Store, ref: string): Promise<Run> {
