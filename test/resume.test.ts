@@ -17,6 +17,21 @@ async function waitFor(count: () => number, min: number, limitMs: number): Promi
   }
 }
 
+/** The run is marked complete, and its totals cover the attempts of every session that ran it. */
+function expectCompleted(db: Database.Database, runId: string, attempts: number): void {
+  const run = db.prepare("SELECT status, totals FROM runs WHERE id = ?").get(runId) as {
+    status: string;
+    totals: string;
+  };
+  expect(run.status).toBe("completed");
+  const passed = db
+    .prepare("SELECT count(*) AS n FROM attempts WHERE run_id = ? AND status = 'passed'")
+    .get(runId) as { n: number };
+  const totals = JSON.parse(run.totals) as { attempts: number; passed: number };
+  expect(totals.attempts).toBe(attempts);
+  expect(totals.passed).toBe(passed.n);
+}
+
 /** A background `ratchet eval`: its exit, its stderr, and how many attempts its run stored. */
 function startEval(project: string, args: string[]) {
   const child = spawnRatchet(["eval", ...args], { cwd: project });
@@ -107,18 +122,7 @@ describe("a run killed with SIGKILL and resumed", () => {
         .all(runId) as Array<{ case_id: string; epoch: number; n: number }>;
       expect(rows).toHaveLength(46 * 3);
       expect(rows.every((row) => row.n === 1)).toBe(true);
-      const run = db.prepare("SELECT status, totals FROM runs WHERE id = ?").get(runId) as {
-        status: string;
-        totals: string;
-      };
-      expect(run.status).toBe("completed");
-      // The totals cover the attempts of both sessions, as the stored rows do.
-      const passed = db
-        .prepare("SELECT count(*) AS n FROM attempts WHERE run_id = ? AND status = 'passed'")
-        .get(runId) as { n: number };
-      const totals = JSON.parse(run.totals) as { attempts: number; passed: number };
-      expect(totals.attempts).toBe(46 * 3);
-      expect(totals.passed).toBe(passed.n);
+      expectCompleted(db, runId, 46 * 3);
     } finally {
       db.close();
     }
@@ -188,18 +192,7 @@ describe("a run killed with SIGKILL and resumed", () => {
         { case_id: "order-status-1b", n: 3 },
         { case_id: "pii-1", n: 3 },
       ]);
-      const run = db.prepare("SELECT status, totals FROM runs WHERE id = ?").get(runId) as {
-        status: string;
-        totals: string;
-      };
-      expect(run.status).toBe("completed");
-      // The totals cover the attempts of both sessions, as the stored rows do.
-      const passed = db
-        .prepare("SELECT count(*) AS n FROM attempts WHERE run_id = ? AND status = 'passed'")
-        .get(runId) as { n: number };
-      const totals = JSON.parse(run.totals) as { attempts: number; passed: number };
-      expect(totals.attempts).toBe(9);
-      expect(totals.passed).toBe(passed.n);
+      expectCompleted(db, runId, 9);
     } finally {
       db.close();
     }
