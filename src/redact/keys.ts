@@ -124,14 +124,14 @@ export function maskKeyValues(text: string, placeholder: string): string {
   let copied = 0;
   let i = 0;
   const n = text.length;
+  const separators = /[:=]/g;
   while (i < n) {
-    const ch = text[i];
-    if (ch !== ":" && ch !== "=") {
-      i++;
-      continue;
-    }
-    const sep = i;
-    i++;
+    separators.lastIndex = i;
+    const found = separators.exec(text);
+    if (found === null) break;
+    const sep = found.index;
+    const ch = text[sep];
+    i = sep + 1;
     // Back over spaces, a closing quote and the backslashes escaping it, then the name.
     let j = sep - 1;
     while (j >= 0 && sep - j <= 4 && (text[j] === " " || text[j] === "\t")) j--;
