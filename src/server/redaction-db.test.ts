@@ -159,7 +159,17 @@ describe("secrets known by name, number or value, via ingest and via OTLP", () =
   const EMAIL_KEY = "olivia.martin@example-corp.com";
   const CARD = 4111111111111111;
   const PHONE = 14155550134;
-  const LEAKS = [...Object.values(NAMED), PROVIDER_KEY, EMAIL_KEY, String(CARD), String(PHONE)];
+  /** A 19-digit Maestro-style number (Luhn valid), beyond 2^53: as a JS number it changes digits. */
+  const CARD19 = "6762000000000000009";
+  const LEAKS = [
+    ...Object.values(NAMED),
+    PROVIDER_KEY,
+    EMAIL_KEY,
+    String(CARD),
+    String(PHONE),
+    CARD19,
+    CARD19.slice(0, 12),
+  ];
 
   let dir: string;
   let store: Store;
@@ -253,6 +263,7 @@ describe("secrets known by name, number or value, via ingest and via OTLP", () =
                         stringValue: JSON.stringify({ user: "bob", password: NAMED.toolPassword }),
                       }),
                       attr("payment.card", { intValue: String(CARD) }),
+                      attr("payment.card19", { intValue: CARD19 }),
                       attr("customer.contact", { intValue: PHONE }),
                       attr("payment.card_double", { doubleValue: CARD }),
                       attr(`visits/${EMAIL_KEY}`, { intValue: "3" }),
@@ -273,6 +284,7 @@ describe("secrets known by name, number or value, via ingest and via OTLP", () =
     expectNoLeak(JSON.stringify(span), "OTLP span");
     expect(span?.attributes["payment.card"]).toBe("<CARD>");
     expect(span?.attributes["customer.contact"]).toBe("<PHONE>");
+    expect(span?.attributes["payment.card19"]).toBe("<CARD>");
     expect(span?.attributes["visits/<EMAIL>"]).toBe(3);
     // Counts are not secrets: a token count stays a number.
     expect(span?.attributes["gen_ai.usage.input_tokens"]).toBe(120);
