@@ -192,7 +192,7 @@ describe("calibration from LLMBar's stored GPT-4 Vanilla verdicts, checked again
       expect(p.swapped.kappa.kappa).toBeCloseTo(TEXTBOOK_KAPPA[subset]![1], 12);
       // The stored kappa_False is reproduced by the repo's mapping (winner "1" → 1, else 0,
       // labels kept as 1/2): our kappa on that table matches scikit-learn's published number.
-      const truth = labels.rows.map((r) => r.label);
+      const truth: number[] = labels.rows.map((r) => r.label as number);
       const mapped = verdicts.map((v) => (v.verdict === 1 ? 1 : 0));
       const byId = new Map(verdicts.map((v, i) => [v.id, mapped[i]!] as const));
       expect(
