@@ -218,7 +218,15 @@ export async function printJudgeComparison(
   try {
     const runtime = judgeRuntimeFromConfig(config, { cwd: dir, store });
     if (!runtime.defaultModel) {
-      output.err("warning: --compare needs evaluation.judge_model for judge preferences; skipped");
+      output.err(
+        "warning: no pairwise judge preferences: --compare asks evaluation.judge_model (e.g. sim:judge) which of two outputs is better, and none is set",
+      );
+      return;
+    }
+    if (new Set(run.models).size < 2) {
+      output.err(
+        `warning: no pairwise judge preferences: --compare needs two different models, got ${run.models.join(", ")}`,
+      );
       return;
     }
     const result = await compareVariants({
