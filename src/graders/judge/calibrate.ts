@@ -7,7 +7,6 @@ import {
   type AgreementSummary,
   agreementOf,
   combinedVerdict,
-  type KappaSummary,
   kappaOf,
   type PositionReport,
   positionReport,
