@@ -96,6 +96,40 @@ describe("ratchet CLI, as a user runs it", () => {
     expect(table.stdout).toMatch(/McNemar on pass\/fail: b01 = \d+, b10 = \d+, exact p = /);
   });
 
+  it("the example's judge: calibrate against its human labels; eval --compare shows the judge's preferences", async () => {
+    const calibrate = await ratchet(["judge", "calibrate", "--labels", "human.jsonl", "--json"], {
+      cwd: project,
+    });
+    expect(calibrate.stderr).toBe("");
+    expect(calibrate.code).toBe(0);
+    const result = JSON.parse(calibrate.stdout) as { judge: string; model: string; n: number };
+    expect(result).toMatchObject({ judge: "resolves-request", model: "sim:judge", n: 28 });
+
+    const compare = await ratchet(
+      ["eval", "--compare", "sim:support", "sim:analyst", "--filter-tag", "pii"],
+      { cwd: project },
+    );
+    expect([0, 1]).toContain(compare.code);
+    expect(compare.stdout).toMatch(/judge prefers/);
+    expect(compare.stdout).toMatch(/sim:support vs sim:analyst \(judge sim:judge, both orders\)/);
+
+    // Without a judge model the comparison says why it has no preferences.
+    const config = readFileSync(join(project, "ratchet.yaml"), "utf8");
+    await writeFile(
+      join(project, "no-judge.yaml"),
+      config
+        .replace(/^ {2}judge_model: .*$/m, "")
+        .replace(/ {4}- type: judge[\s\S]*?(?=\ncost:)/, ""),
+    );
+    const silent = await ratchet(
+      ["eval", "-c", "no-judge.yaml", "--compare", "sim:support", "sim:analyst", "--case", "pii-1"],
+      { cwd: project },
+    );
+    expect([0, 1]).toContain(silent.code);
+    expect(silent.stdout).not.toMatch(/judge prefers/);
+    expect(silent.stderr).toMatch(/no pairwise judge preferences: .*evaluation\.judge_model/);
+  });
+
   it("runs prompt versions side by side as variants of one run", async () => {
     const v2 = join(project, "prompts", "v2.md");
     await writeFile(

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, errorMessage, isInputError } from "../core/index.js";
 import { type Output, processOutput } from "./output.js";
+import { routeSdkWarnings } from "./sdk-warnings.js";
 
 type Register = (program: Command, output: Output, setExit: (code: number) => void) => void;
 
@@ -55,6 +56,7 @@ export async function main(argv: string[], output: Output = processOutput): Prom
       writeErr: (text) => output.err(text),
     })
     .showSuggestionAfterError(true);
+  const restoreWarnings = routeSdkWarnings(output);
   try {
     await registerCommands(program, argv, output, setExit);
     await program.parseAsync(argv, { from: "user" });
@@ -73,5 +75,7 @@ export async function main(argv: string[], output: Output = processOutput): Prom
     output.err(`internal error: ${errorMessage(error)}`);
     if (process.env.RATCHET_DEBUG && error instanceof Error && error.stack) output.err(error.stack);
     return EXIT.internal;
+  } finally {
+    restoreWarnings();
   }
 }

@@ -37,7 +37,7 @@ export interface BootstrapResult {
 }
 
 /** Type-7 quantile of an already sorted array (the NumPy default, used on resamples). */
-function sortedQuantile(s: Float64Array, p: number): number {
+export function sortedQuantile(s: Float64Array, p: number): number {
   const h = (s.length - 1) * Math.min(1, Math.max(0, p));
   const lo = Math.floor(h);
   const hi = Math.min(s.length - 1, lo + 1);
@@ -65,7 +65,10 @@ export function resampleMeans(
   return res;
 }
 
-function streamFor(options: BootstrapOptions, what: string): { rng: Rng; seed: number | null } {
+export function streamFor(
+  options: BootstrapOptions,
+  what: string,
+): { rng: Rng; seed: number | null } {
   if (options.rng) return { rng: options.rng, seed: null };
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed))

@@ -25,6 +25,8 @@ export type { BinomialTestResult } from "./binomial.js";
 export { binomialTest, clopperPearson } from "./binomial.js";
 export type { BootstrapMethod, BootstrapOptions, BootstrapResult } from "./bootstrap.js";
 export { bootstrapMean, bootstrapPairedDiff, resampleMeans } from "./bootstrap.js";
+export type { TwoSampleBootstrapResult } from "./bootstrap-two.js";
+export { bootstrapMeanDiff } from "./bootstrap-two.js";
 export type {
   ComparePairedOptions,
   ComparePairedResult,
@@ -58,6 +60,8 @@ export {
 } from "./power.js";
 export type { PropTestResult, WilsonOptions } from "./proportion.js";
 export { propTest, wilson } from "./proportion.js";
+export type { PropTestKOptions, PropTestKResult } from "./proportion-k.js";
+export { propTestK } from "./proportion-k.js";
 export type { StreamingPercentilesOptions } from "./streaming.js";
 export { StreamingPercentiles } from "./streaming.js";
 export type { TTestOptions } from "./ttest.js";

@@ -71,3 +71,17 @@ it("stores calibrations per version, newest first, and survives reopening", asyn
   store = await openSqliteStore(join(dir, "ratchet.db"));
   expect(await store.judges.listCalibrations({ limit: 1 })).toHaveLength(1);
 });
+
+it("keeps each calibration's label-set hash and filters by it", async () => {
+  await store.judges.saveCalibration({ ...base, labels_hash: "aaaa" });
+  await store.judges.saveCalibration({
+    ...base,
+    labels_hash: "bbbb",
+    created_at: "2025-02-01T00:00:00.000Z",
+  });
+  await store.judges.saveCalibration({ ...base, created_at: "2025-03-01T00:00:00.000Z" });
+  const a = await store.judges.listCalibrations({ judge: "helpful", labels_hash: "aaaa" });
+  expect(a.map((c) => c.labels_hash)).toEqual(["aaaa"]);
+  const all = await store.judges.listCalibrations({ judge: "helpful" });
+  expect(all.map((c) => c.labels_hash)).toEqual([undefined, "bbbb", "aaaa"]);
+});

@@ -12,6 +12,8 @@ export interface JudgeCalibration {
   /** `pointwise` or `pairwise`. */
   mode: string;
   labels_file: string;
+  /** Hash of the label set's content; absent on calibrations stored before it was kept. */
+  labels_hash?: string;
   n: number;
   accuracy: number;
   kappa: number;
@@ -28,6 +30,7 @@ export interface JudgeCalibration {
 export interface JudgeCalibrationFilter {
   judge?: string;
   version?: string;
+  labels_hash?: string;
   limit?: number;
 }
 
@@ -46,6 +49,7 @@ interface Row {
   model: string;
   mode: string;
   labels_file: string;
+  labels_hash: string | null;
   n: number;
   accuracy: number;
   kappa: number;
@@ -64,6 +68,7 @@ function decode(row: Row): JudgeCalibration {
     model: row.model,
     mode: row.mode,
     labels_file: row.labels_file,
+    ...(row.labels_hash !== null ? { labels_hash: row.labels_hash } : {}),
     n: row.n,
     accuracy: row.accuracy,
     kappa: row.kappa,
@@ -86,8 +91,8 @@ export class SqliteJudgeStore implements JudgeStore {
     const result = this.#db
       .prepare(
         `INSERT INTO judge_calibrations
-          (judge, version, model, mode, labels_file, n, accuracy, kappa, kappa_se, threshold, cost_usd, details, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          (judge, version, model, mode, labels_file, labels_hash, n, accuracy, kappa, kappa_se, threshold, cost_usd, details, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         c.judge,
@@ -95,6 +100,7 @@ export class SqliteJudgeStore implements JudgeStore {
         c.model,
         c.mode,
         c.labels_file,
+        c.labels_hash ?? null,
         c.n,
         c.accuracy,
         c.kappa,
@@ -117,6 +123,10 @@ export class SqliteJudgeStore implements JudgeStore {
     if (filter.version !== undefined) {
       where.push("version = ?");
       params.push(filter.version);
+    }
+    if (filter.labels_hash !== undefined) {
+      where.push("labels_hash = ?");
+      params.push(filter.labels_hash);
     }
     const sql = `SELECT * FROM judge_calibrations${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id DESC${filter.limit ? ` LIMIT ${Math.max(1, Math.floor(filter.limit))}` : ""}`;
     return (this.#db.prepare(sql).all(...params) as Row[]).map(decode);

@@ -233,6 +233,16 @@ DROP INDEX spans_trace;
 CREATE INDEX spans_eval_trace ON spans (trace_id, span_id) WHERE source = 'eval';
 `,
   },
+  {
+    version: 8,
+    name: "judge_calibration_labels_hash",
+    sql: `
+-- Drift compares calibrations on the same labels only: the hash of the label set's content.
+-- Older rows keep NULL (their label set is unknown) and are never compared with.
+ALTER TABLE judge_calibrations ADD COLUMN labels_hash TEXT;
+CREATE INDEX judge_calibrations_labels ON judge_calibrations (judge, labels_hash, created_at);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

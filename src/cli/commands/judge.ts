@@ -5,6 +5,8 @@ import {
   compareVariants,
   judgeRuntimeFromConfig,
   judgeWarnings,
+  type OrderAgreement,
+  type PositionReport,
   runJudgeCalibration,
 } from "../../graders/index.js";
 import { formatPct, formatScore, formatUsd, renderTable } from "../../report/index.js";
@@ -15,6 +17,7 @@ import { openProject } from "../project.js";
 interface CalibrateFlags {
   config?: string;
   labels: string;
+  verdicts?: string;
   judge?: string;
   cache: boolean;
   json?: boolean;
@@ -37,7 +40,14 @@ export function registerJudge(
       "--labels <file>",
       "JSONL: {input, output, label} or {instruction, output_1, output_2, label: 1|2}",
     )
-    .option("--judge <name>", "a judge assertion's name in evaluation.assertions, or a model spec")
+    .option(
+      "--verdicts <file>",
+      "verdicts the judge already made, JSONL {id, verdict, verdict_swapped?} joined to --labels by id; no judge is called",
+    )
+    .option(
+      "--judge <name>",
+      "a judge assertion's name in evaluation.assertions, or a model spec; with --verdicts, the judge's name (default the file's name)",
+    )
     .option("-c, --config <path>", "config file")
     .option("--no-cache", "do not read or write the response cache")
     .option("--json", "machine-readable")
@@ -53,6 +63,7 @@ export function registerJudge(
         });
         const { result, drift } = await runJudgeCalibration({
           labelsPath: resolve(process.cwd(), flags.labels),
+          ...(flags.verdicts ? { verdictsPath: resolve(process.cwd(), flags.verdicts) } : {}),
           ...(flags.judge ? { judge: flags.judge } : {}),
           assertions: config.evaluation.assertions,
           runtime,
@@ -64,14 +75,17 @@ export function registerJudge(
         } else {
           const k = result.kappa;
           const lines = [
-            `judge ${result.judge} (${result.model}, version ${result.version}), ${result.mode}, n=${result.n}`,
-            `accuracy ${formatPct(result.accuracy)}   kappa ${k.defined ? `${f3(k.kappa)} ± ${f3(k.se)}` : "undefined (one label only)"}` +
+            `judge ${result.judge} (${result.model}, version ${result.version}), ${result.mode}, n=${result.n}` +
+              (result.source === "verdicts" ? `, stored verdicts ${result.verdicts_file}` : "") +
+              `, labels ${result.labels_hash}`,
+            `accuracy ${formatPct(result.accuracy)}   kappa ${kappaText(k)}` +
               (result.flip_rate !== undefined
                 ? `   position flips ${formatPct(result.flip_rate)}`
                 : "") +
               (result.errors ? `   judge errors ${result.errors}` : "") +
               `   cost ${formatUsd(result.cost_usd)}`,
           ];
+          if (result.positions) lines.push(...positionLines(result.positions));
           if (result.tuned) {
             lines.push(
               `tuned pass threshold ${f3(result.tuned.threshold)} (kappa ${f3(result.tuned.kappa)}, balanced accuracy ${formatPct(result.tuned.balanced_accuracy)})`,
@@ -138,6 +152,21 @@ export function registerJudge(
     });
 }
 
+const kappaText = (k: { kappa: number; se: number; defined: boolean }) =>
+  k.defined ? `${f3(k.kappa)} ± ${f3(k.se)}` : "undefined (one label only)";
+
+/** Each presentation order against the labels, beside the combined verdict above it. */
+function positionLines(p: PositionReport): string[] {
+  const order = (name: string, o: OrderAgreement) =>
+    `  ${name}: accuracy ${formatPct(o.accuracy)} (${o.correct})   kappa ${kappaText(o.kappa)}${o.unparsed ? `   unparsed ${o.unparsed}` : ""}`;
+  return [
+    "each order against the labels:",
+    order("in order", p.in_order),
+    order("swapped ", p.swapped),
+    `  mean accuracy ${formatPct(p.mean_accuracy)}   both right ${p.both_correct}   positional agreement ${formatPct(p.positional_agreement)} (${p.agreed}; unparsed counts as disagreement), kappa between orders ${kappaText(p.order_kappa)}`,
+  ];
+}
+
 const HEADERS = [
   "judge",
   "version",
@@ -189,7 +218,15 @@ export async function printJudgeComparison(
   try {
     const runtime = judgeRuntimeFromConfig(config, { cwd: dir, store });
     if (!runtime.defaultModel) {
-      output.err("warning: --compare needs evaluation.judge_model for judge preferences; skipped");
+      output.err(
+        "warning: no pairwise judge preferences: --compare asks evaluation.judge_model (e.g. sim:judge) which of two outputs is better, and none is set",
+      );
+      return;
+    }
+    if (new Set(run.models).size < 2) {
+      output.err(
+        `warning: no pairwise judge preferences: --compare needs two different models, got ${run.models.join(", ")}`,
+      );
       return;
     }
     const result = await compareVariants({

@@ -1,16 +1,20 @@
 import type { AssertionSpec, Case, JsonValue } from "../../core/index.js";
-import {
-  accuracy,
-  cohensKappa,
-  confusionMatrix,
-  type Label,
-  perLabelScores,
-} from "../../stats/index.js";
+import type { Label } from "../../stats/index.js";
 import type { JudgeCalibration } from "../../store/index.js";
 import { compileAssertion } from "../compile.js";
 import type { CompiledAssertion, GradeInput, GradeResult } from "../types.js";
+import {
+  type AgreementSummary,
+  agreementOf,
+  combinedVerdict,
+  kappaOf,
+  type PositionReport,
+  positionReport,
+  UNPARSED,
+} from "./calibrate-agreement.js";
+import type { JudgedRow } from "./calibrate-verdicts.js";
 import { judgeSpecVersion } from "./identity.js";
-import type { LabelSet } from "./labels.js";
+import { type LabelSet, labelSetHash } from "./labels.js";
 import type { JudgeRuntime } from "./types.js";
 
 export interface CalibrationOptions {
@@ -22,12 +26,7 @@ export interface CalibrationOptions {
   now?: () => Date;
 }
 
-export interface KappaSummary {
-  kappa: number;
-  se: number;
-  /** False when kappa is 0/0 (both raters used one and the same label); kappa is then 0. */
-  defined: boolean;
-}
+export type { KappaSummary } from "./calibrate-agreement.js";
 
 export interface ThresholdChoice {
   threshold: number;
@@ -35,38 +34,25 @@ export interface ThresholdChoice {
   balanced_accuracy: number;
 }
 
-export interface CalibrationResult {
+export interface CalibrationResult extends AgreementSummary {
   judge: string;
   version: string;
   model: string;
   mode: "pointwise" | "pairwise";
+  /** `judge`: a live judge was called; `verdicts`: verdicts it made earlier were read. */
+  source: "judge" | "verdicts";
   labels_file: string;
-  n: number;
-  accuracy: number;
-  kappa: KappaSummary;
-  confusion: { labels: Label[]; matrix: number[][] };
-  per_label: Array<{
-    label: Label;
-    precision: number;
-    recall: number;
-    f1: number;
-    support: number;
-  }>;
+  /** Hash of the label set's content: drift compares calibrations on the same labels only. */
+  labels_hash: string;
+  verdicts_file?: string;
   /** Pointwise: the pass threshold on the normalized score that maximizes kappa. */
   tuned?: ThresholdChoice;
-  /** Pairwise: share of items whose verdict changed when the order was swapped. */
+  /** Pairwise: share of items where both orders parsed and chose differently. */
   flip_rate?: number;
+  /** Pairwise in both orders: each order against the labels, and positional agreement. */
+  positions?: PositionReport;
   errors: number;
   cost_usd: number;
-}
-
-function kappaOf(truth: Label[], predicted: Label[], labels: Label[]): KappaSummary {
-  try {
-    const k = cohensKappa(truth, predicted, { labels });
-    return { kappa: k.kappa, se: k.se, defined: true };
-  } catch {
-    return { kappa: 0, se: 0, defined: false };
-  }
 }
 
 function balancedAccuracy(truth: readonly string[], predicted: readonly string[]): number {
@@ -178,6 +164,7 @@ export async function calibrateJudge(
   let errors = 0;
   let tuned: ThresholdChoice | undefined;
   let flipRate: number | undefined;
+  let positions: PositionReport | undefined;
 
   if (labels.mode === "pairwise") {
     if (compiled.type !== "pairwise") {
@@ -195,17 +182,22 @@ export async function calibrateJudge(
       );
     });
     truth = labels.rows.map((r) => r.label);
-    let flips = 0;
+    const inOrder: Label[] = [];
+    const swapped: Label[] = [];
     predicted = results.map((r) => {
       cost += costOf(r);
       if (isError(r)) {
         errors++;
+        inOrder.push(UNPARSED);
+        swapped.push(UNPARSED);
         return "error";
       }
-      if (r.details?.judge_flip === true) flips++;
+      inOrder.push(orderChoice(r.details?.judge_in_order));
+      swapped.push(orderChoice(r.details?.judge_swapped));
       return r.score === 1 ? 1 : r.score === 0 ? 2 : "tie";
     });
-    flipRate = flips / labels.rows.length;
+    positions = positionReport(truth, inOrder, swapped, PAIRWISE_SCALE);
+    flipRate = flipRateOf(inOrder, swapped);
   } else {
     const results = await mapLimit(labels.rows, concurrency, async (row) =>
       compiled.grader.grade(
@@ -233,26 +225,84 @@ export async function calibrateJudge(
     tuned = tuneThreshold(scores, scoredTruth);
   }
 
-  const base: Label[] = labels.mode === "pairwise" ? [1, 2] : ["fail", "pass"];
-  const extra = [...new Set(predicted.filter((p) => !base.includes(p)))];
-  const all = [...base, ...extra];
-  const cm = confusionMatrix(truth, predicted, all);
-  const scoresByLabel = perLabelScores(truth, predicted, all);
   return {
     judge: options.name,
     version,
     model,
     mode: labels.mode,
+    source: "judge",
     labels_file: labels.file,
-    n: truth.length,
-    accuracy: accuracy(truth, predicted),
-    kappa: kappaOf(truth, predicted, all),
-    confusion: { labels: cm.labels, matrix: cm.matrix },
-    per_label: scoresByLabel.labels.filter((l) => base.includes(l.label)),
+    labels_hash: labelSetHash(labels),
+    ...agreementOf(truth, predicted, scaleFor(labels.mode)),
     ...(tuned ? { tuned } : {}),
     ...(flipRate !== undefined ? { flip_rate: flipRate } : {}),
+    ...(positions ? { positions } : {}),
     errors,
     cost_usd: cost,
+  };
+}
+
+const PAIRWISE_SCALE: readonly Label[] = [1, 2];
+const POINTWISE_SCALE: readonly Label[] = ["fail", "pass"];
+const scaleFor = (mode: LabelSet["mode"]) =>
+  mode === "pairwise" ? PAIRWISE_SCALE : POINTWISE_SCALE;
+
+/** One order's choice from the pairwise grader's details (1, 2 or tie; anything else did not parse). */
+function orderChoice(value: unknown): Label {
+  return value === 1 || value === 2 || value === "tie" ? value : UNPARSED;
+}
+
+function flipRateOf(inOrder: readonly Label[], swapped: readonly Label[]): number {
+  let flips = 0;
+  for (let i = 0; i < inOrder.length; i++) {
+    if (inOrder[i] !== UNPARSED && swapped[i] !== UNPARSED && inOrder[i] !== swapped[i]) flips++;
+  }
+  return flips / inOrder.length;
+}
+
+export interface VerdictCalibrationOptions {
+  name: string;
+  version: string;
+  model: string;
+  verdictsFile: string;
+}
+
+/**
+ * Agreement of verdicts a judge already made (a benchmark's stored results, a vendor's export)
+ * with human labels, measured exactly as for a live judge. With both orders, the combined
+ * verdict is their common choice (a tie when they differ) and each order is also reported on
+ * its own. Threshold tuning needs scores, so pointwise verdict files get none.
+ */
+export function calibrateFromVerdicts(
+  labels: LabelSet,
+  judged: readonly JudgedRow[],
+  options: VerdictCalibrationOptions,
+): CalibrationResult {
+  const truth = judged.map((r) => r.truth);
+  const bothOrders =
+    labels.mode === "pairwise" && judged.every((r) => r.verdict_swapped !== undefined);
+  const inOrder = judged.map((r) => r.verdict);
+  const swapped = bothOrders ? judged.map((r) => r.verdict_swapped!) : [];
+  const predicted = bothOrders ? inOrder.map((v, i) => combinedVerdict(v, swapped[i]!)) : inOrder;
+  const scale = scaleFor(labels.mode);
+  return {
+    judge: options.name,
+    version: options.version,
+    model: options.model,
+    mode: labels.mode,
+    source: "verdicts",
+    labels_file: labels.file,
+    labels_hash: labelSetHash(labels),
+    verdicts_file: options.verdictsFile,
+    ...agreementOf(truth, predicted, scale),
+    ...(bothOrders
+      ? {
+          flip_rate: flipRateOf(inOrder, swapped),
+          positions: positionReport(truth, inOrder, swapped, scale),
+        }
+      : {}),
+    errors: 0,
+    cost_usd: 0,
   };
 }
 
@@ -264,14 +314,16 @@ export interface DriftReport {
 }
 
 /**
- * Drift against earlier calibrations of the same judge name: for the same version, a kappa
- * change larger than the standard error of the difference (√(se₁² + se₂²)); for a changed
- * version, any drop in kappa.
+ * Drift against earlier calibrations of the same judge name on the same label set (same
+ * `labels_hash`; a calibration stored before label sets were hashed compares with nothing):
+ * for the same version, a kappa change larger than the standard error of the difference
+ * (√(se₁² + se₂²)); for a changed version, any drop in kappa.
  */
 export function detectDrift(
-  result: Pick<CalibrationResult, "version" | "kappa">,
-  history: readonly JudgeCalibration[],
+  result: Pick<CalibrationResult, "version" | "kappa" | "labels_hash">,
+  everything: readonly JudgeCalibration[],
 ): DriftReport {
+  const history = everything.filter((c) => c.labels_hash === result.labels_hash);
   const sameVersion = history.find((c) => c.version === result.version);
   const k = result.kappa.kappa;
   if (sameVersion) {
@@ -324,6 +376,7 @@ export function calibrationRecord(
     model: result.model,
     mode: result.mode,
     labels_file: result.labels_file,
+    labels_hash: result.labels_hash,
     n: result.n,
     accuracy: result.accuracy,
     kappa: result.kappa.kappa,
@@ -332,11 +385,14 @@ export function calibrationRecord(
     cost_usd: result.cost_usd,
     details: JSON.parse(
       JSON.stringify({
+        source: result.source,
+        verdicts_file: result.verdicts_file,
         kappa_defined: result.kappa.defined,
         confusion: result.confusion,
         per_label: result.per_label,
         tuned: result.tuned,
         flip_rate: result.flip_rate,
+        positions: result.positions,
         errors: result.errors,
         drift,
       }),

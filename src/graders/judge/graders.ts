@@ -268,6 +268,9 @@ export const pairwiseGrader: GraderDefinition<z.output<typeof pairwiseParams>> =
           judge_version: version,
           judge_preferred: r.preferred === 1 ? "output" : r.preferred === 2 ? "baseline" : "tie",
           judge_flip: r.flip,
+          // Each order's choice, 1 = this output, 2 = the baseline (calibration reads them).
+          judge_in_order: r.inOrder,
+          judge_swapped: r.swapped,
           judge_reasoning: r.reasoning,
           judge_cost_usd: r.cost_usd,
           judge_tokens: tokens(r.usage),

@@ -1,7 +1,23 @@
-export type { CalibrationResult, DriftReport, KappaSummary, ThresholdChoice } from "./calibrate.js";
-export { calibrateJudge, calibrationRecord, detectDrift, tuneThreshold } from "./calibrate.js";
+export type {
+  CalibrationResult,
+  DriftReport,
+  KappaSummary,
+  ThresholdChoice,
+  VerdictCalibrationOptions,
+} from "./calibrate.js";
+export {
+  calibrateFromVerdicts,
+  calibrateJudge,
+  calibrationRecord,
+  detectDrift,
+  tuneThreshold,
+} from "./calibrate.js";
+export type { OrderAgreement, PositionReport } from "./calibrate-agreement.js";
+export { positionReport, UNPARSED } from "./calibrate-agreement.js";
 export type { CalibrateOutcome, CalibrateRequest } from "./calibrate-run.js";
-export { resolveJudgeSpec, runJudgeCalibration } from "./calibrate-run.js";
+export { resolveJudgeSpec, runJudgeCalibration, verdictJudge } from "./calibrate-run.js";
+export type { JudgedRow, VerdictRow } from "./calibrate-verdicts.js";
+export { joinVerdicts, parseVerdicts, readVerdicts } from "./calibrate-verdicts.js";
 export { callJudge } from "./call.js";
 export type { CaseComparison, ComparisonResult, PairSummary } from "./compare.js";
 export { compareVariants } from "./compare.js";
@@ -16,7 +32,7 @@ export {
   PAIRWISE_RUBRIC,
 } from "./identity.js";
 export type { LabelSet, PairwiseRow, PointwiseRow } from "./labels.js";
-export { parseLabels, readLabels } from "./labels.js";
+export { labelSetHash, parseLabels, readLabels } from "./labels.js";
 export {
   boundaryToken,
   escapeData,

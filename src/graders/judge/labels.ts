@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { InputError } from "../../core/index.js";
 
@@ -5,6 +6,7 @@ export type PointwiseLabel = "pass" | "fail";
 
 export interface PointwiseRow {
   line: number;
+  id?: string;
   input: string;
   output: string;
   reference?: string;
@@ -32,6 +34,23 @@ function pointwiseLabel(value: unknown): PointwiseLabel | undefined {
   if (PASS.has(key)) return "pass";
   if (FAIL.has(key)) return "fail";
   return undefined;
+}
+
+const canonicalRow = (row: PointwiseRow | PairwiseRow): string =>
+  "output_1" in row
+    ? JSON.stringify(["pairwise", row.instruction, row.output_1, row.output_2, row.label])
+    : JSON.stringify(["pointwise", row.input, row.output, row.reference ?? null, row.label]);
+
+/**
+ * The label set's identity: a hash of what is judged and how humans labelled it (row order,
+ * ids, line numbers and label spellings such as `true`/`pass` do not count). Drift compares
+ * only calibrations with the same hash: kappa on other items is not the same measurement.
+ */
+export function labelSetHash(labels: LabelSet): string {
+  const rows: string[] = labels.rows.map(canonicalRow).sort();
+  const hash = createHash("sha256");
+  for (const row of rows) hash.update(row).update("\n");
+  return hash.digest("hex").slice(0, 16);
 }
 
 /**
@@ -91,6 +110,7 @@ export function parseLabels(text: string, file: string): LabelSet {
       const reference = r.reference ?? r.expected;
       pointwise.push({
         line,
+        ...(typeof r.id === "string" ? { id: r.id } : {}),
         input: str("input"),
         output: str("output"),
         ...(typeof reference === "string" ? { reference } : {}),
