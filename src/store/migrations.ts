@@ -234,7 +234,7 @@ CREATE INDEX spans_eval_trace ON spans (trace_id, span_id) WHERE source = 'eval'
 `,
   },
   {
-    version: 8,
+    version: 7,
     name: "judge_calibration_labels_hash",
     sql: `
 -- Drift compares calibrations on the same labels only: the hash of the label set's content.

@@ -141,7 +141,7 @@ describe("ratchet judge", () => {
     // `polite` was never calibrated: show warns about it.
     expect(show.stderr).toMatch(/judge `polite` .* is uncalibrated/);
     expect(show.stderr).not.toMatch(/judge `facts` .* is uncalibrated/);
-  }, 30_000);
+  });
 
   it("a bad labels file exits 2 naming file and line", async () => {
     const bad = await run(["judge", "calibrate", "--labels", join(dir, "bad.jsonl"), "-c", config]);
