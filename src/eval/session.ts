@@ -1,6 +1,12 @@
 import { resolve } from "node:path";
 import { findConfig, type LoadedConfig, loadConfig, loadSuites } from "../config/index.js";
-import { InputError, type JsonValue, newId, type Run } from "../core/index.js";
+import {
+  createUserCodeHost,
+  InputError,
+  type JsonValue,
+  newId,
+  type Run,
+} from "../core/index.js";
 import { createGraderRegistry, judgeRuntimeFromConfig, judgeWarnings } from "../graders/index.js";
 import { createEmbeddingResolver } from "../providers/index.js";
 import { executeRun } from "../runner/index.js";
@@ -30,6 +36,11 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
   const warnings: string[] = [];
 
   const store = await openStore({ ...config.store, path: resolve(loaded.dir, config.store.path) });
+  // Users' graders and module agents run in worker threads owned by this run: a kill (second
+  // Ctrl-C, SIGTERM) terminates them at once, however stuck, and the run ends with them.
+  const userCode = createUserCodeHost();
+  const stopUserCode = () => void userCode.close();
+  request.killSignal?.addEventListener("abort", stopUserCode, { once: true });
   try {
     const previous = request.resume ? await loadRunToResume(store, request.resume) : undefined;
     if (previous) refuseResumeOverrides(request);
@@ -48,11 +59,13 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
     const variants = await buildVariants(loaded, models, env, {
       noCache: request.noCache === true,
       store,
+      userCode,
     });
     const caseFilter = makeCaseFilter(flags);
     const registry = createGraderRegistry({
       embeddings: createEmbeddingResolver(config.providers, env),
       baseDir: loaded.dir,
+      userCode,
     });
     const compiledByCase: CompiledCases = new WeakMap();
     const {
@@ -161,6 +174,8 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
     };
     return { run: stored, outcome, passed: totals.verdict?.passed ?? false, warnings };
   } finally {
+    request.killSignal?.removeEventListener("abort", stopUserCode);
+    await userCode.close();
     await store.close();
   }
 }

@@ -18,12 +18,16 @@ export interface Grading {
   cost_usd?: number;
 }
 
-/** Grades one finished attempt; called with the error when the agent failed. */
+/**
+ * Grades one finished attempt; called with the error when the agent failed. `signal` is the
+ * run's kill signal: grading that waits on something (user code, a judge) should give up.
+ */
 export type GradeFn = (
   testCase: Case,
   result: AgentRunResult | undefined,
   error: AttemptError | undefined,
   timing: { latency_ms: number },
+  signal?: AbortSignal,
 ) => Promise<Grading> | Grading;
 
 export interface RunPlan {
@@ -43,7 +47,7 @@ export interface RunPlan {
   store: Store;
   /** Aborting stops scheduling; attempts in flight finish and are saved. */
   stopSignal?: AbortSignal;
-  /** Aborting cancels attempts in flight too (second Ctrl-C). */
+  /** Aborting cancels attempts in flight too, their grading included (second Ctrl-C, SIGTERM). */
   killSignal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
 }

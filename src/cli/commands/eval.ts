@@ -64,14 +64,23 @@ export function registerEval(
     .action(async (flags: EvalFlags) => {
       const stop = new AbortController();
       const kill = new AbortController();
-      let interrupts = 0;
+      // Ctrl-C: stop scheduling, let the attempts in flight finish. Ctrl-C again, or SIGTERM:
+      // cancel them too (users' code in workers is terminated), save what finished, mark the
+      // run interrupted. A signal after that: the run is stuck outside user code; leave now.
       const onSigint = () => {
-        interrupts++;
-        if (interrupts === 1) stop.abort();
-        else kill.abort();
+        if (kill.signal.aborted) process.exit(EXIT.failed);
+        if (!stop.signal.aborted) {
+          stop.abort();
+          output.err("stopping: attempts in flight finish first; Ctrl-C again to cancel them");
+        } else kill.abort();
+      };
+      const onSigterm = () => {
+        if (kill.signal.aborted) process.exit(EXIT.failed);
+        stop.abort();
+        kill.abort();
       };
       process.on("SIGINT", onSigint);
-      process.on("SIGTERM", onSigint);
+      process.on("SIGTERM", onSigterm);
       let progress: ReturnType<typeof createProgress> | undefined;
       try {
         const result = await runEvaluation({
@@ -125,7 +134,7 @@ export function registerEval(
         }
       } finally {
         process.off("SIGINT", onSigint);
-        process.off("SIGTERM", onSigint);
+        process.off("SIGTERM", onSigterm);
       }
     });
 }
