@@ -5,8 +5,8 @@ import {
   RATCHET,
   SpanRecorder,
   sharedUserCodeHost,
-  type UserCodeHost,
   UserCodeError,
+  type UserCodeHost,
   UserCodeThrew,
 } from "../core/index.js";
 import { HttpStatusError } from "./http-agent.js";

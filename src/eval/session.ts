@@ -1,12 +1,6 @@
 import { resolve } from "node:path";
 import { findConfig, type LoadedConfig, loadConfig, loadSuites } from "../config/index.js";
-import {
-  createUserCodeHost,
-  InputError,
-  type JsonValue,
-  newId,
-  type Run,
-} from "../core/index.js";
+import { createUserCodeHost, InputError, type JsonValue, newId, type Run } from "../core/index.js";
 import { createGraderRegistry, judgeRuntimeFromConfig, judgeWarnings } from "../graders/index.js";
 import { createEmbeddingResolver } from "../providers/index.js";
 import { executeRun } from "../runner/index.js";

@@ -146,11 +146,7 @@ async function buildExternalAgent(
     });
   }
   if (agent.kind === "module" && agent.module) {
-    return createModuleAgent(
-      resolve(loaded.dir, agent.module.path),
-      agent.module.export,
-      userCode,
-    );
+    return createModuleAgent(resolve(loaded.dir, agent.module.path), agent.module.export, userCode);
   }
   throw new InputError(`agent kind '${agent.kind}' needs its section`, {
     file: loaded.file,
