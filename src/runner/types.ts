@@ -64,6 +64,7 @@ export type RunEvent =
       delayMs: number;
     }
   | { type: "attempt"; attempt: Attempt }
+  /** The stop signal arrived (not a kill): attempts in flight are being waited for. */
   | { type: "stopping" };
 
 export interface RunOutcome {

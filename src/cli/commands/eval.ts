@@ -69,15 +69,13 @@ export function registerEval(
       // run interrupted. A signal after that: the run is stuck outside user code; leave now.
       const onSigint = () => {
         if (kill.signal.aborted) process.exit(EXIT.failed);
-        if (!stop.signal.aborted) {
-          stop.abort();
-          output.err("stopping: attempts in flight finish first; Ctrl-C again to cancel them");
-        } else kill.abort();
+        if (stop.signal.aborted) kill.abort();
+        else stop.abort(); // the progress output says what is waited for
       };
       const onSigterm = () => {
         if (kill.signal.aborted) process.exit(EXIT.failed);
-        stop.abort();
         kill.abort();
+        stop.abort();
       };
       process.on("SIGINT", onSigint);
       process.on("SIGTERM", onSigterm);
