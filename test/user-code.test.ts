@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ratchet, spawnRatchet } from "./cli-helpers.js";
+import { spawnRatchet } from "./cli-helpers.js";
 
 /**
  * Users' code that hangs or exits must never hang `ratchet eval` or let it pass. Each test
@@ -128,6 +128,23 @@ describe("users' code that hangs or exits", () => {
     await rm(root, { recursive: true, force: true });
   });
 
+  /** `ratchet <args>` in the background: its exit code (-1 if killed by a signal), its stderr. */
+  function start(args: string[], cwd: string) {
+    const child = spawnRatchet(args, { cwd });
+    running.add(child);
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.on("close", (code, signal) => {
+        running.delete(child);
+        resolve(signal ? -1 : code);
+      }),
+    );
+    return { child, exited, stderr: () => stderr };
+  }
+
   it("a grader or module agent that spins or calls process.exit fails its own attempt; the run completes and fails", async () => {
     const dir = join(root, "timeouts");
     await mkdir(dir);
@@ -145,8 +162,8 @@ describe("users' code that hangs or exits", () => {
       ],
       { timeout_ms: 1000 },
     );
-    const result = await ratchet(["eval", "--timeout", "1"], { cwd: dir });
-    expect(result.code, result.stderr).toBe(1);
+    const result = start(["eval", "--timeout", "1"], dir);
+    expect(await result.exited, result.stderr()).toBe(1);
     const run = readRun(dir);
     expect(run.status).toBe("completed");
     const byCase = new Map(run.attempts.map((a) => [a.case_id, a]));
@@ -194,23 +211,14 @@ describe("users' code that hangs or exits", () => {
         timeout_ms: 600_000,
         config: { marker },
       });
-      const child = spawnRatchet(["eval"], { cwd: dir });
-      running.add(child);
-      child.on("close", () => running.delete(child));
-      let stderr = "";
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString("utf8");
-      });
-      const exited = new Promise<number | null>((resolve) =>
-        child.on("close", (code, signal) => resolve(signal ? -1 : code)),
-      );
+      const { child, exited, stderr } = start(["eval"], dir);
       await until(() => existsSync(`${marker}-grader-spins`), "the grader spun", exited);
       if (how === "SIGTERM") {
         child.kill("SIGTERM");
       } else {
         child.kill("SIGINT");
         // The first Ctrl-C waits for the attempt in flight, which will never finish.
-        await until(() => stderr.includes("Ctrl-C again to cancel them"), "it said so", exited);
+        await until(() => stderr().includes("Ctrl-C again to cancel them"), "it said so", exited);
         child.kill("SIGINT");
       }
       const code = await Promise.race([
@@ -218,8 +226,8 @@ describe("users' code that hangs or exits", () => {
         new Promise((resolve) => setTimeout(() => resolve("still running after 60 s"), 60_000)),
       ]);
       if (code === "still running after 60 s") child.kill("SIGKILL");
-      expect(code, stderr).toBe(1);
-      expect(stderr).toMatch(/was interrupted; finish it with: ratchet eval --resume run_/);
+      expect(code, stderr()).toBe(1);
+      expect(stderr()).toMatch(/was interrupted; finish it with: ratchet eval --resume run_/);
       const run = readRun(dir);
       expect(run.status).toBe("interrupted");
       expect(run.attempts.map((a) => [a.case_id, a.status])).toEqual([
