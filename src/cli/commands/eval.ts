@@ -133,6 +133,9 @@ export function registerEval(
       } finally {
         process.off("SIGINT", onSigint);
         process.off("SIGTERM", onSigterm);
+        // After a kill the run is stored and reported; something still pending that ignored the
+        // kill (a judge's HTTP call) must not keep the process alive. The timer itself does not.
+        if (kill.signal.aborted) setTimeout(() => process.exit(), 1000).unref();
       }
     });
 }
