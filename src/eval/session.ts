@@ -1,8 +1,15 @@
 import { resolve } from "node:path";
-import { findConfig, type LoadedConfig, loadConfig, loadSuites } from "../config/index.js";
+import {
+  findConfig,
+  type LoadedConfig,
+  loadConfig,
+  loadSuites,
+  redactionOptions,
+} from "../config/index.js";
 import { createUserCodeHost, InputError, type JsonValue, newId, type Run } from "../core/index.js";
 import { createGraderRegistry, judgeRuntimeFromConfig, judgeWarnings } from "../graders/index.js";
 import { createEmbeddingResolver } from "../providers/index.js";
+import { createRedactor } from "../redact/index.js";
 import { executeRun } from "../runner/index.js";
 import { openStore, type Store } from "../store/index.js";
 import {
@@ -139,6 +146,7 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
           }),
           compiledByCase,
         ),
+        redactor: createRedactor(redactionOptions(config, env)),
         store,
         ...(request.stopSignal ? { stopSignal: request.stopSignal } : {}),
         ...(request.killSignal ? { killSignal: request.killSignal } : {}),
