@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -96,6 +96,52 @@ describe("the bundled CLI", () => {
       trace_id?: string;
     };
     expect(first.trace_id).toBe("t1");
+  });
+
+  it("runs a module agent and a TypeScript custom grader in worker threads", async () => {
+    // The worker's program is source text and finds tsx from the bundle's own location.
+    const dir = join(root, "user-code");
+    await mkdir(dir);
+    await writeFile(join(dir, "package.json"), '{ "type": "module" }\n');
+    await writeFile(
+      join(dir, "agent.mjs"),
+      'export default ({ input }) => ({ output: "echo " + input });\n',
+    );
+    await writeFile(
+      join(dir, "grader.ts"),
+      [
+        "export default function grade(input: { case: { id: string }; output: string }): boolean {",
+        '  if (input.case.id === "spins") for (;;) {}',
+        '  return input.output === "echo question";',
+        "}",
+      ].join("\n"),
+    );
+    await writeFile(
+      join(dir, "suite.yaml"),
+      'cases:\n  - { id: answers, input: "question" }\n  - { id: spins, input: "question" }\n',
+    );
+    await writeFile(
+      join(dir, "ratchet.yaml"),
+      [
+        "agent:",
+        "  kind: module",
+        "  module: { path: agent.mjs }",
+        "evaluation:",
+        "  suites: [suite.yaml]",
+        "  assertions:",
+        "    - { type: custom, module: grader.ts, timeout_ms: 1000 }",
+      ].join("\n"),
+    );
+    const result = await bundled(["eval", "-o", "r.json"], dir);
+    expect(result.code, result.stderr).toBe(1);
+    const report = JSON.parse(await readFile(join(dir, "r.json"), "utf8")) as {
+      attempts: Array<{ case_id: string; status: string; scores: Array<{ reason: string }> }>;
+    };
+    const byCase = new Map(report.attempts.map((a) => [a.case_id, a]));
+    expect(byCase.get("answers")?.status).toBe("passed");
+    expect(byCase.get("spins")?.scores[0]?.reason).toBe(
+      "grader error: custom grader grader.ts did not finish within 1000 ms",
+    );
   });
 
   it("serves the OTLP receiver and stops on SIGTERM", async () => {

@@ -1,10 +1,12 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ToolFixture } from "../config/index.js";
+import { createUserCodeHost } from "../core/index.js";
 import { resolveModels } from "../providers/index.js";
 import {
+  AgentError,
   createExecAgent,
   createModuleAgent,
   createPromptAgent,
@@ -256,5 +258,62 @@ export const notAFunction = 42;`,
     await expect(createModuleAgent(join(dir, "missing.ts"))).rejects.toThrow(
       /cannot load agent module/,
     );
+  });
+
+  it("module: an agent that never yields is stopped after its abort; process.exit fails only its attempt", async () => {
+    await writeFile(
+      join(dir, "rogue.ts"),
+      `export function spins(): never { for (;;) {} }
+export async function spinsAfterAwait(): Promise<never> {
+  await new Promise((resolve) => setTimeout(resolve, 1));
+  for (;;) {}
+}
+export function exits(): never { process.exit(3); }
+export async function throws(): Promise<never> {
+  throw Object.assign(new Error("upstream said slow down"), { status: 429 });
+}
+export async function answers(request: { input: string }): Promise<string> {
+  return "answer to " + request.input;
+}`,
+    );
+    // One worker at most: a stuck worker left in the pool would hang the next call.
+    const host = createUserCodeHost({ maxWorkersPerModule: 1 });
+    const run = async (exportName: string, abort?: Error) => {
+      const agent = await createModuleAgent(join(dir, "rogue.ts"), exportName, host);
+      const controller = new AbortController();
+      const running = agent.run({
+        case: makeCase({ input: "q" }),
+        epoch: 0,
+        seed: 1,
+        runId: "r",
+        signal: controller.signal,
+      });
+      if (abort) controller.abort(abort);
+      return running;
+    };
+    try {
+      for (const name of ["spins", "spinsAfterAwait"]) {
+        const timeout = new Error("attempt timed out after 50 ms");
+        await expect(run(name, timeout)).rejects.toBe(timeout);
+        // It ignored its signal: its worker is terminated, and the next attempt gets a new one.
+        await vi.waitFor(() => expect(host.workers()).toBe(0), { timeout: 60_000, interval: 20 });
+        expect((await run("answers")).output).toBe("answer to q");
+      }
+      const exited = run("exits");
+      await expect(exited).rejects.toThrow(
+        "process.exit(3) was called in " +
+          join(dir, "rogue.ts") +
+          "; user code must return or throw, not exit",
+      );
+      await expect(exited).rejects.toBeInstanceOf(AgentError);
+      // The agent's own error keeps its message, and a status the runner can classify.
+      await expect(run("throws")).rejects.toMatchObject({
+        message: "upstream said slow down",
+        status: 429,
+      });
+      expect((await run("answers")).output).toBe("answer to q");
+    } finally {
+      await host.close();
+    }
   });
 });

@@ -13,4 +13,10 @@ export type { OpenSpan } from "./span-recorder.js";
 export { newSpanId, newTraceId, SpanRecorder } from "./span-recorder.js";
 export { closestMatch, didYouMean, editDistance } from "./suggest.js";
 export * from "./types.js";
-export { exportedFunctions, importUserModule, pickExport } from "./user-module.js";
+export type { CallOptions, UserCodeHost, UserCodeHostOptions, UserModule } from "./user-code.js";
+export {
+  createUserCodeHost,
+  sharedUserCodeHost,
+  UserCodeError,
+  UserCodeThrew,
+} from "./user-code.js";

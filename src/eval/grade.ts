@@ -28,7 +28,7 @@ export function createGrader(
   });
   // The runner passes the same case object for every epoch and variant: compile it once
   // (cases kept from the validation pass arrive already compiled).
-  return async (testCase, result, error, timing) => {
+  return async (testCase, result, error, timing, signal) => {
     let caseAssertions = compiledByCase.get(testCase);
     if (!caseAssertions) {
       caseAssertions = compileCase(testCase, registry);
@@ -49,6 +49,7 @@ export function createGrader(
         cost_usd: result?.cost_usd ?? 0,
         usage: result?.usage ?? { input_tokens: 0, output_tokens: 0 },
         ...(error ? { error } : {}),
+        ...(signal ? { signal } : {}),
       },
       compiled,
       { weights },

@@ -6,7 +6,7 @@ import {
   loadSuites,
   redactionOptions,
 } from "../config/index.js";
-import { InputError, newId, type Run } from "../core/index.js";
+import { createUserCodeHost, InputError, newId, type Run } from "../core/index.js";
 import { createGraderRegistry, judgeRuntimeFromConfig, judgeWarnings } from "../graders/index.js";
 import { createEmbeddingResolver } from "../providers/index.js";
 import { createRedactor } from "../redact/index.js";
@@ -38,6 +38,11 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
   const warnings: string[] = [];
 
   const store = await openStore({ ...config.store, path: resolve(loaded.dir, config.store.path) });
+  // Users' graders and module agents run in worker threads owned by this run: a kill (second
+  // Ctrl-C, SIGTERM) terminates them at once, however stuck, and the run ends with them.
+  const userCode = createUserCodeHost();
+  const stopUserCode = () => void userCode.close();
+  request.killSignal?.addEventListener("abort", stopUserCode, { once: true });
   try {
     const previous = request.resume ? await loadRunToResume(store, request.resume) : undefined;
     if (previous) refuseResumeOverrides(request);
@@ -56,11 +61,13 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
     const variants = await buildVariants(loaded, models, env, {
       noCache: request.noCache === true,
       store,
+      userCode,
     });
     const caseFilter = makeCaseFilter(flags);
     const registry = createGraderRegistry({
       embeddings: createEmbeddingResolver(config.providers, env),
       baseDir: loaded.dir,
+      userCode,
     });
     const compiledByCase: CompiledCases = new WeakMap();
     const {
@@ -169,6 +176,8 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
     };
     return { run: stored, outcome, passed: totals.verdict?.passed ?? false, warnings };
   } finally {
+    request.killSignal?.removeEventListener("abort", stopUserCode);
+    await userCode.close();
     await store.close();
   }
 }

@@ -12,7 +12,7 @@ import {
   loadSystemPrompt,
   type RatchetConfig,
 } from "../config/index.js";
-import { InputError } from "../core/index.js";
+import { InputError, type UserCodeHost } from "../core/index.js";
 import {
   expandSecret,
   expandSecretValues,
@@ -34,11 +34,13 @@ export async function buildVariants(
   loaded: LoadedConfig,
   models: string[],
   env: NodeJS.ProcessEnv,
-  options: { noCache: boolean; store: Store },
+  options: { noCache: boolean; store: Store; userCode: UserCodeHost },
 ): Promise<Variant[]> {
   const { config } = loaded;
   if (config.agent.kind !== "prompt") {
-    return [{ name: config.agent.kind, agent: await buildExternalAgent(loaded, env) }];
+    return [
+      { name: config.agent.kind, agent: await buildExternalAgent(loaded, env, options.userCode) },
+    ];
   }
   // A variant is `model` or `model=prompt-file`: the same suite on several models or prompts.
   const specs = models.map(parseVariantSpec);
@@ -119,7 +121,11 @@ function toPromptModel(model: ResolvedModel, prices: Record<string, TokenPrice>)
   };
 }
 
-async function buildExternalAgent(loaded: LoadedConfig, env: NodeJS.ProcessEnv): Promise<Agent> {
+async function buildExternalAgent(
+  loaded: LoadedConfig,
+  env: NodeJS.ProcessEnv,
+  userCode: UserCodeHost,
+): Promise<Agent> {
   const { agent } = loaded.config;
   if (agent.kind === "http" && agent.http) {
     return createHttpAgent({
@@ -140,7 +146,7 @@ async function buildExternalAgent(loaded: LoadedConfig, env: NodeJS.ProcessEnv):
     });
   }
   if (agent.kind === "module" && agent.module) {
-    return createModuleAgent(resolve(loaded.dir, agent.module.path), agent.module.export);
+    return createModuleAgent(resolve(loaded.dir, agent.module.path), agent.module.export, userCode);
   }
   throw new InputError(`agent kind '${agent.kind}' needs its section`, {
     file: loaded.file,

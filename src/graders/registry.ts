@@ -1,3 +1,4 @@
+import { sharedUserCodeHost, type UserCodeHost } from "../core/index.js";
 import { createEmbeddingResolver, type EmbeddingResolver } from "../providers/index.js";
 import { cost, latency } from "./builtin/budget.js";
 import { forbiddenContent, outputMustNotContain } from "./builtin/content.js";
@@ -82,6 +83,8 @@ export interface GraderRegistryOptions {
   baseDir?: string;
   /** Enables `goal-success` with `rubric:` (the judges module supplies it). */
   goalJudge?: GoalJudge;
+  /** Where `custom` graders run (worker threads); default the process-wide host. */
+  userCode?: UserCodeHost;
 }
 
 /** The graders that take context (models, paths, judges), built for one registry. */
@@ -93,11 +96,12 @@ function contextGraders(options: GraderRegistryOptions): GraderDefinition<unknow
     return embeddings;
   };
   const baseDir = () => options.baseDir ?? process.cwd();
+  const userCode = () => options.userCode ?? sharedUserCodeHost();
   return [
     erase(createSimilarGrader(resolver)),
     erase(createAnswerRelevanceGrader(resolver)),
     erase(createGoalSuccessGrader(options.goalJudge)),
-    erase(createCustomGrader(baseDir)),
+    erase(createCustomGrader(baseDir, userCode)),
   ];
 }
 

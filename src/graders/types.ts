@@ -27,6 +27,8 @@ export interface GradeInput {
   error?: AttemptError;
   /** Models, cache and prices for judge graders; absent = resolve from the environment. */
   judge?: JudgeRuntime;
+  /** Aborted when the run is cancelled: graders that wait on something should give up. */
+  signal?: AbortSignal;
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   classifyAttemptError,
   RunCancelled,
 } from "./classify.js";
-import type { RunPlan, Variant } from "./types.js";
+import type { Grading, RunPlan, Variant } from "./types.js";
 
 /**
  * One case × epoch × variant, with its retries, graded and shaped into an Attempt.
@@ -92,12 +92,14 @@ export async function executeAttempt(
     }
   }
 
-  const attemptError = error ? strip(error) : undefined;
+  let attemptError = error ? strip(error) : undefined;
   // A cancelled attempt is dropped by the runner: grading it (LLM judges) would be wasted spend.
-  const grading =
-    attemptError?.class === "cancelled"
-      ? { scores: [], dimension_scores: {}, overall: 0, passed: false }
-      : await plan.grade(testCase, result, attemptError, { latency_ms: latencyMs });
+  let grading: Grading = NOT_GRADED;
+  if (attemptError?.class !== "cancelled") {
+    const graded = await gradeUnlessKilled(plan, testCase, result, attemptError, latencyMs);
+    if (graded) grading = graded;
+    else attemptError = strip(cancelled());
+  }
   const status = attemptError ? "error" : grading.passed ? "passed" : "failed";
   const attempt: Attempt = {
     id: newId("att"),
@@ -125,6 +127,34 @@ export async function executeAttempt(
     severity: testCase.severity,
   };
   return plan.redactor ? redactAttempt(attempt, plan.redactor) : attempt;
+}
+
+const NOT_GRADED: Grading = { scores: [], dimension_scores: {}, overall: 0, passed: false };
+
+/**
+ * Grades the attempt, or returns undefined when the run is killed first: a grader stuck in
+ * user code or waiting on a judge must not hold the run, and an attempt whose grading was cut
+ * short is dropped like one killed mid-call (a resume runs it again).
+ */
+async function gradeUnlessKilled(
+  plan: RunPlan,
+  testCase: Case,
+  result: AgentRunResult | undefined,
+  error: Attempt["error"],
+  latencyMs: number,
+): Promise<Grading | undefined> {
+  const kill = plan.killSignal;
+  if (kill?.aborted) return undefined;
+  const grading = Promise.resolve(
+    plan.grade(testCase, result, error, { latency_ms: latencyMs }, kill),
+  );
+  if (!kill) return grading;
+  try {
+    return await raceAbort(grading, kill);
+  } catch (caught) {
+    if (kill.aborted) return undefined;
+    throw caught;
+  }
 }
 
 /** setTimeout's largest delay (2^31 - 1 ms, about 24.8 days). */

@@ -252,11 +252,15 @@ describe("executeRun against a faulty HTTP agent", () => {
     const stop = new AbortController();
     const ids = Array.from({ length: 50 }, (_, i) => `fine-stop-${i}`);
     let seen = 0;
+    let stopping = 0;
+    let attemptsAfterStopping = 0;
     const outcome = await executeRun(
       plan("run_stop", ids, {
         concurrency: 2,
         stopSignal: stop.signal,
         onEvent: (event) => {
+          if (event.type === "stopping") stopping++;
+          if (event.type === "attempt" && stopping > 0) attemptsAfterStopping++;
           if (event.type === "attempt" && ++seen === 3) stop.abort();
         },
       }),
@@ -264,6 +268,44 @@ describe("executeRun against a faulty HTTP agent", () => {
     expect(outcome.stopped).toBe(true);
     expect(outcome.completed).toBeLessThan(50);
     expect(await store.countAttempts("run_stop")).toBe(outcome.completed);
+    // Told once, when the stop arrives, and the attempts in flight then end after it.
+    expect(stopping).toBe(1);
+    expect(attemptsAfterStopping).toBe(outcome.completed - 3);
+  });
+
+  it("a kill ends the run while grading is stuck, keeping the attempts that finished", async () => {
+    await createRun("run_kill_grading");
+    const stop = new AbortController();
+    const kill = new AbortController();
+    const ids = ["fine-kg-0", "fine-kg-1", "stuck-kg-2", "fine-kg-3"];
+    const events: string[] = [];
+    const outcome = await executeRun(
+      plan("run_kill_grading", ids, {
+        concurrency: 1,
+        stopSignal: stop.signal,
+        killSignal: kill.signal,
+        onEvent: (event) => events.push(event.type),
+        // A grader that never settles (user code stuck, a judge that ignores its signal); the
+        // user's SIGTERM arrives while it is stuck.
+        grade: (testCase, result, error, timing, signal) => {
+          if (!testCase.id.startsWith("stuck"))
+            return passIfOutput(testCase, result, error, timing);
+          expect(signal).toBe(kill.signal);
+          queueMicrotask(() => {
+            kill.abort();
+            stop.abort();
+          });
+          return new Promise(() => {});
+        },
+      }),
+    );
+    expect(outcome).toMatchObject({ stopped: true, completed: 2 });
+    // The attempt whose grading was cut short is not stored: a resume runs it again.
+    expect((await collect(store, "run_kill_grading")).map((a) => a.case_id).sort()).toEqual([
+      "fine-kg-0",
+      "fine-kg-1",
+    ]);
+    expect(events).not.toContain("stopping"); // a kill waits for nothing
   });
 });
 

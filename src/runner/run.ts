@@ -44,15 +44,21 @@ export async function executeRun(
   let failure: unknown;
   const stopped = () => plan.stopSignal?.aborted === true || failure !== undefined;
 
+  // Said when the stop arrives, not once the attempts in flight are done: the user who pressed
+  // Ctrl-C is told at once what is being waited for. A kill (which comes with a stop) waits
+  // for nothing.
+  const onStop = () => {
+    if (!plan.killSignal?.aborted) plan.onEvent?.({ type: "stopping" });
+  };
+  if (plan.stopSignal?.aborted) onStop();
+  else plan.stopSignal?.addEventListener("abort", onStop, { once: true });
   try {
     await schedule();
   } finally {
     await Promise.all(inFlight);
+    plan.stopSignal?.removeEventListener("abort", onStop);
   }
-  if (plan.stopSignal?.aborted) {
-    outcome.stopped = true;
-    plan.onEvent?.({ type: "stopping" });
-  }
+  if (plan.stopSignal?.aborted) outcome.stopped = true;
   if (failure !== undefined) throw failure;
   return outcome;
 

@@ -19,12 +19,16 @@ export interface Grading {
   cost_usd?: number;
 }
 
-/** Grades one finished attempt; called with the error when the agent failed. */
+/**
+ * Grades one finished attempt; called with the error when the agent failed. `signal` is the
+ * run's kill signal: grading that waits on something (user code, a judge) should give up.
+ */
 export type GradeFn = (
   testCase: Case,
   result: AgentRunResult | undefined,
   error: AttemptError | undefined,
   timing: { latency_ms: number },
+  signal?: AbortSignal,
 ) => Promise<Grading> | Grading;
 
 export interface RunPlan {
@@ -49,7 +53,7 @@ export interface RunPlan {
   store: Store;
   /** Aborting stops scheduling; attempts in flight finish and are saved. */
   stopSignal?: AbortSignal;
-  /** Aborting cancels attempts in flight too (second Ctrl-C). */
+  /** Aborting cancels attempts in flight too, their grading included (second Ctrl-C, SIGTERM). */
   killSignal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
 }
@@ -66,6 +70,7 @@ export type RunEvent =
       delayMs: number;
     }
   | { type: "attempt"; attempt: Attempt }
+  /** The stop signal arrived (not a kill): attempts in flight are being waited for. */
   | { type: "stopping" };
 
 export interface RunOutcome {

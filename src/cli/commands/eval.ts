@@ -64,14 +64,21 @@ export function registerEval(
     .action(async (flags: EvalFlags) => {
       const stop = new AbortController();
       const kill = new AbortController();
-      let interrupts = 0;
+      // Ctrl-C: stop scheduling, let the attempts in flight finish. Ctrl-C again, or SIGTERM:
+      // cancel them too (users' code in workers is terminated), save what finished, mark the
+      // run interrupted. A signal after that: the run is stuck outside user code; leave now.
       const onSigint = () => {
-        interrupts++;
-        if (interrupts === 1) stop.abort();
-        else kill.abort();
+        if (kill.signal.aborted) process.exit(EXIT.failed);
+        if (stop.signal.aborted) kill.abort();
+        else stop.abort(); // the progress output says what is waited for
+      };
+      const onSigterm = () => {
+        if (kill.signal.aborted) process.exit(EXIT.failed);
+        kill.abort();
+        stop.abort();
       };
       process.on("SIGINT", onSigint);
-      process.on("SIGTERM", onSigint);
+      process.on("SIGTERM", onSigterm);
       let progress: ReturnType<typeof createProgress> | undefined;
       try {
         const result = await runEvaluation({
@@ -125,7 +132,10 @@ export function registerEval(
         }
       } finally {
         process.off("SIGINT", onSigint);
-        process.off("SIGTERM", onSigint);
+        process.off("SIGTERM", onSigterm);
+        // After a kill the run is stored and reported; something still pending that ignored the
+        // kill (a judge's HTTP call) must not keep the process alive. The timer itself does not.
+        if (kill.signal.aborted) setTimeout(() => process.exit(), 1000).unref();
       }
     });
 }

@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { createUserCodeHost } from "../../core/index.js";
 import { compileAssertions } from "../compile.js";
 import { createGraderRegistry } from "../registry.js";
 import { gradeAssertion } from "../score.js";
 import { calls, grade, makeInput } from "../testing.js";
+import type { GradeInput } from "../types.js";
 
 const here = fileURLToPath(new URL("./test-support", import.meta.url));
 const registry = createGraderRegistry({ baseDir: here });
@@ -165,5 +167,79 @@ describe("custom (module)", () => {
     expect(() =>
       compileAssertions([{ type: "custom", module: "./missing.ts" }], "suite.yaml:4", { registry }),
     ).toThrow(/grader module not found: .\/missing.ts/);
+  });
+});
+
+describe("custom graders run in a worker thread", () => {
+  // One worker per module at most: a stuck worker that was not replaced would hang the next call.
+  const host = createUserCodeHost({ maxWorkersPerModule: 1 });
+  const isolated = createGraderRegistry({ baseDir: here, userCode: host });
+  afterAll(() => host.close());
+
+  async function gradeIsolated(spec: Record<string, unknown>, over: Partial<GradeInput> = {}) {
+    const [a] = compileAssertions([{ type: "custom", module: "./misbehaving.ts", ...spec }], "", {
+      registry: isolated,
+    });
+    return gradeAssertion(makeInput({ output: "fine", ...over }), a!);
+  }
+
+  /** The worker that ran the bad call is terminated (the pool holds no worker any more). */
+  async function workerStopped() {
+    await vi.waitFor(() => expect(host.workers()).toBe(0), { timeout: 60_000, interval: 20 });
+  }
+
+  it("stops a grader that spins synchronously, or after an await, at its timeout", async () => {
+    for (const name of ["spins", "spinsAfterAwait"]) {
+      const s = await gradeIsolated({ export: name, timeout_ms: 300 });
+      expect(s).toMatchObject({ passed: false, score: 0 });
+      expect(s.reason).toBe(
+        `grader error: custom grader ./misbehaving.ts#${name} did not finish within 300 ms`,
+      );
+      await workerStopped();
+      // The module is still usable: the next call gets a fresh worker.
+      expect(await gradeIsolated({ export: "passes" })).toMatchObject({ passed: true, score: 1 });
+    }
+  });
+
+  it("makes process.exit in a grader an error of that grade, not the end of the process", async () => {
+    const s = await gradeIsolated({ export: "exits" });
+    expect(s.passed).toBe(false);
+    expect(s.reason).toBe(
+      "grader error: process.exit(0) was called in ./misbehaving.ts; user code must return or throw, not exit",
+    );
+    await workerStopped();
+    expect(await gradeIsolated({ export: "passes" })).toMatchObject({ passed: true });
+  });
+
+  it("keeps a thrown error's message, and refuses a result that cannot cross back", async () => {
+    expect((await gradeIsolated({ export: "throwsRangeError" })).reason).toBe(
+      "grader error: score 42 is out of range for order ORD-1001",
+    );
+    expect((await gradeIsolated({ export: "returnsAFunction" })).reason).toMatch(
+      /^grader error: returned a value that cannot be passed back \(plain data only/,
+    );
+  });
+
+  it("hands the attempt and config over whole, without the judge runtime or the signal", async () => {
+    const s = await gradeIsolated(
+      { export: "echoesInput", config: { max: 4, words: ["a", "b"] } },
+      { tool_calls: calls("lookup_order"), signal: new AbortController().signal },
+    );
+    expect(s.details).toEqual({
+      caseId: "case-1",
+      tools: ["lookup_order"],
+      config: { max: 4, words: ["a", "b"] },
+    });
+  });
+
+  it("gives up at once when the run is killed, and terminates the stuck worker", async () => {
+    const kill = new AbortController();
+    const grading = gradeIsolated(
+      { export: "spins", timeout_ms: 600_000 },
+      { signal: kill.signal },
+    );
+    kill.abort(new Error("run cancelled"));
+    expect((await grading).reason).toBe("grader error: run cancelled");
+    await workerStopped();
   });
 });

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import vm from "node:vm";
 import { z } from "zod";
-import { errorMessage, exportedFunctions, importUserModule, pickExport } from "../../core/index.js";
+import { errorMessage, type UserCodeHost } from "../../core/index.js";
 import { snippet } from "../text.js";
 import type { GradeInput, GradeResult, GraderDefinition } from "../types.js";
 
@@ -57,29 +57,15 @@ export function toGradeResult(value: unknown, threshold: number, label: string):
   );
 }
 
-// ── custom: a JS / TS module ──
+// ── custom: a JS / TS module, run in a worker thread (core's user-code host) ──
 
-const loaded = new Map<string, Promise<Record<string, unknown>>>();
-
-function loadOnce(path: string): Promise<Record<string, unknown>> {
-  let hit = loaded.get(path);
-  if (hit === undefined) {
-    hit = importUserModule(path);
-    hit.catch(() => loaded.delete(path));
-    loaded.set(path, hit);
-  }
-  return hit;
+/** The attempt as plain data: the judge runtime and the abort signal stay on this side. */
+function plainInput(input: GradeInput): Omit<GradeInput, "judge" | "signal"> {
+  const { judge: _judge, signal: _signal, ...plain } = input;
+  return plain;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-export function createCustomGrader(baseDir: () => string) {
+export function createCustomGrader(baseDir: () => string, userCode: () => UserCodeHost) {
   const params = z
     .strictObject({
       module: z.string().min(1),
@@ -110,20 +96,14 @@ export function createCustomGrader(baseDir: () => string) {
     description:
       "your function (`module` .js/.ts, `export`, default `default`) gets the attempt and `config`, returns boolean | score | { score, passed?, reason }",
     async grade(input, p) {
-      const mod = await loadOnce(p.path);
-      const fn = pickExport(mod, p.export);
-      if (typeof fn !== "function") {
-        const names = exportedFunctions(mod);
-        throw new Error(
-          `export \`${p.export}\` of ${p.module} is not a function${names.length ? ` (functions: ${names.join(", ")})` : ""}`,
-        );
-      }
       const label = `custom grader ${p.module}${p.export === "default" ? "" : `#${p.export}`}`;
-      const value = await withTimeout(
-        Promise.resolve((fn as CustomGraderFunction)(input, p.config)),
-        p.timeout_ms,
-        label,
-      );
+      const value = await userCode()
+        .module(p.path, p.module)
+        .call(p.export, [plainInput(input), p.config], {
+          label,
+          timeoutMs: p.timeout_ms,
+          ...(input.signal ? { signal: input.signal } : {}),
+        });
       return toGradeResult(value, p.threshold, label);
     },
   };
