@@ -56,7 +56,7 @@ export function createProgress(
         );
       } else if (event.type === "stopping") {
         output.err(
-          "\nstopping: no new attempts are scheduled; waiting for the ones in flight (Ctrl-C again to cancel them)",
+          "\nstopping: no new attempts are scheduled; waiting briefly for the ones in flight (Ctrl-C again to cancel them now)",
         );
       }
     },

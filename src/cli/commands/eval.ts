@@ -25,6 +25,9 @@ interface EvalFlags {
   compare?: string[];
 }
 
+/** How long a stopped run waits for the attempts in flight before it cancels them. */
+const STOP_GRACE_MS = 1500;
+
 export function registerEval(
   program: Command,
   output: Output,
@@ -64,13 +67,19 @@ export function registerEval(
     .action(async (flags: EvalFlags) => {
       const stop = new AbortController();
       const kill = new AbortController();
-      // Ctrl-C: stop scheduling, let the attempts in flight finish. Ctrl-C again, or SIGTERM:
-      // cancel them too (users' code in workers is terminated), save what finished, mark the
-      // run interrupted. A signal after that: the run is stuck outside user code; leave now.
+      // Ctrl-C: stop scheduling and give the attempts in flight STOP_GRACE_MS to finish, then
+      // cancel them (users' code in workers is terminated): a stuck grader or a slow model
+      // must not keep a stopped run alive. Ctrl-C again, or SIGTERM: cancel them at once.
+      // Either way what finished is saved and the run is marked interrupted. A signal after
+      // that: the run is stuck outside user code; leave now.
       const onSigint = () => {
         if (kill.signal.aborted) process.exit(EXIT.failed);
-        if (stop.signal.aborted) kill.abort();
-        else stop.abort(); // the progress output says what is waited for
+        if (stop.signal.aborted) {
+          kill.abort();
+          return;
+        }
+        stop.abort(); // the progress output says what is waited for
+        setTimeout(() => kill.abort(), STOP_GRACE_MS).unref();
       };
       const onSigterm = () => {
         if (kill.signal.aborted) process.exit(EXIT.failed);
