@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { EXIT, errorMessage, isInputError } from "../core/index.js";
+import { EXIT, errorMessage, isInputError, markPhase } from "../core/index.js";
 import { type Output, processOutput } from "./output.js";
 
 type Register = (program: Command, output: Output, setExit: (code: number) => void) => void;
@@ -55,9 +55,12 @@ export async function main(argv: string[], output: Output = processOutput): Prom
       writeErr: (text) => output.err(text),
     })
     .showSuggestionAfterError(true);
+  markPhase("cli loaded");
   try {
     await registerCommands(program, argv, output, setExit);
+    markPhase("command loaded");
     await program.parseAsync(argv, { from: "user" });
+    markPhase("command done");
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

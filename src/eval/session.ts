@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { findConfig, type LoadedConfig, loadConfig, loadSuites } from "../config/index.js";
-import { InputError, type JsonValue, newId, type Run } from "../core/index.js";
+import { InputError, type JsonValue, markPhase, newId, type Run } from "../core/index.js";
 import { createGraderRegistry, judgeRuntimeFromConfig, judgeWarnings } from "../graders/index.js";
 import { createEmbeddingResolver } from "../providers/index.js";
 import { executeRun } from "../runner/index.js";
@@ -25,11 +25,13 @@ import { buildVariants, perProviderLimits } from "./variants.js";
  */
 export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
   const loaded = await loadProjectConfig(request);
+  markPhase("config loaded");
   const { config } = loaded;
   const env = request.env ?? process.env;
   const warnings: string[] = [];
 
   const store = await openStore({ ...config.store, path: resolve(loaded.dir, config.store.path) });
+  markPhase("store opened");
   try {
     const previous = request.resume ? await loadRunToResume(store, request.resume) : undefined;
     if (previous) refuseResumeOverrides(request);
@@ -49,6 +51,7 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       noCache: request.noCache === true,
       store,
     });
+    markPhase("models resolved");
     const caseFilter = makeCaseFilter(flags);
     const registry = createGraderRegistry({
       embeddings: createEmbeddingResolver(config.providers, env),
@@ -60,6 +63,7 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       judgeSpecs,
       cases: validatedCases,
     } = await validateSuites(loaded, caseFilter, registry, compiledByCase);
+    markPhase(`suites validated (${caseCount} cases)`);
     if (caseCount === 0) {
       throw new InputError("no cases to run (check evaluation.suites, --filter-tag and --case)", {
         file: loaded.file,
@@ -100,6 +104,8 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
     // Totals grow as attempts are stored, so the end of a run does not read it all back; a
     // resumed run starts them from the attempts its earlier sessions stored.
     let accumulator = previous ? await accumulateStored(store, run.id) : new TotalsAccumulator();
+    markPhase("run created");
+    let firstStored = false;
     request.onStart?.(run, caseCount * epochs * variants.length);
 
     const outcome = await executeRun(
@@ -136,13 +142,18 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
         ...(request.stopSignal ? { stopSignal: request.stopSignal } : {}),
         ...(request.killSignal ? { killSignal: request.killSignal } : {}),
         onEvent: (event) => {
-          if (event.type === "attempt") accumulator.add(event.attempt);
+          if (event.type === "attempt") {
+            if (!firstStored) markPhase("first attempt stored");
+            firstStored = true;
+            accumulator.add(event.attempt);
+          }
           request.onEvent?.(event);
         },
       },
       existing,
     );
 
+    markPhase("attempts run and stored");
     // Another process stored some of these attempts: only the store knows the whole run now.
     if (outcome.duplicates > 0) accumulator = await accumulateStored(store, run.id);
     const totals = accumulator.totals({
@@ -159,9 +170,11 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       totals,
       finished_at: finishedAt,
     };
+    markPhase("run finished");
     return { run: stored, outcome, passed: totals.verdict?.passed ?? false, warnings };
   } finally {
     await store.close();
+    markPhase("store closed");
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { EXIT, FAILING_STATUSES } from "../../core/index.js";
+import { EXIT, FAILING_STATUSES, markPhase } from "../../core/index.js";
 import { runEvaluation } from "../../eval/index.js";
 import { renderFailures, renderSummaryTable, writeReport } from "../../report/index.js";
 import { parseIntOption, parseNumberOption } from "../options.js";
@@ -100,13 +100,16 @@ export function registerEval(
         for (const warning of result.warnings) output.err(`warning: ${warning}`);
         const { run } = result;
         output.out(renderSummaryTable(run, { color: output.color }));
+        markPhase("summary printed");
         const { store } = await openProject(flags.config ? { config: flags.config } : {});
+        markPhase("project reopened");
         try {
           const failures = await renderFailures(
             store.iterateAttempts(run.id, { statuses: FAILING_STATUSES }),
             10,
           );
           if (failures) output.out(failures);
+          markPhase("failures listed");
           if (flags.compare) await printJudgeComparison(output, flags.config, run);
           for (const path of flags.output ?? []) {
             await writeReport(path, run, (selection) => store.iterateAttempts(run.id, selection));
@@ -114,6 +117,7 @@ export function registerEval(
           }
         } finally {
           await store.close();
+          markPhase("reports written, store closed");
         }
         if (run.status === "interrupted") {
           output.err(
