@@ -247,6 +247,31 @@ describe("executeRun against a faulty HTTP agent", () => {
     expect(skipped.sort()).toEqual([...ids].sort());
   });
 
+  it("commits the run's last attempt at once instead of waiting out the group-commit window", async () => {
+    await createRun("run_tail");
+    const windows: number[] = [];
+    // Records the commit window the runner asks for, and stores through the real store.
+    const recording = new Proxy(store, {
+      get(target, prop) {
+        if (prop === "saveAttempt") {
+          return (...args: Parameters<Store["saveAttempt"]>) => {
+            windows.push(args[1]?.commitWithinMs ?? 0);
+            return target.saveAttempt(...args);
+          };
+        }
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const ids = Array.from({ length: 6 }, (_, i) => `fine-tail-${i}`);
+    const outcome = await executeRun(plan("run_tail", ids, { concurrency: 2, store: recording }));
+    expect(outcome.completed).toBe(6);
+    expect(await store.countAttempts("run_tail")).toBe(6);
+    // While others still execute an attempt waits to share a commit; the last one does not.
+    expect(windows.slice(0, 4).every((ms) => ms > 0)).toBe(true);
+    expect(windows.at(-1)).toBe(0);
+  });
+
   it("stops scheduling when asked and keeps what finished", async () => {
     await createRun("run_stop");
     const stop = new AbortController();
