@@ -74,9 +74,10 @@ export interface Phase {
   /** Since the process's time origin, and in the phase (since the previous mark). */
   atMs: number;
   ms: number;
+  cpuMs: number;
 }
 
-/** Phase lines of a RATCHET_PROFILE=1 report: `<at> <in phase>  <name>`. */
+/** Phase lines of a RATCHET_PROFILE=1 report: `<at> <in phase> <CPU in phase>  <name>`. */
 export function parsePhases(stderr: string): { phases: Phase[]; originEpochMs?: number } {
   const start = stderr.lastIndexOf("ratchet profile");
   if (start < 0) return { phases: [] };
@@ -84,8 +85,11 @@ export function parsePhases(stderr: string): { phases: Phase[]; originEpochMs?: 
   const origin = /time origin (\d+(?:\.\d+)?)/.exec(block);
   const phases: Phase[] = [];
   for (const line of block.split("\n").slice(1)) {
-    const match = /^\s+(\d+)\s+(\d+)\s+(.+)$/.exec(line);
-    if (match) phases.push({ name: match[3]!, atMs: Number(match[1]), ms: Number(match[2]) });
+    const match = /^\s+(\d+)\s+(\d+)\s+(\d+)\s+(.+)$/.exec(line);
+    if (match) {
+      const [, at, ms, cpu, name] = match;
+      phases.push({ name: name!, atMs: Number(at), ms: Number(ms), cpuMs: Number(cpu) });
+    }
   }
   return { phases, ...(origin ? { originEpochMs: Number(origin[1]) } : {}) };
 }

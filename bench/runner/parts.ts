@@ -118,8 +118,8 @@ export interface E2eRun {
   storedAttempts: number;
   /** The bare `node -e` node:http process, same N, spawn to exit: before and after the CLI. */
   floorMs: [number, number];
-  /** RATCHET_PROFILE=1 phase marks: ms in each phase. */
-  phases: Array<{ name: string; atMs: number; ms: number }>;
+  /** RATCHET_PROFILE=1 phase marks: wall and CPU ms in each phase. */
+  phases: Array<{ name: string; atMs: number; ms: number; cpuMs: number }>;
   /** Spawn to the child's time origin: node's own boot, before any JS. */
   bootMs?: number;
   /** The child's exit event to the parent seeing it exit: node's teardown. */

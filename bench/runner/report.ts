@@ -135,10 +135,10 @@ function reportE2e(
     if (run.phases.length > 0) {
       const parts = [
         ...(run.bootMs !== undefined ? [`node boot ${fmt(run.bootMs, 0)}`] : []),
-        ...run.phases.map((phase) => `${phase.name} ${phase.ms}`),
+        ...run.phases.map((phase) => `${phase.name} ${phase.ms} (CPU ${phase.cpuMs})`),
         ...(run.teardownMs !== undefined ? [`node teardown ${fmt(run.teardownMs, 0)}`] : []),
       ];
-      lines.push(`    phases (ms, RATCHET_PROFILE=1): ${parts.join("; ")}`);
+      lines.push(`    phases (wall ms, CPU ms; RATCHET_PROFILE=1): ${parts.join("; ")}`);
     }
     if (run.exitCode !== 0 && run.exitCode !== 1) lines.push(run.stderrTail);
     const target = E2E_TARGETS[run.n];

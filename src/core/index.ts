@@ -5,9 +5,9 @@ export { EXIT, errorMessage, InputError, InternalError, isInputError } from "./e
 export type { GenAiOperation } from "./genai.js";
 export { GENAI, RATCHET } from "./genai.js";
 export { newId } from "./ids.js";
-export { markPhase } from "./phases.js";
 export type { FileLine, ReadLinesOptions } from "./lines.js";
 export { DEFAULT_MAX_LINE_CHARS, readLines } from "./lines.js";
+export { markPhase } from "./phases.js";
 export type { Rng } from "./rng.js";
 export { createRng, hash32, rngFor } from "./rng.js";
 export type { OpenSpan } from "./span-recorder.js";

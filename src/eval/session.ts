@@ -171,7 +171,9 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       finished_at: finishedAt,
     };
     markPhase("run finished");
-    return { run: stored, outcome, passed: totals.verdict?.passed ?? false, warnings };
+    const result = { run: stored, outcome, passed: totals.verdict?.passed ?? false, warnings };
+    await request.onFinished?.(result, store);
+    return result;
   } finally {
     await store.close();
     markPhase("store closed");

@@ -5,7 +5,6 @@ import { renderFailures, renderSummaryTable, writeReport } from "../../report/in
 import { parseIntOption, parseNumberOption } from "../options.js";
 import type { Output } from "../output.js";
 import { createProgress } from "../progress.js";
-import { openProject } from "../project.js";
 import { printJudgeComparison } from "./judge.js";
 
 interface EvalFlags {
@@ -95,30 +94,27 @@ export function registerEval(
             progress = createProgress(output, total);
           },
           onEvent: (event) => progress?.onEvent(event),
+          // With the run's own store, still open: no second config load and store open.
+          onFinished: async ({ run, warnings }, store) => {
+            progress?.done();
+            for (const warning of warnings) output.err(`warning: ${warning}`);
+            output.out(renderSummaryTable(run, { color: output.color }));
+            markPhase("summary printed");
+            const failures = await renderFailures(
+              store.iterateAttempts(run.id, { statuses: FAILING_STATUSES }),
+              10,
+            );
+            if (failures) output.out(failures);
+            markPhase("failures listed");
+            if (flags.compare) await printJudgeComparison(output, flags.config, run);
+            for (const path of flags.output ?? []) {
+              await writeReport(path, run, (selection) => store.iterateAttempts(run.id, selection));
+              output.err(`wrote ${path}`);
+            }
+            markPhase("reports written");
+          },
         });
-        progress?.done();
-        for (const warning of result.warnings) output.err(`warning: ${warning}`);
         const { run } = result;
-        output.out(renderSummaryTable(run, { color: output.color }));
-        markPhase("summary printed");
-        const { store } = await openProject(flags.config ? { config: flags.config } : {});
-        markPhase("project reopened");
-        try {
-          const failures = await renderFailures(
-            store.iterateAttempts(run.id, { statuses: FAILING_STATUSES }),
-            10,
-          );
-          if (failures) output.out(failures);
-          markPhase("failures listed");
-          if (flags.compare) await printJudgeComparison(output, flags.config, run);
-          for (const path of flags.output ?? []) {
-            await writeReport(path, run, (selection) => store.iterateAttempts(run.id, selection));
-            output.err(`wrote ${path}`);
-          }
-        } finally {
-          await store.close();
-          markPhase("reports written, store closed");
-        }
         if (run.status === "interrupted") {
           output.err(
             `run ${run.id} was interrupted; finish it with: ratchet eval --resume ${run.id}`,
