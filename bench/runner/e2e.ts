@@ -94,8 +94,8 @@ export function parsePhases(stderr: string): { phases: Phase[]; originEpochMs?: 
   return { phases, ...(origin ? { originEpochMs: Number(origin[1]) } : {}) };
 }
 
-export async function e2eRun(n: number, port: number, keep: boolean): Promise<E2eRun> {
-  const project = await createProject({
+function newProject(n: number, port: number) {
+  return createProject({
     cases: n,
     concurrency: CONCURRENCY,
     model: "local:fake-model",
@@ -103,16 +103,55 @@ export async function e2eRun(n: number, port: number, keep: boolean): Promise<E2
     cache: false,
     repeat: 1,
   });
+}
+
+function storedAttempts(dir: string): number {
+  const db = new Database(join(dir, ".ratchet", "ratchet.db"), { readonly: true });
+  try {
+    return (db.prepare("SELECT count(*) AS n FROM attempts").get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The floor, then (with `baseline`, another build's bundled `bin.js`, e.g. main's) the
+ * baseline CLI, then this checkout's CLI, then the floor again: a before/after pair measured
+ * under the same load. The baseline runs with the V8 flags of bin/ratchet.js's shebang.
+ */
+export async function e2eRun(
+  n: number,
+  port: number,
+  keep: boolean,
+  baseline?: string,
+): Promise<E2eRun> {
+  const projects = [await newProject(n, port)];
   try {
     const before = await floorRun(n, port);
+    let baselineRun: E2eRun["baseline"];
+    if (baseline) {
+      const project = await newProject(n, port);
+      projects.push(project);
+      const run = await runProcess(
+        process.execPath,
+        ["--max-old-space-size=512", baseline, "eval", "-c", project.configPath],
+        project.dir,
+        { BENCH_KEY },
+      );
+      baselineRun = {
+        bin: baseline,
+        wallMs: run.wallMs,
+        exitCode: run.exitCode,
+        ...(run.cpuMs !== undefined ? { cpuMs: run.cpuMs } : {}),
+        storedAttempts: storedAttempts(project.dir),
+      };
+    }
+    const project = projects[0]!;
     const cli = await runCli(["eval", "-c", project.configPath], project.dir, {
       BENCH_KEY,
       RATCHET_PROFILE: "1",
     });
     const after = await floorRun(n, port);
-    const db = new Database(join(project.dir, ".ratchet", "ratchet.db"), { readonly: true });
-    const stored = (db.prepare("SELECT count(*) AS n FROM attempts").get() as { n: number }).n;
-    db.close();
     const { phases, originEpochMs } = parsePhases(cli.stderrTail);
     const exitEvent = phases.at(-1)?.atMs ?? 0;
     return {
@@ -121,7 +160,7 @@ export async function e2eRun(n: number, port: number, keep: boolean): Promise<E2
       wallMs: cli.wallMs,
       exitCode: cli.exitCode,
       ...(cli.cpuMs !== undefined ? { cpuMs: cli.cpuMs } : {}),
-      storedAttempts: stored,
+      storedAttempts: storedAttempts(project.dir),
       floorMs: [before.wallMs, after.wallMs],
       phases,
       ...(originEpochMs !== undefined
@@ -130,9 +169,10 @@ export async function e2eRun(n: number, port: number, keep: boolean): Promise<E2
             teardownMs: cli.exitedAtEpochMs - (originEpochMs + exitEvent),
           }
         : {}),
+      ...(baselineRun ? { baseline: baselineRun } : {}),
       stderrTail: cli.stderrTail.slice(-600),
     };
   } finally {
-    if (!keep) rmSync(project.dir, { recursive: true, force: true });
+    if (!keep) for (const { dir } of projects) rmSync(dir, { recursive: true, force: true });
   }
 }

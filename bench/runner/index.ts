@@ -20,6 +20,8 @@
  *             (`--e2e-n 2000,10000`), spawn to exit, beside an end-to-end floor in the same
  *             run: a bare `node -e` node:http process making the same N requests (e2e.ts).
  *             Wall ÷ ideal (ceil(N / 50) × 50 ms), with the CLI's RATCHET_PROFILE=1 phases.
+ *             `--e2e-baseline <dir>/bin.js` also runs another build's bundled CLI (say
+ *             main's) between the floors: a before/after pair under the same load.
  *  4. cache — the http suite twice with the cache on: provider HTTP calls in the second run
  *             (Ratchet's own counter and the server's).
  *  5. sim   — (on request) the sim run in-process, for `--profile` and heap figures.
@@ -509,7 +511,7 @@ async function main(): Promise<void> {
         const e2e: E2eResult = { part: "e2e", runs: [] };
         for (const n of e2eNs) {
           process.stderr.write(`running e2e (${n}: floor, bin/ratchet.js eval, floor)...\n`);
-          e2e.runs.push(await e2eRun(n, port, flag("--keep")));
+          e2e.runs.push(await e2eRun(n, port, flag("--keep"), option("--e2e-baseline")));
         }
         results.push(e2e);
         continue;

@@ -124,6 +124,14 @@ export interface E2eRun {
   bootMs?: number;
   /** The child's exit event to the parent seeing it exit: node's teardown. */
   teardownMs?: number;
+  /** `--e2e-baseline <bin.js>`: another build's CLI, same N, between the two floors. */
+  baseline?: {
+    bin: string;
+    wallMs: number;
+    exitCode: number | null;
+    cpuMs?: number;
+    storedAttempts: number;
+  };
   stderrTail: string;
 }
 

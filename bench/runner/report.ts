@@ -132,6 +132,15 @@ function reportE2e(
       `    e2e floor (bare \`node -e\` node:http, spawn to exit) ${fmt(run.floorMs[0] / ideal)} before, ${fmt(run.floorMs[1] / ideal)} after × ideal`,
       `    Ratchet eval (bin/ratchet.js, spawn to exit)         ${fmt(run.wallMs / ideal)} × ideal = ${fmt(run.wallMs / floor)} × the floor (${fmt((run.wallMs - floor) / 1000)} s over it)`,
     );
+    if (run.baseline) {
+      const b = run.baseline;
+      lines.push(
+        `    baseline ${b.bin}: ${fmt(b.wallMs / ideal)} × ideal = ${fmt(b.wallMs / floor)} × the floor; exit ${b.exitCode}, stored ${b.storedAttempts}, CPU ${b.cpuMs === undefined ? "n/a" : `${fmt(b.cpuMs / 1000)} s`}`,
+      );
+      metrics.push(
+        `runner.e2e_baseline_wall_over_ideal_${run.n} ${fmt(b.wallMs / ideal)} (= ${fmt(b.wallMs / floor)} × the floor; CPU ${b.cpuMs === undefined ? "n/a" : `${fmt(b.cpuMs / 1000)} s`} vs ${run.cpuMs === undefined ? "n/a" : `${fmt(run.cpuMs / 1000)} s`} now)`,
+      );
+    }
     if (run.phases.length > 0) {
       const parts = [
         ...(run.bootMs !== undefined ? [`node boot ${fmt(run.bootMs, 0)}`] : []),

@@ -272,6 +272,26 @@ describe("executeRun against a faulty HTTP agent", () => {
     expect(windows.at(-1)).toBe(0);
   });
 
+  it("runs above concurrency 10 without Node's listener-leak warning on the kill signal", async () => {
+    await createRun("run_wide");
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      const ids = Array.from({ length: 16 }, (_, i) => `fine-wide-${i}`);
+      const kill = new AbortController();
+      const outcome = await executeRun(
+        plan("run_wide", ids, { concurrency: 16, killSignal: kill.signal }),
+      );
+      expect(outcome.completed).toBe(16);
+      // Warnings are emitted on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
+  });
+
   it("stops scheduling when asked and keeps what finished", async () => {
     await createRun("run_stop");
     const stop = new AbortController();

@@ -1,3 +1,4 @@
+import { getMaxListeners, setMaxListeners } from "node:events";
 import { attemptKey } from "../store/index.js";
 import { executeAttempt } from "./execute.js";
 import { Semaphore } from "./semaphore.js";
@@ -23,6 +24,13 @@ export async function executeRun(
   existing: Set<string> = new Set(),
 ): Promise<RunOutcome> {
   const global = new Semaphore(plan.concurrency);
+  // Every attempt in flight listens on the kill signal, and so does a retry's backoff sleep:
+  // up to two per slot by design. Node's default of 10 printed a "possible memory leak"
+  // warning on every run above concurrency 10.
+  if (plan.killSignal) {
+    const wanted = 2 * plan.concurrency + 1;
+    if (getMaxListeners(plan.killSignal) < wanted) setMaxListeners(wanted, plan.killSignal);
+  }
   const perKey = new Map<string, Semaphore>();
   const limiterFor = (key: string): Semaphore | undefined => {
     const limit = plan.perKeyConcurrency?.[key];
