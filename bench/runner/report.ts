@@ -163,7 +163,7 @@ function reportE2e(
   }
   if (inProcess) {
     metrics.push(
-      `runner.e2e_inprocess_wall_over_ideal_${inProcess.n} ${fmt(inProcess.wallMs / inProcess.idealMs)} (the http part: runEvaluation in a warm-started worker, no process start or exit)`,
+      `runner.e2e_inprocess_wall_over_ideal_${inProcess.n} ${fmt(inProcess.wallMs / inProcess.idealMs)} (the http part: runEvaluation in a fresh worker, module loading, process start and exit not counted)`,
     );
   }
 }
