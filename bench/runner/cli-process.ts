@@ -17,6 +17,9 @@ const TICKS_PER_SECOND = 100;
 export interface CliRun {
   exitCode: number | null;
   wallMs: number;
+  /** Date.now() just before the spawn and when the exit was seen, for the child's own marks. */
+  spawnedAtEpochMs: number;
+  exitedAtEpochMs: number;
   /** Peak RSS over the process's life, start-up included (MB); undefined without /proc. */
   peakRssMb?: number;
   /** User + system CPU at the last poll (ms); at most one poll interval short. */
@@ -72,17 +75,32 @@ function readProc(pid: number): { hwmMb?: number; cpuMs?: number } {
   };
 }
 
-export function runCli(args: string[], cwd: string): Promise<CliRun> {
+/** The built CLI, executed through its shebang exactly as the npm bin link runs it (V8 flags included). */
+export function runCli(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<CliRun> {
+  return runProcess(bin, args, cwd, env);
+}
+
+/** Any process, timed from spawn to exit and watched through /proc. */
+export function runProcess(
+  command: string,
+  args: string[],
+  cwd?: string,
+  env: Record<string, string> = {},
+): Promise<CliRun> {
+  const spawnedAtEpochMs = Date.now();
   const started = performance.now();
-  // Executed through its shebang, exactly as the npm bin link runs it (V8 flags included).
-  const child = spawn(bin, args, {
-    cwd,
+  const child = spawn(command, args, {
+    ...(cwd !== undefined ? { cwd } : {}),
     stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, NO_COLOR: "1", ...env },
   });
   let stderrTail = "";
   child.stderr.on("data", (chunk: Buffer) => {
-    stderrTail = (stderrTail + chunk.toString("utf8")).slice(-2000);
+    stderrTail = (stderrTail + chunk.toString("utf8")).slice(-4000);
   });
   let last: { hwmMb?: number; cpuMs?: number } = {};
   const poll = setInterval(() => {
@@ -97,6 +115,8 @@ export function runCli(args: string[], cwd: string): Promise<CliRun> {
       resolve({
         exitCode: code,
         wallMs: performance.now() - started,
+        spawnedAtEpochMs,
+        exitedAtEpochMs: Date.now(),
         ...(last.hwmMb !== undefined ? { peakRssMb: last.hwmMb } : {}),
         ...(last.cpuMs !== undefined ? { cpuMs: last.cpuMs } : {}),
         stderrTail,

@@ -16,11 +16,17 @@
  *  2. cli   — 10,000 cases × repeat 10 = 100,000 attempts on `sim:support` at zero latency
  *             through the built CLI (`bin/ratchet.js eval`, as users run it): the kernel's
  *             peak RSS and attempts per second (`--sim-n 20000` to scale down).
- *  3. cache — the http suite twice with the cache on: provider HTTP calls in the second run
+ *  3. e2e   — `bin/ratchet.js eval` against the fake server at 2,000 and 10,000 cases
+ *             (`--e2e-n 2000,10000`), spawn to exit, beside an end-to-end floor in the same
+ *             run: a bare `node -e` node:http process making the same N requests (e2e.ts).
+ *             Wall ÷ ideal (ceil(N / 50) × 50 ms), with the CLI's RATCHET_PROFILE=1 phases.
+ *             `--e2e-baseline <dir>/bin.js` also runs another build's bundled CLI (say
+ *             main's) between the floors: a before/after pair under the same load.
+ *  4. cache — the http suite twice with the cache on: provider HTTP calls in the second run
  *             (Ratchet's own counter and the server's).
- *  4. sim   — (on request) the sim run in-process, for `--profile` and heap figures.
+ *  5. sim   — (on request) the sim run in-process, for `--profile` and heap figures.
  *
- * `--quick` scales everything down (200 http cases, 5,000 sim attempts). `--profile` also
+ * `--quick` scales everything down (200 http cases, e2e at 200 and 1,000, 5,000 sim attempts). `--profile` also
  * runs each in-process part under V8's sampling profiler and prints where the CPU time
  * goes; profiled timings are inflated, so the measured table comes from unprofiled runs.
  * Other knobs: `--http-n N`, `--sim-n N` (a multiple of 10), `--keep` (keep temp dirs).
@@ -32,6 +38,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import type { Attempt } from "../../src/core/index.js";
 import { buildDist, highWaterMarkMb, runCli, threadCpuMs } from "./cli-process.js";
+import { e2eRun } from "./e2e.js";
 import { type FloorPair, machineFloor, providerFloor } from "./floors.js";
 import {
   BENCH_KEY,
@@ -39,6 +46,8 @@ import {
   type CliSimResult,
   CONCURRENCY,
   DELAY_MS,
+  E2E_DEFAULT_NS,
+  type E2eResult,
   HTTP_DEFAULT_N,
   type HttpResult,
   type Part,
@@ -472,7 +481,12 @@ async function main(): Promise<void> {
   const profiling = flag("--profile");
   const httpN = numberOption("--http-n", quick ? 200 : HTTP_DEFAULT_N);
   const simN = numberOption("--sim-n", quick ? 5000 : SIM_DEFAULT_N);
-  const parts = (option("--part") ?? "http,cli,cache").split(",") as Part[];
+  const parts = (option("--part") ?? "http,e2e,cli,cache").split(",") as Part[];
+  const e2eNs = option("--e2e-n")
+    ? (option("--e2e-n") ?? "").split(",").map(Number)
+    : quick
+      ? [200, 1000]
+      : E2E_DEFAULT_NS;
   const notes: string[] = [];
   if (quick) notes.push("note: --quick, sizes scaled down; ratios are noisier.");
   if (simN < SIM_FULL_N)
@@ -493,6 +507,15 @@ async function main(): Promise<void> {
   const results: PartResult[] = [];
   try {
     for (const part of parts) {
+      if (part === "e2e") {
+        const e2e: E2eResult = { part: "e2e", runs: [] };
+        for (const n of e2eNs) {
+          process.stderr.write(`running e2e (${n}: floor, bin/ratchet.js eval, floor)...\n`);
+          e2e.runs.push(await e2eRun(n, port, flag("--keep"), option("--e2e-baseline")));
+        }
+        results.push(e2e);
+        continue;
+      }
       const n = part === "sim" || part === "cli" ? simN : httpN;
       process.stderr.write(`running ${part} (${n})...\n`);
       const result = part === "cli" ? await cliSimPart(n) : await runWorker(part, n, port, false);

@@ -12,7 +12,9 @@ export const SIM_REPEAT = 10;
 /** Not a secret: the fake server accepts anything. */
 export const BENCH_KEY = "bench-key-not-a-secret";
 
-export type Part = "http" | "sim" | "cache" | "cli" | "floor" | "machine";
+export type Part = "http" | "sim" | "cache" | "cli" | "floor" | "machine" | "e2e";
+/** The end-to-end part's sizes: where a fixed cost shows (2,000) and where it fades (10,000). */
+export const E2E_DEFAULT_NS = [2000, 10_000];
 
 export interface HttpResult {
   part: "http";
@@ -104,4 +106,45 @@ export interface FloorResult {
   profile?: undefined;
 }
 
-export type PartResult = HttpResult | SimResult | CacheResult | CliSimResult | FloorResult;
+/** One `bin/ratchet.js eval` against the fake server, spawn to exit, beside its floor. */
+export interface E2eRun {
+  n: number;
+  /** ceil(N / concurrency) × the server delay. */
+  idealMs: number;
+  wallMs: number;
+  exitCode: number | null;
+  cpuMs?: number;
+  /** Rows in the store after exit: every attempt durable. */
+  storedAttempts: number;
+  /** The bare `node -e` node:http process, same N, spawn to exit: before and after the CLI. */
+  floorMs: [number, number];
+  /** RATCHET_PROFILE=1 phase marks: wall and CPU ms in each phase. */
+  phases: Array<{ name: string; atMs: number; ms: number; cpuMs: number }>;
+  /** Spawn to the child's time origin: node's own boot, before any JS. */
+  bootMs?: number;
+  /** The child's exit event to the parent seeing it exit: node's teardown. */
+  teardownMs?: number;
+  /** `--e2e-baseline <bin.js>`: another build's CLI, same N, between the two floors. */
+  baseline?: {
+    bin: string;
+    wallMs: number;
+    exitCode: number | null;
+    cpuMs?: number;
+    storedAttempts: number;
+  };
+  stderrTail: string;
+}
+
+export interface E2eResult {
+  part: "e2e";
+  runs: E2eRun[];
+  profile?: undefined;
+}
+
+export type PartResult =
+  | HttpResult
+  | SimResult
+  | CacheResult
+  | CliSimResult
+  | FloorResult
+  | E2eResult;

@@ -2,6 +2,7 @@
 import {
   CONCURRENCY,
   DELAY_MS,
+  type E2eResult,
   type HttpResult,
   type PartResult,
   SIM_FULL_N,
@@ -110,12 +111,72 @@ function reportHttp(result: HttpResult, lines: string[], metrics: string[]): voi
   );
 }
 
+/** End-to-end targets by size (issue 18, section 8); other sizes are reported without one. */
+const E2E_TARGETS: Record<number, number> = { 2000: 1.3, 10000: 1.15 };
+
+/** The e2e part: each CLI run against its floors, then where its wall time went. */
+function reportE2e(
+  result: E2eResult,
+  inProcess: HttpResult | undefined,
+  lines: string[],
+  metrics: string[],
+): void {
+  lines.push(
+    `[e2e] \`bin/ratchet.js eval\` spawn to exit, concurrency ${CONCURRENCY}, ${DELAY_MS} ms server delay, cache off; ideal = ceil(N / ${CONCURRENCY}) × ${DELAY_MS} ms`,
+  );
+  for (const run of result.runs) {
+    const ideal = run.idealMs;
+    const floor = (run.floorMs[0] + run.floorMs[1]) / 2;
+    lines.push(
+      `  ${run.n} cases: ideal ${fmt(ideal / 1000)} s; exit ${run.exitCode}, attempts stored ${run.storedAttempts}; CPU ${run.cpuMs === undefined ? "n/a" : `${fmt(run.cpuMs / 1000)} s`}`,
+      `    e2e floor (bare \`node -e\` node:http, spawn to exit) ${fmt(run.floorMs[0] / ideal)} before, ${fmt(run.floorMs[1] / ideal)} after × ideal`,
+      `    Ratchet eval (bin/ratchet.js, spawn to exit)         ${fmt(run.wallMs / ideal)} × ideal = ${fmt(run.wallMs / floor)} × the floor (${fmt((run.wallMs - floor) / 1000)} s over it)`,
+    );
+    if (run.baseline) {
+      const b = run.baseline;
+      lines.push(
+        `    baseline ${b.bin}: ${fmt(b.wallMs / ideal)} × ideal = ${fmt(b.wallMs / floor)} × the floor; exit ${b.exitCode}, stored ${b.storedAttempts}, CPU ${b.cpuMs === undefined ? "n/a" : `${fmt(b.cpuMs / 1000)} s`}`,
+      );
+      metrics.push(
+        `runner.e2e_baseline_wall_over_ideal_${run.n} ${fmt(b.wallMs / ideal)} (= ${fmt(b.wallMs / floor)} × the floor; CPU ${b.cpuMs === undefined ? "n/a" : `${fmt(b.cpuMs / 1000)} s`} vs ${run.cpuMs === undefined ? "n/a" : `${fmt(run.cpuMs / 1000)} s`} now)`,
+      );
+    }
+    if (run.phases.length > 0) {
+      const parts = [
+        ...(run.bootMs !== undefined ? [`node boot ${fmt(run.bootMs, 0)}`] : []),
+        ...run.phases.map((phase) => `${phase.name} ${phase.ms} (CPU ${phase.cpuMs})`),
+        ...(run.teardownMs !== undefined ? [`node teardown ${fmt(run.teardownMs, 0)}`] : []),
+      ];
+      lines.push(`    phases (wall ms, CPU ms; RATCHET_PROFILE=1): ${parts.join("; ")}`);
+    }
+    if (run.exitCode !== 0 && run.exitCode !== 1) lines.push(run.stderrTail);
+    const target = E2E_TARGETS[run.n];
+    const ratio = run.wallMs / ideal;
+    const durable = run.storedAttempts === run.n;
+    metrics.push(
+      `runner.e2e_wall_over_ideal_${run.n} ${fmt(ratio)}${target === undefined ? "" : ` (target <= ${fmt(target)}) ${verdict(ratio <= target && durable)}`}`,
+      `runner.e2e_floor_over_ideal_${run.n} ${fmt(run.floorMs[0] / ideal)} before, ${fmt(run.floorMs[1] / ideal)} after (bare node process, same N)`,
+      `runner.e2e_wall_over_floor_${run.n} ${fmt(run.wallMs / floor)} (Ratchet's share end to end)`,
+    );
+    if (!durable)
+      metrics.push(`runner.e2e_stored_${run.n} ${run.storedAttempts} of ${run.n} MISSED`);
+  }
+  if (inProcess) {
+    metrics.push(
+      `runner.e2e_inprocess_wall_over_ideal_${inProcess.n} ${fmt(inProcess.wallMs / inProcess.idealMs)} (the http part: runEvaluation in a fresh worker, module loading, process start and exit not counted)`,
+    );
+  }
+}
+
 export function report(results: PartResult[], notes: string[]): void {
   const lines: string[] = [];
   const metrics: string[] = [];
   for (const result of results) {
     if (result.part === "http") {
       reportHttp(result, lines, metrics);
+    } else if (result.part === "e2e") {
+      const inProcess = results.find((r): r is HttpResult => r.part === "http");
+      reportE2e(result, inProcess, lines, metrics);
     } else if (result.part === "sim") {
       const rate = result.completed / (result.wallMs / 1000);
       lines.push(

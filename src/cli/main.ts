@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { EXIT, errorMessage, isInputError } from "../core/index.js";
+import { EXIT, errorMessage, isInputError, markPhase } from "../core/index.js";
 import { type Output, processOutput } from "./output.js";
 import { routeSdkWarnings } from "./sdk-warnings.js";
 
@@ -57,9 +57,12 @@ export async function main(argv: string[], output: Output = processOutput): Prom
     })
     .showSuggestionAfterError(true);
   const restoreWarnings = routeSdkWarnings(output);
+  markPhase("cli loaded");
   try {
     await registerCommands(program, argv, output, setExit);
+    markPhase("command loaded");
     await program.parseAsync(argv, { from: "user" });
+    markPhase("command done");
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -7,6 +7,7 @@ export { GENAI, RATCHET } from "./genai.js";
 export { newId } from "./ids.js";
 export type { FileLine, ReadLinesOptions } from "./lines.js";
 export { DEFAULT_MAX_LINE_CHARS, readLines } from "./lines.js";
+export { markPhase } from "./phases.js";
 export type { Rng } from "./rng.js";
 export { createRng, hash32, rngFor } from "./rng.js";
 export type { OpenSpan } from "./span-recorder.js";

@@ -1,7 +1,7 @@
 /** Which cases a run takes (`--filter-tag`, `--case`), and the validation pass over suites. */
 import { type LoadedConfig, loadSuites } from "../config/index.js";
 import type { AssertionSpec, Case, JsonValue } from "../core/index.js";
-import { compileCase, type GraderRegistry, JUDGE_TYPES } from "../graders/index.js";
+import { AssertionMemo, compileCase, type GraderRegistry, JUDGE_TYPES } from "../graders/index.js";
 
 export type CaseFilter = (testCase: Case) => boolean;
 
@@ -52,8 +52,9 @@ export async function validateSuites(
   let count = 0;
   let kept: Case[] | undefined = [];
   const judgeSpecs = new Map<string, AssertionSpec>();
+  const memo = new AssertionMemo();
   for await (const testCase of loadSuites(loaded.config.evaluation.suites, loaded.dir)) {
-    const compiled = compileCase(testCase, registry);
+    const compiled = compileCase(testCase, registry, memo);
     if (!keep(testCase)) continue;
     count++;
     if (kept && kept.length < KEEP_VALIDATED_CASES) {

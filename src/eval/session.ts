@@ -6,7 +6,7 @@ import {
   loadSuites,
   redactionOptions,
 } from "../config/index.js";
-import { createUserCodeHost, InputError, newId, type Run } from "../core/index.js";
+import { createUserCodeHost, InputError, markPhase, newId, type Run } from "../core/index.js";
 import { createGraderRegistry, judgeRuntimeFromConfig, judgeWarnings } from "../graders/index.js";
 import { createEmbeddingResolver } from "../providers/index.js";
 import { createRedactor } from "../redact/index.js";
@@ -33,11 +33,13 @@ import { buildVariants, perProviderLimits } from "./variants.js";
  */
 export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
   const loaded = await loadProjectConfig(request);
+  markPhase("config loaded");
   const { config } = loaded;
   const env = request.env ?? process.env;
   const warnings: string[] = [];
 
   const store = await openStore({ ...config.store, path: resolve(loaded.dir, config.store.path) });
+  markPhase("store opened");
   // Users' graders and module agents run in worker threads owned by this run: a kill (second
   // Ctrl-C, SIGTERM) terminates them at once, however stuck, and the run ends with them.
   const userCode = createUserCodeHost();
@@ -63,6 +65,7 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       store,
       userCode,
     });
+    markPhase("models resolved");
     const caseFilter = makeCaseFilter(flags);
     const registry = createGraderRegistry({
       embeddings: createEmbeddingResolver(config.providers, env),
@@ -75,6 +78,7 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       judgeSpecs,
       cases: validatedCases,
     } = await validateSuites(loaded, caseFilter, registry, compiledByCase);
+    markPhase(`suites validated (${caseCount} cases)`);
     if (caseCount === 0) {
       throw new InputError("no cases to run (check evaluation.suites, --filter-tag and --case)", {
         file: loaded.file,
@@ -114,6 +118,8 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
     // Totals grow as attempts are stored, so the end of a run does not read it all back; a
     // resumed run starts them from the attempts its earlier sessions stored.
     let accumulator = previous ? await accumulateStored(store, run.id) : new TotalsAccumulator();
+    markPhase("run created");
+    let firstStored = false;
     request.onStart?.(run, caseCount * epochs * variants.length);
 
     const outcome = await executeRun(
@@ -151,13 +157,18 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
         ...(request.stopSignal ? { stopSignal: request.stopSignal } : {}),
         ...(request.killSignal ? { killSignal: request.killSignal } : {}),
         onEvent: (event) => {
-          if (event.type === "attempt") accumulator.add(event.attempt);
+          if (event.type === "attempt") {
+            if (!firstStored) markPhase("first attempt stored");
+            firstStored = true;
+            accumulator.add(event.attempt);
+          }
           request.onEvent?.(event);
         },
       },
       existing,
     );
 
+    markPhase("attempts run and stored");
     // Another process stored some of these attempts: only the store knows the whole run now.
     if (outcome.duplicates > 0) accumulator = await accumulateStored(store, run.id);
     const totals = accumulator.totals({
@@ -174,11 +185,15 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       totals,
       finished_at: finishedAt,
     };
-    return { run: stored, outcome, passed: totals.verdict?.passed ?? false, warnings };
+    markPhase("run finished");
+    const result = { run: stored, outcome, passed: totals.verdict?.passed ?? false, warnings };
+    await request.onFinished?.(result, store);
+    return result;
   } finally {
     request.killSignal?.removeEventListener("abort", stopUserCode);
     await userCode.close();
     await store.close();
+    markPhase("store closed");
   }
 }
 

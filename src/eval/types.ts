@@ -1,5 +1,6 @@
 import type { Run } from "../core/index.js";
 import type { RunEvent, RunOutcome } from "../runner/index.js";
+import type { Store } from "../store/index.js";
 
 export interface EvalRequest {
   /** Directory to look for ratchet.yaml in (upwards) when `configPath` is not given. */
@@ -24,6 +25,11 @@ export interface EvalRequest {
   onEvent?: (event: RunEvent) => void;
   /** Called once the run exists and the total is known (for progress bars). */
   onStart?: (run: Run, totalAttempts: number) => void;
+  /**
+   * Called once the run is finished and its totals stored, with the run's store still open:
+   * the CLI lists failures and writes reports from it instead of opening the store again.
+   */
+  onFinished?: (result: EvalResult, store: Store) => Promise<void>;
 }
 
 export interface EvalResult {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { Case } from "../core/index.js";
+import { z } from "zod";
+import { type Case, InputError } from "../core/index.js";
+import { AssertionMemo } from "./compile.js";
 import { compileCase, implicitAssertions } from "./implicit.js";
+import { createGraderRegistry } from "./registry.js";
 import { scoreAttempt } from "./score.js";
 import { calls, makeInput } from "./testing.js";
 
@@ -94,5 +97,47 @@ describe("implicitAssertions", () => {
     const r = await scoreAttempt(bad, compiled);
     expect(r.scores.map((s) => s.passed)).toEqual([true, false, true, false]);
     expect(r.scores[1]!.details).toEqual({ name: "expected.output" });
+  });
+
+  it("a memo validates a spec shared by many cases once, and a bad spec still fails at its own case", () => {
+    let parses = 0;
+    const registry = createGraderRegistry();
+    registry.register({
+      type: "counted",
+      dimension: "accuracy",
+      negatable: false,
+      description: "counts how often its params are validated",
+      params: z.strictObject({ value: z.string() }).transform((p) => {
+        parses++;
+        return p;
+      }),
+      grade: () => ({ passed: true, score: 1, reason: "counted" }),
+    });
+    const memo = new AssertionMemo();
+    const caseAt = (line: number, value: unknown): Case => ({
+      ...base,
+      id: `c${line}`,
+      origin: `s.jsonl:${line}`,
+      assertions: [{ type: "counted", value } as Case["assertions"][number]],
+    });
+    const first = compileCase(caseAt(1, "ok"), registry, memo);
+    const second = compileCase(caseAt(2, "ok"), registry, memo);
+    compileCase(caseAt(3, "other"), registry, memo);
+    expect(parses).toBe(2);
+    expect(second[0]).toBe(first[0]);
+    // Failures are not kept: each bad case is reported at its own line.
+    for (const line of [4, 5]) {
+      let error: unknown;
+      try {
+        compileCase(caseAt(line, 42), registry, memo);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).location.line).toBe(line);
+    }
+    // Without a memo every case is validated again.
+    compileCase(caseAt(6, "ok"), registry);
+    expect(parses).toBe(3);
   });
 });

@@ -1,5 +1,5 @@
 import type { AssertionSpec, Case, Dimension } from "../core/index.js";
-import { compileAssertion, compileAssertions } from "./compile.js";
+import { type AssertionMemo, compileAssertion, compileAssertions } from "./compile.js";
 import { defaultGraderRegistry } from "./registry.js";
 import type { CompiledAssertion, GraderRegistry } from "./types.js";
 
@@ -71,10 +71,14 @@ export function implicitAssertions(
 export function compileCase(
   c: Case,
   registry: GraderRegistry = defaultGraderRegistry(),
+  memo?: AssertionMemo,
 ): CompiledAssertion[] {
-  const explicit = compileAssertions(c.assertions ?? [], c.origin, { registry });
+  const explicit = compileAssertions(c.assertions ?? [], c.origin, {
+    registry,
+    ...(memo ? { memo } : {}),
+  });
   const implicit = implicitAssertions(c, registry).map((spec) =>
-    compileAssertion(spec, String(spec.name), c.origin, registry),
+    compileAssertion(spec, String(spec.name), c.origin, registry, memo),
   );
   return [...explicit, ...implicit];
 }

@@ -7,7 +7,13 @@ export { parseNumbers } from "./builtin/numeric.js";
 export { createNoPiiGrader, PII_KIND_ALIASES } from "./builtin/safety.js";
 export { lastStopReason, normalizeStopReason } from "./builtin/trajectory.js";
 export type { CompileOptions } from "./compile.js";
-export { COMMON_PARAMS, compileAssertion, compileAssertions, parseOrigin } from "./compile.js";
+export {
+  AssertionMemo,
+  COMMON_PARAMS,
+  compileAssertion,
+  compileAssertions,
+  parseOrigin,
+} from "./compile.js";
 export { compileCase, implicitAssertions } from "./implicit.js";
 export { parseJsonOutput } from "./json-tools.js";
 export * from "./judge/index.js";

@@ -247,6 +247,51 @@ describe("executeRun against a faulty HTTP agent", () => {
     expect(skipped.sort()).toEqual([...ids].sort());
   });
 
+  it("commits the run's last attempt at once instead of waiting out the group-commit window", async () => {
+    await createRun("run_tail");
+    const windows: number[] = [];
+    // Records the commit window the runner asks for, and stores through the real store.
+    const recording = new Proxy(store, {
+      get(target, prop) {
+        if (prop === "saveAttempt") {
+          return (...args: Parameters<Store["saveAttempt"]>) => {
+            windows.push(args[1]?.commitWithinMs ?? 0);
+            return target.saveAttempt(...args);
+          };
+        }
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const ids = Array.from({ length: 6 }, (_, i) => `fine-tail-${i}`);
+    const outcome = await executeRun(plan("run_tail", ids, { concurrency: 2, store: recording }));
+    expect(outcome.completed).toBe(6);
+    expect(await store.countAttempts("run_tail")).toBe(6);
+    // While others still execute an attempt waits to share a commit; the last one does not.
+    expect(windows.slice(0, 4).every((ms) => ms > 0)).toBe(true);
+    expect(windows.at(-1)).toBe(0);
+  });
+
+  it("runs above concurrency 10 without Node's listener-leak warning on the kill signal", async () => {
+    await createRun("run_wide");
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      const ids = Array.from({ length: 16 }, (_, i) => `fine-wide-${i}`);
+      const kill = new AbortController();
+      const outcome = await executeRun(
+        plan("run_wide", ids, { concurrency: 16, killSignal: kill.signal }),
+      );
+      expect(outcome.completed).toBe(16);
+      // Warnings are emitted on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
+  });
+
   it("stops scheduling when asked and keeps what finished", async () => {
     await createRun("run_stop");
     const stop = new AbortController();

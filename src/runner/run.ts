@@ -1,3 +1,4 @@
+import { getMaxListeners, setMaxListeners } from "node:events";
 import { attemptKey } from "../store/index.js";
 import { executeAttempt } from "./execute.js";
 import { Semaphore } from "./semaphore.js";
@@ -8,6 +9,8 @@ import type { RunOutcome, RunPlan } from "./types.js";
  * save (the slot is free first), and fewer, larger commits are much cheaper: at 1,000
  * attempts/s, 10 ms windows spent 0.16 ms of CPU per attempt in the store, 50 ms windows
  * 0.07 ms (bench/runner). A killed run loses at most this window; --resume re-runs it.
+ * The last attempts of a run do not wait for it: once nothing is left to execute, they are
+ * committed at once, since no other attempt will come to share their commit.
  */
 const COMMIT_WINDOW_MS = 50;
 
@@ -21,6 +24,13 @@ export async function executeRun(
   existing: Set<string> = new Set(),
 ): Promise<RunOutcome> {
   const global = new Semaphore(plan.concurrency);
+  // Every attempt in flight listens on the kill signal, and so does a retry's backoff sleep:
+  // up to two per slot by design. Node's default of 10 printed a "possible memory leak"
+  // warning on every run above concurrency 10.
+  if (plan.killSignal) {
+    const wanted = 2 * plan.concurrency + 1;
+    if (getMaxListeners(plan.killSignal) < wanted) setMaxListeners(wanted, plan.killSignal);
+  }
   const perKey = new Map<string, Semaphore>();
   const limiterFor = (key: string): Semaphore | undefined => {
     const limit = plan.perKeyConcurrency?.[key];
@@ -34,6 +44,9 @@ export async function executeRun(
   };
 
   const inFlight = new Set<Promise<void>>();
+  /** Attempts started and not yet executed: at zero after the last is scheduled, the tail. */
+  let executing = 0;
+  let schedulingDone = false;
   const outcome: RunOutcome = {
     scheduled: 0,
     completed: 0,
@@ -55,6 +68,7 @@ export async function executeRun(
   try {
     await schedule();
   } finally {
+    schedulingDone = true;
     await Promise.all(inFlight);
     plan.stopSignal?.removeEventListener("abort", onStop);
   }
@@ -78,12 +92,14 @@ export async function executeRun(
             break scheduling;
           }
           outcome.scheduled++;
+          executing++;
           const task = (async () => {
             let releaseKey: (() => void) | undefined;
             let released = false;
             const release = () => {
               if (released) return;
               released = true;
+              executing--;
               releaseKey?.();
               releaseGlobal();
             };
@@ -93,7 +109,9 @@ export async function executeRun(
               // The slot is for the agent's work; the store's group commit must not hold it.
               release();
               if (attempt.error?.class === "cancelled") return;
-              if (!(await plan.store.saveAttempt(attempt, { commitWithinMs: COMMIT_WINDOW_MS }))) {
+              const last = schedulingDone && executing === 0;
+              const commitWithinMs = last ? 0 : COMMIT_WINDOW_MS;
+              if (!(await plan.store.saveAttempt(attempt, { commitWithinMs }))) {
                 // Another process resuming the same run stored this key first.
                 outcome.duplicates++;
                 plan.onEvent?.({

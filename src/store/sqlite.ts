@@ -8,6 +8,7 @@ import {
   InputError,
   InternalError,
   type JsonValue,
+  markPhase,
   type Run,
   type RunStatus,
   type RunTotals,
@@ -500,6 +501,7 @@ class SqliteStore implements Store {
     this.#closed = true;
     try {
       this.#db.pragma("optimize");
+      markPhase("store: pragma optimize");
     } finally {
       // Kysely's driver owns closing the shared better-sqlite3 handle.
       await this.#kysely.destroy();

@@ -1,11 +1,10 @@
 import type { Command } from "commander";
-import { EXIT, FAILING_STATUSES } from "../../core/index.js";
+import { EXIT, FAILING_STATUSES, markPhase } from "../../core/index.js";
 import { runEvaluation } from "../../eval/index.js";
 import { renderFailures, renderSummaryTable, writeReport } from "../../report/index.js";
 import { parseIntOption, parseNumberOption } from "../options.js";
 import type { Output } from "../output.js";
 import { createProgress } from "../progress.js";
-import { openProject } from "../project.js";
 import { printJudgeComparison } from "./judge.js";
 
 interface EvalFlags {
@@ -111,26 +110,27 @@ export function registerEval(
             progress = createProgress(output, total);
           },
           onEvent: (event) => progress?.onEvent(event),
+          // With the run's own store, still open: no second config load and store open.
+          onFinished: async ({ run, warnings }, store) => {
+            progress?.done();
+            for (const warning of warnings) output.err(`warning: ${warning}`);
+            output.out(renderSummaryTable(run, { color: output.color }));
+            markPhase("summary printed");
+            const failures = await renderFailures(
+              store.iterateAttempts(run.id, { statuses: FAILING_STATUSES }),
+              10,
+            );
+            if (failures) output.out(failures);
+            markPhase("failures listed");
+            if (flags.compare) await printJudgeComparison(output, flags.config, run);
+            for (const path of flags.output ?? []) {
+              await writeReport(path, run, (selection) => store.iterateAttempts(run.id, selection));
+              output.err(`wrote ${path}`);
+            }
+            markPhase("reports written");
+          },
         });
-        progress?.done();
-        for (const warning of result.warnings) output.err(`warning: ${warning}`);
         const { run } = result;
-        output.out(renderSummaryTable(run, { color: output.color }));
-        const { store } = await openProject(flags.config ? { config: flags.config } : {});
-        try {
-          const failures = await renderFailures(
-            store.iterateAttempts(run.id, { statuses: FAILING_STATUSES }),
-            10,
-          );
-          if (failures) output.out(failures);
-          if (flags.compare) await printJudgeComparison(output, flags.config, run);
-          for (const path of flags.output ?? []) {
-            await writeReport(path, run, (selection) => store.iterateAttempts(run.id, selection));
-            output.err(`wrote ${path}`);
-          }
-        } finally {
-          await store.close();
-        }
         if (run.status === "interrupted") {
           output.err(
             `run ${run.id} was interrupted; finish it with: ratchet eval --resume ${run.id}`,
