@@ -25,6 +25,7 @@ export { DEFAULT_DIMENSIONS } from "./schema/dimensions.js";
 export type { EvaluationConfig } from "./schema/evaluation.js";
 export { DEFAULT_SUITE_GLOBS } from "./schema/evaluation.js";
 export type { OptimizationConfig, PromotionConfig, RollbackConfig } from "./schema/lifecycle.js";
+export { LIMITS } from "./schema/limits.js";
 export type {
   AttributeCondition,
   Condition,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LIMITS } from "./limits.js";
 import { ToolListSchema } from "./tools.js";
 
 export const BUILTIN_PROVIDERS = ["openai", "anthropic", "ollama", "sim"] as const;
@@ -19,7 +20,7 @@ export const HttpAgentSchema = z.strictObject({
   body: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
   answer_path: z.string().min(1).default("$.output"),
   tool_calls_path: z.string().min(1).optional(),
-  timeout_seconds: z.number().positive().optional(),
+  timeout_seconds: z.number().positive().max(LIMITS.timeoutSeconds).optional(),
 });
 
 export const ExecAgentSchema = z.strictObject({
@@ -45,9 +46,9 @@ export const AgentSchema = z
     tools: z.union([z.string().min(1), ToolListSchema]).optional(),
     /** The seed's form: names of tools, picked from `tools`. */
     tool_definitions: z.array(z.string().min(1)).optional(),
-    max_steps: z.int().min(1).default(8),
+    max_steps: z.int().min(1).max(LIMITS.maxSteps).default(8),
     temperature: z.number().min(0).max(2).default(0),
-    max_tokens: z.int().positive().optional(),
+    max_tokens: z.int().positive().max(LIMITS.maxTokens).optional(),
     http: HttpAgentSchema.optional(),
     exec: ExecAgentSchema.optional(),
     module: ModuleAgentSchema.optional(),
