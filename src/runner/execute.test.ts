@@ -126,3 +126,41 @@ describe("executeAttempt", () => {
     }
   });
 });
+
+describe("executeRun at high concurrency", () => {
+  it("adds no more listeners to the caller's kill signal than Node allows (no warning at 50)", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      const concurrency = 50;
+      const kill = new AbortController();
+      // Every attempt waits until all 50 are in flight, so 50 listen for the kill at once.
+      let started = 0;
+      let allIn: () => void = () => {};
+      const everyoneStarted = new Promise<void>((resolve) => {
+        allIn = resolve;
+      });
+      const agent = agentOf(async () => {
+        if (++started === concurrency) allIn();
+        await everyoneStarted;
+        return result("ok");
+      });
+      const ids = Array.from({ length: concurrency }, (_, i) => `c${i}`);
+      const plan = planFor(agent, {
+        concurrency,
+        killSignal: kill.signal,
+        cases: async function* () {
+          for (const id of ids) yield { ...testCase, id };
+        },
+      });
+      const outcome = await executeRun(plan);
+      expect(outcome.completed).toBe(concurrency);
+      // process 'warning' events are emitted on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { attemptKey } from "../store/index.js";
 import { executeAttempt } from "./execute.js";
+import { runKillSignal } from "./kill-signal.js";
 import { Semaphore } from "./semaphore.js";
 import type { RunOutcome, RunPlan } from "./types.js";
 
@@ -43,11 +44,14 @@ export async function executeRun(
   };
   let failure: unknown;
   const stopped = () => plan.stopSignal?.aborted === true || failure !== undefined;
+  const kill = runKillSignal(plan.killSignal, plan.concurrency);
+  const attemptPlan: RunPlan = kill ? { ...plan, killSignal: kill.signal } : plan;
 
   try {
     await schedule();
   } finally {
     await Promise.all(inFlight);
+    kill?.dispose();
   }
   if (plan.stopSignal?.aborted) {
     outcome.stopped = true;
@@ -83,7 +87,7 @@ export async function executeRun(
             };
             try {
               releaseKey = await limiterFor(variant.agent.concurrencyKey)?.acquire();
-              const attempt = await executeAttempt(plan, testCase, epoch, variant);
+              const attempt = await executeAttempt(attemptPlan, testCase, epoch, variant);
               // The slot is for the agent's work; the store's group commit must not hold it.
               release();
               if (attempt.error?.class === "cancelled") return;
