@@ -46,3 +46,5 @@ export type { SuiteFormat } from "./suites/files.js";
 export { listSuiteFiles, suiteFormat } from "./suites/files.js";
 export { collectSuites, loadSuites, readSuiteFile } from "./suites/load.js";
 export { loadAgentTools, loadSystemPrompt, loadToolFixtures } from "./tools.js";
+export type { ConfigNotice } from "./unused.js";
+export { formatNotice } from "./unused.js";

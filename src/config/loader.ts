@@ -6,6 +6,7 @@ import { type Env, interpolateEnv } from "./env.js";
 import { documentPath, hoistPipelineSections } from "./hoist.js";
 import { type Locator, parseWith } from "./issues.js";
 import { type RatchetConfig, RatchetConfigSchema } from "./schema/root.js";
+import { type ConfigNotice, namesAModel, unusedKeyNotices } from "./unused.js";
 import { parseYaml, readYaml } from "./yaml-file.js";
 import { formatPath, type PathSegment } from "./yaml-locations.js";
 
@@ -17,6 +18,10 @@ export interface LoadedConfig {
   dir: string;
   /** sha256 (hex) of the resolved config in canonical JSON; same config, same hash. */
   hash: string;
+  /** Keys accepted but not used yet (seed-template sections), for warnings. */
+  notices?: ConfigNotice[];
+  /** False when the file names no `agent.model` and the default `sim:support` applies. */
+  modelConfigured?: boolean;
 }
 
 export interface ParseConfigOptions {
@@ -90,7 +95,14 @@ export async function loadConfig(path: string, options: { env?: Env } = {}): Pro
     locate: source.locate,
     ...(options.env ? { env: options.env } : {}),
   });
-  return { config, file, dir: dirname(file), hash: hashConfig(config) };
+  return {
+    config,
+    file,
+    dir: dirname(file),
+    hash: hashConfig(config),
+    notices: unusedKeyNotices(source.value, file, source.locate),
+    modelConfigured: namesAModel(source.value),
+  };
 }
 
 export const CONFIG_FILE_NAMES = ["ratchet.yaml", "ratchet.yml"] as const;

@@ -14,6 +14,7 @@ import {
   runFlagsOf,
   validateSuites,
 } from "./cases.js";
+import { configWarnings } from "./config-warnings.js";
 import { createGrader } from "./grade.js";
 import { TotalsAccumulator } from "./totals.js";
 import type { EvalRequest, EvalResult } from "./types.js";
@@ -28,6 +29,10 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
   const { config } = loaded;
   const env = request.env ?? process.env;
   const warnings: string[] = [];
+  for (const warning of configWarnings(loaded, request)) {
+    if (request.onWarning) request.onWarning(warning);
+    else warnings.push(warning);
+  }
 
   const store = await openStore({ ...config.store, path: resolve(loaded.dir, config.store.path) });
   try {

@@ -108,6 +108,7 @@ export function registerEval(
             progress = createProgress(output, total);
           },
           onEvent: (event) => progress?.onEvent(event),
+          onWarning: (warning) => output.err(`warning: ${warning}`),
         });
         progress?.done();
         for (const warning of result.warnings) output.err(`warning: ${warning}`);
