@@ -1,3 +1,5 @@
+export type { BodyPart } from "./body-template.js";
+export { parseBodyTemplate, renderBodyTemplate } from "./body-template.js";
 export type { Env } from "./env.js";
 export { expandEnvString, looksLikeSecretName } from "./env.js";
 export { configJsonSchema, toolFixturesJsonSchema } from "./json-schema.js";
@@ -18,7 +20,7 @@ export type {
   HttpAgentConfig,
   ModuleAgentConfig,
 } from "./schema/agent.js";
-export { BUILTIN_PROVIDERS } from "./schema/agent.js";
+export { BUILTIN_PROVIDERS, sendsJson } from "./schema/agent.js";
 export { CaseInputSchema } from "./schema/case.js";
 export type { CacheConfig, CostConfig, ModelPrice, StoreConfig } from "./schema/cost.js";
 export { DEFAULT_DIMENSIONS } from "./schema/dimensions.js";
