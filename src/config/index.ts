@@ -45,7 +45,7 @@ export { RatchetConfigSchema } from "./schema/root.js";
 export type { ToolEffect, ToolFixture, ToolResponse } from "./schema/tools.js";
 export { ToolFixtureSchema } from "./schema/tools.js";
 export type { SuiteFormat } from "./suites/files.js";
-export { listSuiteFiles, suiteFormat } from "./suites/files.js";
+export { listSuiteFiles, suiteFormat, unmatchedSuiteGlobs } from "./suites/files.js";
 export { collectSuites, loadSuites, readSuiteFile } from "./suites/load.js";
 export { loadAgentTools, loadSystemPrompt, loadToolFixtures } from "./tools.js";
 export type { ConfigNotice } from "./unused.js";

@@ -22,6 +22,8 @@ export interface LoadedConfig {
   notices?: ConfigNotice[];
   /** False when the file names no `agent.model` and the default `sim:support` applies. */
   modelConfigured?: boolean;
+  /** Line of a key of the resolved config in the file (seed-nested sections included). */
+  locate?: Locator;
 }
 
 export interface ParseConfigOptions {
@@ -101,8 +103,16 @@ export async function loadConfig(path: string, options: { env?: Env } = {}): Pro
     dir: dirname(file),
     hash: hashConfig(config),
     notices: unusedKeyNotices(source.value, file, source.locate),
+    locate: resolvedLocator(source.value, source.locate),
     modelConfigured: namesAModel(source.value),
   };
+}
+
+function resolvedLocator(raw: unknown, locate: Locator): Locator {
+  const { hoisted } = hoistPipelineSections(raw, () => {
+    throw new Error("unreachable: the config was validated");
+  });
+  return (path) => locate(documentPath(path, hoisted));
 }
 
 export const CONFIG_FILE_NAMES = ["ratchet.yaml", "ratchet.yml"] as const;

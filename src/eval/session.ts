@@ -16,6 +16,7 @@ import {
 } from "./cases.js";
 import { configWarnings } from "./config-warnings.js";
 import { createGrader } from "./grade.js";
+import { noCasesError, unmatchedGlobs, unmatchedGlobWarning } from "./suite-globs.js";
 import { TotalsAccumulator } from "./totals.js";
 import type { EvalRequest, EvalResult } from "./types.js";
 import { buildVariants, perProviderLimits } from "./variants.js";
@@ -65,12 +66,9 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       judgeSpecs,
       cases: validatedCases,
     } = await validateSuites(loaded, caseFilter, registry, compiledByCase);
-    if (caseCount === 0) {
-      throw new InputError("no cases to run (check evaluation.suites, --filter-tag and --case)", {
-        file: loaded.file,
-        key: "evaluation.suites",
-      });
-    }
+    const unmatched = previous ? [] : await unmatchedGlobs(loaded);
+    if (caseCount === 0) throw noCasesError(loaded, unmatched);
+    warnings.push(...unmatched.map((glob) => unmatchedGlobWarning(loaded, glob)));
 
     warnings.push(...(await judgeWarnings(store, config, judgeSpecs)));
 
