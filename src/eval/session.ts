@@ -16,6 +16,7 @@ import {
 } from "./cases.js";
 import { configWarnings } from "./config-warnings.js";
 import { createGrader } from "./grade.js";
+import { modelPricing } from "./pricing.js";
 import { noCasesError, unmatchedGlobs, unmatchedGlobWarning } from "./suite-globs.js";
 import { TotalsAccumulator } from "./totals.js";
 import type { EvalRequest, EvalResult } from "./types.js";
@@ -152,6 +153,7 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       threshold,
       targets: { latency: config.evaluation.latency, cost: config.evaluation.cost },
     });
+    if (config.agent.kind === "prompt") totals.pricing = modelPricing(config, run.models);
     const complete = totals.attempts >= caseCount * epochs * variants.length;
     const status = outcome.stopped || !complete ? "interrupted" : "completed";
     const finishedAt = new Date().toISOString();

@@ -45,6 +45,19 @@ export async function countErrorClasses(
   return counts;
 }
 
+/** Per model, where its price came from: `sim:support: builtin table ($0.15 in / $0.6 out per 1M)`. */
+export function pricingLines(run: Run): string[] {
+  return Object.entries(run.totals?.pricing ?? {}).map(([name, p]) => {
+    const model = terminalSafe(name);
+    if (p.source === "none") return `${model}: none (not counted; give cost.token_pricing)`;
+    const price =
+      p.input_per_million !== undefined && p.output_per_million !== undefined
+        ? ` ($${p.input_per_million} in / $${p.output_per_million} out per 1M tokens)`
+        : "";
+    return `${model}: ${p.source}${price}`;
+  });
+}
+
 /** The terminal summary printed after `ratchet eval`. */
 export function renderSummaryTable(run: Run, options: SummaryOptions = {}): string {
   const width = options.width ?? 100;
@@ -81,8 +94,9 @@ export function renderSummaryTable(run: Run, options: SummaryOptions = {}): stri
       paint(color, "31", classes.map(([name, n]) => `${name} ${n}`).join(", ")),
     ]);
   }
+  rows.push(["Cost", formatUsd(t.cost_usd), ""]);
+  for (const line of pricingLines(run)) rows.push(["  price", "", terminalSafe(line)]);
   rows.push(
-    ["Cost", formatUsd(t.cost_usd), ""],
     [
       "Tokens",
       formatCount(t.input_tokens + t.output_tokens),
