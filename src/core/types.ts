@@ -190,6 +190,8 @@ export interface RunTotals {
   cost_max_usd?: number;
   /** Severity-aware verdict: a failed blocking case fails the run; exploratory cases are not scored. */
   verdict?: RunVerdictSummary;
+  /** Per variant (each model of `--compare`), its own totals and verdict; absent for one. */
+  variants?: Record<string, RunTotals>;
   /**
    * Per model: where its price came from (`builtin table`, `config token_pricing`, `none`)
    * and the price used, USD per million tokens.

@@ -86,6 +86,16 @@ export function renderSummaryTable(run: Run, options: SummaryOptions = {}): stri
     ],
     ["Attempts", formatCount(t.attempts), `${run.case_count} cases × ${run.epochs} epochs`],
   ];
+  // Compared models are judged apart; the run passes only if each does.
+  for (const [name, v] of Object.entries(t.variants ?? {})) {
+    const ok = v.verdict?.passed ?? false;
+    const blocking = v.verdict?.blocking_failures.length ?? 0;
+    rows.push([
+      `  ${terminalSafe(name)}`,
+      formatScore(v.score),
+      `pass rate ${formatPct(v.pass_rate)} · ${plural(blocking, "blocking failure")} · ${paint(color, ok ? "32;1" : "31;1", ok ? "PASS" : "FAIL")}`,
+    ]);
+  }
   const classes = Object.entries(options.errorClasses ?? {}).filter(([, n]) => (n ?? 0) > 0);
   if (classes.length > 0) {
     rows.push([
