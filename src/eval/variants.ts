@@ -122,6 +122,7 @@ function toPromptModel(
     modelId: model.modelId,
     model: model.model,
     price: (usage) => priceUsage(model.spec, usage, prices, endpoint).usd,
+    ...(model.prepare ? { prepare: model.prepare } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { AgentRunResult } from "../agents/index.js";
-import { type Attempt, type Case, newId, rngFor, systemClock } from "../core/index.js";
+import { type Attempt, type Case, type Clock, newId, rngFor, systemClock } from "../core/index.js";
 import { DEFAULT_BACKOFF, retryDelayMs } from "./backoff.js";
 import {
   AttemptTimeout,
@@ -21,6 +21,7 @@ export async function executeAttempt(
 ): Promise<Attempt> {
   const startedAt = new Date();
   const policy = plan.backoff ?? DEFAULT_BACKOFF;
+  const clock = plan.clock ?? monotonicClock;
   let result: AgentRunResult | undefined;
   let error: ClassifiedError | undefined;
   let retries = 0;
@@ -36,7 +37,9 @@ export async function executeAttempt(
     const onKill = () => controller.abort(new RunCancelled());
     if (plan.killSignal?.aborted) onKill();
     plan.killSignal?.addEventListener("abort", onKill, { once: true });
-    const began = performance.now();
+    // The agent's own time: the slot and the provider's limiter are held already, and each
+    // try is timed apart, so queueing and backoff waits are not in it (retries are counted).
+    const began = clock.now();
     try {
       result = await raceAbort(
         variant.agent.run({
@@ -52,7 +55,7 @@ export async function executeAttempt(
     } catch (caught) {
       error = classifyAttemptError(caught, controller.signal);
     } finally {
-      latencyMs = performance.now() - began;
+      latencyMs = clock.now() - began;
       clearTimeout(timer);
       plan.killSignal?.removeEventListener("abort", onKill);
     }
@@ -82,7 +85,7 @@ export async function executeAttempt(
       delayMs,
     });
     try {
-      await systemClock.sleep(delayMs, plan.killSignal);
+      await clock.sleep(delayMs, plan.killSignal);
     } catch {
       error = cancelled();
       break;
@@ -122,6 +125,9 @@ export async function executeAttempt(
     severity: testCase.severity,
   };
 }
+
+/** Latency is measured on the monotonic clock: wall-clock steps (NTP) must not bend it. */
+const monotonicClock: Clock = { now: () => performance.now(), sleep: systemClock.sleep };
 
 /** setTimeout's largest delay (2^31 - 1 ms, about 24.8 days). */
 const MAX_TIMER_MS = 2_147_483_647;

@@ -48,6 +48,8 @@ export async function executeRun(
   const attemptPlan: RunPlan = kill ? { ...plan, killSignal: kill.signal } : plan;
 
   try {
+    // Warm-ups (a tokenizer) would otherwise land in the first attempts' latency.
+    await Promise.all(plan.variants.map((variant) => variant.agent.prepare?.()));
     await schedule();
   } finally {
     await Promise.all(inFlight);
