@@ -7,11 +7,11 @@ const BUILTIN_TYPES = new Set(["openai", "anthropic", "ollama", "sim"]);
 /** The endpoint behind a provider name: a declared provider's type and base_url, or a built-in. */
 export function pricingEndpoint(config: RatchetConfig, provider: string): PricingEndpoint {
   const declared = config.providers[provider];
-  if (declared) return { type: declared.type, customBaseUrl: declared.base_url !== undefined };
+  if (declared) return { type: declared.type };
   const type = BUILTIN_TYPES.has(provider)
     ? (provider as PricingEndpoint["type"])
     : "openai-compatible";
-  return { type, customBaseUrl: false };
+  return { type };
 }
 
 /** Where each model's price comes from, stored with the run and shown in its summary. */

@@ -20,23 +20,28 @@ export interface PriceResult {
   price?: TokenPrice;
 }
 
-/** The endpoint a model is served from, as far as pricing cares. */
+/** The kind of endpoint a model is served from, as far as pricing cares. */
 export interface PricingEndpoint {
   type: ProviderType;
-  /** A `base_url` of the user's: a proxy or a self-hosted server, not the vendor's list price. */
-  customBaseUrl: boolean;
 }
 
-/** Only the vendors' own endpoints (and the offline sim) are priced from the built-in table. */
+/**
+ * Only the vendors' APIs (type `openai` or `anthropic`, a gateway's `base_url` included) and
+ * the offline sim are priced from the built-in table; an `openai-compatible` or `ollama`
+ * server runs its own models whatever they are called.
+ */
 function listPriced(endpoint: PricingEndpoint): boolean {
-  if (endpoint.type === "sim") return true;
-  return (endpoint.type === "openai" || endpoint.type === "anthropic") && !endpoint.customBaseUrl;
+  return endpoint.type === "openai" || endpoint.type === "anthropic" || endpoint.type === "sim";
 }
 
-/** Without config at hand (stored spans), a provider name that is a built-in type is that type. */
+/**
+ * Callers without the provider table (judges, cost rollups of stored spans) know only a
+ * provider name: `ollama` and `sim` are those types, any other name is taken for a vendor's
+ * API as before, so its models keep their list prices.
+ */
 function endpointByName(provider: string): PricingEndpoint {
-  const builtin = provider === "openai" || provider === "anthropic" || provider === "sim";
-  return { type: builtin ? provider : "openai-compatible", customBaseUrl: false };
+  if (provider === "ollama" || provider === "sim") return { type: provider };
+  return { type: "openai" };
 }
 
 /**
