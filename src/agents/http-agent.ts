@@ -1,9 +1,15 @@
 import { JSONPath } from "jsonpath-plus";
+import {
+  type BodyPart,
+  parseBodyTemplate,
+  renderBodyTemplate,
+  sendsJson,
+} from "../config/index.js";
 import { GENAI, RATCHET, SpanRecorder } from "../core/index.js";
 import { parseRetryAfter, sharedHttpFetch } from "../providers/index.js";
 import { caseInputMessages } from "./messages.js";
 import { normalizeExternalResult } from "./result.js";
-import { renderTemplate } from "./template.js";
+import { lookup, renderTemplate, templateScope } from "./template.js";
 import { type Agent, AgentError, type AgentRunInput, type AgentRunResult } from "./types.js";
 
 export interface HttpAgentOptions {
@@ -29,16 +35,22 @@ export class HttpStatusError extends AgentError {
 /** The user's own agent behind an HTTP endpoint: POST a templated body, read the answer. */
 export function createHttpAgent(options: HttpAgentOptions): Agent {
   const host = safeHost(options.url);
+  // A string body sent as JSON gets its values JSON-encoded where they are inserted.
+  const jsonTemplate =
+    typeof options.body === "string" && sendsJson(options.headers)
+      ? parseBodyTemplate(options.body)
+      : undefined;
   return {
     kind: "http",
     label: `http:${host}`,
     concurrencyKey: `http:${host}`,
-    run: (input) => runHttpAgent(options, input),
+    run: (input) => runHttpAgent(options, jsonTemplate, input),
   };
 }
 
 async function runHttpAgent(
   options: HttpAgentOptions,
+  jsonTemplate: readonly BodyPart[] | undefined,
   input: AgentRunInput,
 ): Promise<AgentRunResult> {
   const recorder = new SpanRecorder();
@@ -52,7 +64,11 @@ async function runHttpAgent(
       "http.request.method": options.method,
     },
   });
-  const body = renderTemplate(options.body, input.case, input.epoch);
+  const scope = jsonTemplate ? templateScope(input.case, input.epoch) : undefined;
+  const body =
+    jsonTemplate && scope
+      ? renderBodyTemplate(jsonTemplate, (path) => lookup(scope, path))
+      : renderTemplate(options.body, input.case, input.epoch);
   let response: Response;
   try {
     response = await sharedHttpFetch(options.url, {

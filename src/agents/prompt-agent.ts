@@ -39,6 +39,8 @@ export interface PromptModel {
   model: LanguageModelV3;
   /** USD for one call's usage. */
   price(usage: Usage): number;
+  /** One-time warm-up of the model (see `Agent.prepare`). */
+  prepare?: () => Promise<void>;
 }
 
 export interface PromptAgentOptions {
@@ -69,6 +71,7 @@ export function createPromptAgent(options: PromptAgentOptions): Agent {
     label: `prompt:${model.spec}`,
     concurrencyKey: model.provider,
     run: (input) => new PromptAgentRun(options, tools, input).run(),
+    ...(model.prepare ? { prepare: model.prepare } : {}),
   };
 }
 

@@ -6,13 +6,7 @@ import { caseInputText } from "./messages.js";
  * Inside a JSON body template values are JSON-encoded so quotes in inputs stay valid.
  */
 export function renderTemplate(template: unknown, testCase: Case, epoch: number): unknown {
-  const scope: Record<string, unknown> = {
-    input: caseInputText(testCase.input),
-    messages: typeof testCase.input === "string" ? undefined : testCase.input,
-    case: testCase,
-    context: testCase.context ?? {},
-    epoch,
-  };
+  const scope = templateScope(testCase, epoch);
   if (typeof template === "string") {
     const whole = /^\{\{\s*([\w.]+)\s*\}\}$/.exec(template);
     if (whole) return lookup(scope, whole[1] as string);
@@ -30,7 +24,18 @@ export function renderTemplate(template: unknown, testCase: Case, epoch: number)
   return template;
 }
 
-function lookup(scope: Record<string, unknown>, path: string): unknown {
+/** What placeholders can name. */
+export function templateScope(testCase: Case, epoch: number): Record<string, unknown> {
+  return {
+    input: caseInputText(testCase.input),
+    messages: typeof testCase.input === "string" ? undefined : testCase.input,
+    case: testCase,
+    context: testCase.context ?? {},
+    epoch,
+  };
+}
+
+export function lookup(scope: Record<string, unknown>, path: string): unknown {
   let current: unknown = scope;
   for (const part of path.split(".")) {
     if (current === null || typeof current !== "object") return undefined;

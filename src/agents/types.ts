@@ -31,6 +31,11 @@ export interface Agent {
   /** Key for per-provider concurrency limits (`openai`, `sim`, `http:host`). */
   readonly concurrencyKey: string;
   run(input: AgentRunInput): Promise<AgentRunResult>;
+  /**
+   * One-time warm-up the runner awaits before the first attempt (a tokenizer to load), so
+   * that it is not counted in the latency of the attempts that happen to run first.
+   */
+  prepare?(): Promise<void>;
 }
 
 /** Raised by agents for failures of the system under test (bad response, crash). */

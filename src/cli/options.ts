@@ -1,10 +1,11 @@
 import { InvalidArgumentError } from "commander";
 
-export function parseIntOption(flag: string, min: number) {
+export function parseIntOption(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < min) {
-      throw new InvalidArgumentError(`${flag} must be an integer ≥ ${min}, got '${value}'`);
+    if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `between ${min} and ${max}`;
+      throw new InvalidArgumentError(`${flag} must be an integer ${range}, got '${value}'`);
     }
     return parsed;
   };

@@ -1,3 +1,5 @@
+export type { BodyPart } from "./body-template.js";
+export { parseBodyTemplate, renderBodyTemplate } from "./body-template.js";
 export type { Env } from "./env.js";
 export { expandEnvString, looksLikeSecretName } from "./env.js";
 export { configJsonSchema, toolFixturesJsonSchema } from "./json-schema.js";
@@ -18,13 +20,14 @@ export type {
   HttpAgentConfig,
   ModuleAgentConfig,
 } from "./schema/agent.js";
-export { BUILTIN_PROVIDERS } from "./schema/agent.js";
+export { BUILTIN_PROVIDERS, sendsJson } from "./schema/agent.js";
 export { CaseInputSchema } from "./schema/case.js";
 export type { CacheConfig, CostConfig, ModelPrice, StoreConfig } from "./schema/cost.js";
 export { DEFAULT_DIMENSIONS } from "./schema/dimensions.js";
 export type { EvaluationConfig } from "./schema/evaluation.js";
 export { DEFAULT_SUITE_GLOBS } from "./schema/evaluation.js";
 export type { OptimizationConfig, PromotionConfig, RollbackConfig } from "./schema/lifecycle.js";
+export { LIMITS } from "./schema/limits.js";
 export type {
   AttributeCondition,
   Condition,
@@ -43,6 +46,8 @@ export type { ToolEffect, ToolFixture, ToolResponse } from "./schema/tools.js";
 export { ToolFixtureSchema } from "./schema/tools.js";
 export { redactionOptions, secretVariables } from "./secrets.js";
 export type { SuiteFormat } from "./suites/files.js";
-export { listSuiteFiles, suiteFormat } from "./suites/files.js";
+export { listSuiteFiles, suiteFormat, unmatchedSuiteGlobs } from "./suites/files.js";
 export { collectSuites, loadSuites, readSuiteFile } from "./suites/load.js";
 export { loadAgentTools, loadSystemPrompt, loadToolFixtures } from "./tools.js";
+export type { ConfigNotice } from "./unused.js";
+export { formatNotice } from "./unused.js";

@@ -134,6 +134,15 @@ function flatten(issue: z.core.$ZodIssue, base: PathSegment[], schema: z.ZodType
           : "";
       return [{ path, message: `expected one of ${options}${suffix}` }];
     }
+    case "too_big": {
+      const limit = issue.inclusive === false ? "below" : "at most";
+      const max = typeof issue.maximum === "bigint" ? issue.maximum : Number(issue.maximum);
+      const got = typeof issue.input === "number" ? ` (got ${issue.input})` : "";
+      if (issue.origin === "number" || issue.origin === "int") {
+        return [{ path, message: `must be ${limit} ${max.toLocaleString("en-US")}${got}` }];
+      }
+      return [{ path, message: received(issue.message) }];
+    }
     default:
       return [{ path, message: received(issue.message) }];
   }

@@ -6,6 +6,7 @@ import { type Env, interpolateEnv } from "./env.js";
 import { documentPath, hoistPipelineSections } from "./hoist.js";
 import { type Locator, parseWith } from "./issues.js";
 import { type RatchetConfig, RatchetConfigSchema } from "./schema/root.js";
+import { type ConfigNotice, namesAModel, unusedKeyNotices } from "./unused.js";
 import { parseYaml, readYaml } from "./yaml-file.js";
 import { formatPath, type PathSegment } from "./yaml-locations.js";
 
@@ -17,6 +18,12 @@ export interface LoadedConfig {
   dir: string;
   /** sha256 (hex) of the resolved config in canonical JSON; same config, same hash. */
   hash: string;
+  /** Keys accepted but not used yet (seed-template sections), for warnings. */
+  notices?: ConfigNotice[];
+  /** False when the file names no `agent.model` and the default `sim:support` applies. */
+  modelConfigured?: boolean;
+  /** Line of a key of the resolved config in the file (seed-nested sections included). */
+  locate?: Locator;
 }
 
 export interface ParseConfigOptions {
@@ -90,7 +97,22 @@ export async function loadConfig(path: string, options: { env?: Env } = {}): Pro
     locate: source.locate,
     ...(options.env ? { env: options.env } : {}),
   });
-  return { config, file, dir: dirname(file), hash: hashConfig(config) };
+  return {
+    config,
+    file,
+    dir: dirname(file),
+    hash: hashConfig(config),
+    notices: unusedKeyNotices(source.value, file, source.locate),
+    locate: resolvedLocator(source.value, source.locate),
+    modelConfigured: namesAModel(source.value),
+  };
+}
+
+function resolvedLocator(raw: unknown, locate: Locator): Locator {
+  const { hoisted } = hoistPipelineSections(raw, () => {
+    throw new Error("unreachable: the config was validated");
+  });
+  return (path) => locate(documentPath(path, hoisted));
 }
 
 export const CONFIG_FILE_NAMES = ["ratchet.yaml", "ratchet.yml"] as const;

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Node } from "yaml";
-import { type Document, LineCounter, parseDocument } from "yaml";
+import { type Document, LineCounter, parseDocument, visit } from "yaml";
 import { errorMessage, InputError } from "../core/index.js";
 import type { Locator } from "./issues.js";
 import { formatPath, locateInDocument, type PathSegment, pathAtOffset } from "./yaml-locations.js";
@@ -32,6 +32,7 @@ export function parseYaml(text: string, file: string): YamlSource {
       ...(key ? { key } : {}),
     });
   }
+  refuseCircularAliases(doc, lines, file);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 1000 });
@@ -45,6 +46,26 @@ export function parseYaml(text: string, file: string): YamlSource {
     value: value ?? null,
     locate: (path: readonly PathSegment[]) => locateInDocument(doc, path, lines),
   };
+}
+
+/**
+ * `a: &x [*x]` is legal YAML but builds a value that contains itself; everything downstream
+ * (env expansion, the schema, hashing) would recurse until the stack overflows. An alias
+ * inside the node its anchor names is such a cycle.
+ */
+function refuseCircularAliases(doc: Document, lines: LineCounter, file: string): void {
+  visit(doc, {
+    Alias(_key, alias, path) {
+      const target = alias.resolve(doc);
+      if (!target || !path.includes(target)) return;
+      const pos = lines.linePos(alias.range?.[0] ?? 0);
+      const key = formatPath(pathAtOffset(doc.contents as Node | null, alias.range?.[0] ?? 0));
+      throw new InputError(
+        `invalid YAML: alias *${alias.source} refers to its own anchor &${alias.source} (a value cannot contain itself)`,
+        { file, line: pos.line, column: pos.col, ...(key ? { key } : {}) },
+      );
+    },
+  });
 }
 
 export async function readYaml(file: string): Promise<YamlSource> {

@@ -190,6 +190,13 @@ export interface RunTotals {
   cost_max_usd?: number;
   /** Severity-aware verdict: a failed blocking case fails the run; exploratory cases are not scored. */
   verdict?: RunVerdictSummary;
+  /** Per variant (each model of `--compare`), its own totals and verdict; absent for one. */
+  variants?: Record<string, RunTotals>;
+  /**
+   * Per model: where its price came from (`builtin table`, `config token_pricing`, `none`)
+   * and the price used, USD per million tokens.
+   */
+  pricing?: Record<string, ModelPricing>;
   /** Run-level latency / cost targets (percentiles, never averages) and whether each held. */
   targets?: Array<{
     key: string;
@@ -198,6 +205,12 @@ export interface RunTotals {
     passed: boolean;
     reason: string;
   }>;
+}
+
+export interface ModelPricing {
+  source: "builtin table" | "config token_pricing" | "none";
+  input_per_million?: number;
+  output_per_million?: number;
 }
 
 export interface RunVerdictSummary {

@@ -21,8 +21,11 @@ import {
   runFlagsOf,
   validateSuites,
 } from "./cases.js";
+import { configWarnings } from "./config-warnings.js";
 import { createGrader } from "./grade.js";
+import { modelPricing } from "./pricing.js";
 import { configSnapshot } from "./snapshot.js";
+import { noCasesError, unmatchedGlobs, unmatchedGlobWarning } from "./suite-globs.js";
 import { TotalsAccumulator } from "./totals.js";
 import type { EvalRequest, EvalResult } from "./types.js";
 import { buildVariants, perProviderLimits } from "./variants.js";
@@ -37,6 +40,10 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
   const { config } = loaded;
   const env = request.env ?? process.env;
   const warnings: string[] = [];
+  for (const warning of configWarnings(loaded, request)) {
+    if (request.onWarning) request.onWarning(warning);
+    else warnings.push(warning);
+  }
 
   const store = await openStore({ ...config.store, path: resolve(loaded.dir, config.store.path) });
   markPhase("store opened");
@@ -79,12 +86,9 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       cases: validatedCases,
     } = await validateSuites(loaded, caseFilter, registry, compiledByCase);
     markPhase(`suites validated (${caseCount} cases)`);
-    if (caseCount === 0) {
-      throw new InputError("no cases to run (check evaluation.suites, --filter-tag and --case)", {
-        file: loaded.file,
-        key: "evaluation.suites",
-      });
-    }
+    const unmatched = previous ? [] : await unmatchedGlobs(loaded);
+    if (caseCount === 0) throw noCasesError(loaded, unmatched);
+    warnings.push(...unmatched.map((glob) => unmatchedGlobWarning(loaded, glob)));
 
     warnings.push(...(await judgeWarnings(store, config, judgeSpecs)));
 
@@ -175,6 +179,7 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       threshold,
       targets: { latency: config.evaluation.latency, cost: config.evaluation.cost },
     });
+    if (config.agent.kind === "prompt") totals.pricing = modelPricing(config, run.models);
     const complete = totals.attempts >= caseCount * epochs * variants.length;
     const status = outcome.stopped || !complete ? "interrupted" : "completed";
     const finishedAt = new Date().toISOString();

@@ -33,3 +33,43 @@ describe("TotalsAccumulator", () => {
     expect(plain([...attempts].reverse())).not.toBe(plain(attempts));
   });
 });
+
+describe("TotalsAccumulator with compared models", () => {
+  function attempt(variant: string, caseId: string, passed: boolean): Attempt {
+    const a = sampleAttempt("run_cmp", caseId, 0, variant, 1);
+    a.status = passed ? "passed" : "failed";
+    a.overall = passed ? 1 : 0.2;
+    a.severity = "blocking";
+    return a;
+  }
+
+  it("gives each model its own verdict; the run passes only when every model does", () => {
+    const accumulator = new TotalsAccumulator();
+    for (const id of ["a", "b", "c", "d"]) accumulator.add(attempt("sim:good", id, true));
+    for (const id of ["a", "b", "c"]) accumulator.add(attempt("sim:bad", id, true));
+    accumulator.add(attempt("sim:bad", "d", false));
+    const totals = accumulator.totals({ threshold: 0.5 });
+    expect(totals.variants?.["sim:good"]?.verdict).toMatchObject({
+      passed: true,
+      blocking_failures: [],
+    });
+    expect(totals.variants?.["sim:good"]?.pass_rate).toBe(1);
+    expect(totals.variants?.["sim:bad"]?.verdict).toMatchObject({
+      passed: false,
+      blocking_failures: ["d"],
+    });
+    expect(totals.variants?.["sim:bad"]?.pass_rate).toBe(0.75);
+    // The worst model decides the run, and the reason names it.
+    expect(totals.verdict?.passed).toBe(false);
+    expect(totals.verdict?.blocking_failures).toEqual(["sim:bad: d"]);
+    expect(totals.verdict?.reasons[0]).toMatch(/^sim:bad: 1 blocking case failed/);
+  });
+
+  it("keeps one verdict for a run of one model", () => {
+    const accumulator = new TotalsAccumulator();
+    accumulator.add(attempt("default", "a", true));
+    const totals = accumulator.totals({ threshold: 0.5 });
+    expect(totals.variants).toBeUndefined();
+    expect(totals.verdict?.passed).toBe(true);
+  });
+});

@@ -29,8 +29,21 @@ export class TotalsAccumulator {
   // Costs are tiny numbers: keep them in micro-dollars so 3 significant digits survive.
   private readonly costs = new StreamingPercentiles({ unitsPerValue: 1e9 });
   private readonly verdict = new VerdictAccumulator();
+  /** Each model of `--compare` (each variant) is judged on its own, not pooled. */
+  private readonly byVariant = new Map<string, TotalsAccumulator>();
+
+  constructor(private readonly splitVariants = true) {}
 
   add(attempt: Attempt): void {
+    if (this.splitVariants) {
+      const name = attempt.variant ?? "default";
+      let child = this.byVariant.get(name);
+      if (!child) {
+        child = new TotalsAccumulator(false);
+        this.byVariant.set(name, child);
+      }
+      child.add(attempt);
+    }
     this.count++;
     if (attempt.status === "passed") this.passed++;
     else if (attempt.status === "failed") this.failed++;
@@ -99,6 +112,38 @@ export class TotalsAccumulator {
       exploratory_failures: verdict.exploratory_failures.length,
     };
     if (targets?.checks.length) totals.targets = targets.checks;
+    if (this.byVariant.size > 1) this.judgeVariantsApart(totals, options);
     return totals;
+  }
+
+  /**
+   * With several variants the pooled verdict would let a good model hide a bad one (and fail
+   * a case for both when one failed it): each variant gets its own totals and verdict, and
+   * the run passes only when every variant does (the exit code is the worst).
+   */
+  private judgeVariantsApart(totals: RunTotals, options: TotalsOptions): void {
+    const variants: Record<string, RunTotals> = {};
+    for (const [name, child] of [...this.byVariant].sort(([a], [b]) => a.localeCompare(b))) {
+      variants[name] = child.totals(options);
+    }
+    totals.variants = variants;
+    const entries = Object.entries(variants);
+    const pooled = totals.verdict;
+    totals.verdict = {
+      passed: entries.every(([, t]) => t.verdict?.passed === true),
+      score: pooled?.score ?? null,
+      threshold: options.threshold,
+      reasons: entries.flatMap(([name, t]) =>
+        (t.verdict?.reasons ?? []).map((reason) => `${name}: ${reason}`),
+      ),
+      blocking_failures: entries
+        .flatMap(([name, t]) => (t.verdict?.blocking_failures ?? []).map((id) => `${name}: ${id}`))
+        .slice(0, MAX_LISTED_BLOCKING),
+      warning_failures: entries.reduce((n, [, t]) => n + (t.verdict?.warning_failures ?? 0), 0),
+      exploratory_failures: entries.reduce(
+        (n, [, t]) => n + (t.verdict?.exploratory_failures ?? 0),
+        0,
+      ),
+    };
   }
 }

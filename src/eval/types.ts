@@ -23,6 +23,8 @@ export interface EvalRequest {
   stopSignal?: AbortSignal;
   killSignal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
+  /** Config warnings as soon as the config is read; without it they join `warnings`. */
+  onWarning?: (warning: string) => void;
   /** Called once the run exists and the total is known (for progress bars). */
   onStart?: (run: Run, totalAttempts: number) => void;
   /**

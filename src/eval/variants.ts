@@ -24,6 +24,7 @@ import {
 } from "../providers/index.js";
 import type { Variant } from "../runner/index.js";
 import type { Store } from "../store/index.js";
+import { pricingEndpoint } from "./pricing.js";
 
 /**
  * The systems under test of one run: for a prompt agent, one variant per `--model` entry
@@ -68,7 +69,7 @@ export async function buildVariants(
       name: spec.name,
       agent: createPromptAgent({
         name: config.agent.identifier ?? config.pipeline.name,
-        model: toPromptModel(model, prices),
+        model: toPromptModel(model, prices, config),
         systemPrompt,
         tools,
         maxSteps: config.agent.max_steps,
@@ -111,13 +112,19 @@ function withPromptFile(loaded: LoadedConfig, promptFile: string): LoadedConfig 
   };
 }
 
-function toPromptModel(model: ResolvedModel, prices: Record<string, TokenPrice>): PromptModel {
+function toPromptModel(
+  model: ResolvedModel,
+  prices: Record<string, TokenPrice>,
+  config: RatchetConfig,
+): PromptModel {
+  const endpoint = pricingEndpoint(config, model.provider);
   return {
     spec: model.spec,
     provider: model.provider,
     modelId: model.modelId,
     model: model.model,
-    price: (usage) => priceUsage(model.spec, usage, prices).usd,
+    price: (usage) => priceUsage(model.spec, usage, prices, endpoint).usd,
+    ...(model.prepare ? { prepare: model.prepare } : {}),
   };
 }
 

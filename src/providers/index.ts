@@ -12,9 +12,10 @@ export * from "./embeddings.js";
 export type { ClassifiedProviderError, ProviderErrorClass } from "./errors.js";
 export { classifyProviderError, parseRetryAfter } from "./errors.js";
 export { expandHeaders, expandSecret, expandSecretValues } from "./headers.js";
-export type { PriceResult, TokenPrice } from "./pricing.js";
+export type { PriceResult, PriceSource, PricingEndpoint, TokenPrice } from "./pricing.js";
 export {
   DEFAULT_TOKEN_PRICES,
+  priceSourceOf,
   priceUsage,
   SIM_DEFAULT_PRICE,
   tokenPricesFromConfig,

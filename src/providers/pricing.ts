@@ -1,5 +1,6 @@
 import type { Usage } from "../core/index.js";
 import { parseModelSpec } from "./spec.js";
+import type { ProviderType } from "./types.js";
 
 /** USD per million tokens. `cached_input` defaults to `input` when a provider has no discount. */
 export interface TokenPrice {
@@ -8,12 +9,39 @@ export interface TokenPrice {
   cached_input?: number;
 }
 
+/** Where a model's price came from; shown with the run so a cost can be trusted or not. */
+export type PriceSource = "config token_pricing" | "builtin table" | "none";
+
 export interface PriceResult {
   usd: number;
   /** False when no price is known for the model: the cost dimension should say so. */
   priced: boolean;
-  source: "override" | "default" | "local" | "none";
+  source: PriceSource;
   price?: TokenPrice;
+}
+
+/** The kind of endpoint a model is served from, as far as pricing cares. */
+export interface PricingEndpoint {
+  type: ProviderType;
+}
+
+/**
+ * Only the vendors' APIs (type `openai` or `anthropic`, a gateway's `base_url` included) and
+ * the offline sim are priced from the built-in table; an `openai-compatible` or `ollama`
+ * server runs its own models whatever they are called.
+ */
+function listPriced(endpoint: PricingEndpoint): boolean {
+  return endpoint.type === "openai" || endpoint.type === "anthropic" || endpoint.type === "sim";
+}
+
+/**
+ * Callers without the provider table (judges, cost rollups of stored spans) know only a
+ * provider name: `ollama` and `sim` are those types, any other name is taken for a vendor's
+ * API as before, so its models keep their list prices.
+ */
+function endpointByName(provider: string): PricingEndpoint {
+  if (provider === "ollama" || provider === "sim") return { type: provider };
+  return { type: "openai" };
 }
 
 /**
@@ -78,6 +106,16 @@ function lookupOverride(
   return overrides[spec] ?? overrides[modelId] ?? overrides[`${provider}:*`];
 }
 
+/** Where `modelSpec`'s price comes from, and the price (USD per million), without a call. */
+export function priceSourceOf(
+  modelSpec: string,
+  overrides?: Readonly<Record<string, TokenPrice>>,
+  endpoint?: PricingEndpoint,
+): { source: PriceSource; price?: TokenPrice } {
+  const result = priceUsage(modelSpec, { input_tokens: 0, output_tokens: 0 }, overrides, endpoint);
+  return result.price ? { source: result.source, price: result.price } : { source: result.source };
+}
+
 export function costOf(usage: Usage, price: TokenPrice): number {
   const cached = Math.min(usage.cached_input_tokens ?? 0, usage.input_tokens);
   const fresh = usage.input_tokens - cached;
@@ -93,28 +131,33 @@ export function costOf(usage: Usage, price: TokenPrice): number {
 /**
  * Prices one call. `usage.input_tokens` includes `cached_input_tokens` (the OpenAI and AI SDK
  * convention). Override keys, first match wins: the full spec (`openai:gpt-4o`), the bare
- * model id (`gpt-4o`), or `provider:*` (`sim:*`).
+ * model id (`gpt-4o`), or `provider:*` (`sim:*`). The built-in table applies only to the
+ * vendors' own endpoints: a self-hosted, openai-compatible or ollama model named like a public
+ * one (`mock:gpt-4o-mini`) is not the public model and has no price unless the config gives one.
  */
 export function priceUsage(
   modelSpec: string,
   usage: Usage,
   overrides?: Readonly<Record<string, TokenPrice>>,
+  endpoint?: PricingEndpoint,
 ): PriceResult {
   const { spec, provider, modelId } = parseModelSpec(modelSpec);
   const override = lookupOverride(spec, provider, modelId, overrides);
-  if (override)
-    return { usd: costOf(usage, override), priced: true, source: "override", price: override };
-  if (provider === "sim") {
+  if (override) {
     return {
-      usd: costOf(usage, SIM_DEFAULT_PRICE),
+      usd: costOf(usage, override),
       priced: true,
-      source: "default",
-      price: SIM_DEFAULT_PRICE,
+      source: "config token_pricing",
+      price: override,
     };
   }
-  if (provider === "ollama") return { usd: 0, priced: true, source: "local" };
-  const known = longestPrefix(modelId, DEFAULT_TOKEN_PRICES);
-  if (known) return { usd: costOf(usage, known), priced: true, source: "default", price: known };
+  const where = endpoint ?? endpointByName(provider);
+  if (!listPriced(where)) return { usd: 0, priced: false, source: "none" };
+  const known =
+    where.type === "sim" ? SIM_DEFAULT_PRICE : longestPrefix(modelId, DEFAULT_TOKEN_PRICES);
+  if (known) {
+    return { usd: costOf(usage, known), priced: true, source: "builtin table", price: known };
+  }
   return { usd: 0, priced: false, source: "none" };
 }
 

@@ -92,8 +92,31 @@ describe("priceUsage", () => {
   });
   it("applies overrides by spec, model id or provider wildcard", () => {
     const o = { "sim:*": { input: 1, output: 2 }, "corp:mystery": { input: 3, output: 3 } };
-    expect(priceUsage("sim:analyst", usage, o)).toMatchObject({ usd: 3, source: "override" });
+    expect(priceUsage("sim:analyst", usage, o)).toMatchObject({
+      usd: 3,
+      source: "config token_pricing",
+    });
     expect(priceUsage("corp:mystery", usage, o)).toMatchObject({ usd: 6, priced: true });
+  });
+  it("uses the built-in table only for the vendors' own endpoints", () => {
+    const selfHosted = { type: "openai-compatible" as const };
+    expect(priceUsage("mock:gpt-4o-mini", usage, {}, selfHosted)).toMatchObject({
+      usd: 0,
+      priced: false,
+      source: "none",
+    });
+    expect(priceUsage("box:gpt-4o-mini", usage, {}, { type: "ollama" }).source).toBe("none");
+    // A gateway in front of OpenAI (type openai with a base_url) still serves OpenAI's models.
+    expect(priceUsage("gw:gpt-4o-mini", usage, {}, { type: "openai" }).source).toBe(
+      "builtin table",
+    );
+    expect(priceUsage("ollama:llama3", usage).source).toBe("none");
+    expect(priceUsage("openai:gpt-4o-mini", usage).source).toBe("builtin table");
+    const o = { "mock:gpt-4o-mini": { input: 1, output: 1 } };
+    expect(priceUsage("mock:gpt-4o-mini", usage, o, selfHosted)).toMatchObject({
+      usd: 2,
+      source: "config token_pricing",
+    });
   });
 });
 

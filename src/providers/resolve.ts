@@ -145,6 +145,7 @@ export function resolveModels(
       factories.set(spec.provider, factory);
     }
     let model = factory(spec.modelId);
+    const bare = model;
     if (options.cache && (settings.type !== "sim" || options.cacheSim)) {
       model = withResponseCache(model, options.cache);
     }
@@ -155,6 +156,7 @@ export function resolveModels(
       ...(settings.max_concurrency !== undefined
         ? { maxConcurrency: settings.max_concurrency }
         : {}),
+      ...(bare instanceof SimLanguageModel ? { prepare: () => bare.prepare() } : {}),
     });
   }
   return out;

@@ -47,4 +47,6 @@ export interface ResolvedModel extends ModelSpec {
   /** Ready to pass to `generateText({ model })`; wrapped with the response cache when enabled. */
   model: LanguageModelV3;
   maxConcurrency?: number;
+  /** One-time warm-up before the first call (the sim's tokenizer); not part of any call. */
+  prepare?: () => Promise<void>;
 }

@@ -3,7 +3,7 @@ export { formatCount, formatMs, formatPct, formatScore, formatUsd } from "./form
 export { HTML_OUTPUT_LIMIT } from "./html.js";
 export { MARKDOWN_FAILURE_LIMIT } from "./markdown.js";
 export type { SummaryOptions } from "./summary.js";
-export { countErrorClasses, renderFailures, renderSummaryTable } from "./summary.js";
+export { countErrorClasses, pricingLines, renderFailures, renderSummaryTable } from "./summary.js";
 export { renderTable, stripAnsi, visibleWidth } from "./table.js";
 export type {
   AttemptSelection,

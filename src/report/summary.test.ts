@@ -128,3 +128,30 @@ describe("renderFailures", () => {
     expect(await countErrorClasses(gen(nastyAttempts()))).toEqual({ timeout: 1 });
   });
 });
+
+describe("renderSummaryTable with compared models", () => {
+  it("shows each model's score, pass rate, blocking failures and verdict", () => {
+    const run = nastyRun();
+    const base = run.totals!;
+    const variant = (passed: boolean, failures: string[], passRate: number) => ({
+      ...base,
+      pass_rate: passRate,
+      verdict: {
+        passed,
+        score: 0.9,
+        threshold: 0.8,
+        reasons: passed ? [] : ["1 blocking case failed: d"],
+        blocking_failures: failures,
+        warning_failures: 0,
+        exploratory_failures: 0,
+      },
+    });
+    run.totals = {
+      ...base,
+      variants: { "sim:good": variant(true, [], 1), "sim:bad": variant(false, ["d"], 0.75) },
+    };
+    const text = renderSummaryTable(run, { width: 200 });
+    expect(text).toMatch(/sim:good .*pass rate 100\.0% · 0 blocking failures · PASS/);
+    expect(text).toMatch(/sim:bad .*pass rate 75\.0% · 1 blocking failure · FAIL/);
+  });
+});

@@ -45,6 +45,19 @@ export async function countErrorClasses(
   return counts;
 }
 
+/** Per model, where its price came from: `sim:support: builtin table ($0.15 in / $0.6 out per 1M)`. */
+export function pricingLines(run: Run): string[] {
+  return Object.entries(run.totals?.pricing ?? {}).map(([name, p]) => {
+    const model = terminalSafe(name);
+    if (p.source === "none") return `${model}: none (not counted; give cost.token_pricing)`;
+    const price =
+      p.input_per_million !== undefined && p.output_per_million !== undefined
+        ? ` ($${p.input_per_million} in / $${p.output_per_million} out per 1M tokens)`
+        : "";
+    return `${model}: ${p.source}${price}`;
+  });
+}
+
 /** The terminal summary printed after `ratchet eval`. */
 export function renderSummaryTable(run: Run, options: SummaryOptions = {}): string {
   const width = options.width ?? 100;
@@ -73,6 +86,16 @@ export function renderSummaryTable(run: Run, options: SummaryOptions = {}): stri
     ],
     ["Attempts", formatCount(t.attempts), `${run.case_count} cases × ${run.epochs} epochs`],
   ];
+  // Compared models are judged apart; the run passes only if each does.
+  for (const [name, v] of Object.entries(t.variants ?? {})) {
+    const ok = v.verdict?.passed ?? false;
+    const blocking = v.verdict?.blocking_failures.length ?? 0;
+    rows.push([
+      `  ${terminalSafe(name)}`,
+      formatScore(v.score),
+      `pass rate ${formatPct(v.pass_rate)} · ${plural(blocking, "blocking failure")} · ${paint(color, ok ? "32;1" : "31;1", ok ? "PASS" : "FAIL")}`,
+    ]);
+  }
   const classes = Object.entries(options.errorClasses ?? {}).filter(([, n]) => (n ?? 0) > 0);
   if (classes.length > 0) {
     rows.push([
@@ -81,8 +104,9 @@ export function renderSummaryTable(run: Run, options: SummaryOptions = {}): stri
       paint(color, "31", classes.map(([name, n]) => `${name} ${n}`).join(", ")),
     ]);
   }
+  rows.push(["Cost", formatUsd(t.cost_usd), ""]);
+  for (const line of pricingLines(run)) rows.push(["  price", "", terminalSafe(line)]);
   rows.push(
-    ["Cost", formatUsd(t.cost_usd), ""],
     [
       "Tokens",
       formatCount(t.input_tokens + t.output_tokens),

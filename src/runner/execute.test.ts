@@ -126,3 +126,119 @@ describe("executeAttempt", () => {
     }
   });
 });
+
+describe("executeRun at high concurrency", () => {
+  it("adds no more listeners to the caller's kill signal than Node allows (no warning at 50)", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      const concurrency = 50;
+      const kill = new AbortController();
+      // Every attempt waits until all 50 are in flight, so 50 listen for the kill at once.
+      let started = 0;
+      let allIn: () => void = () => {};
+      const everyoneStarted = new Promise<void>((resolve) => {
+        allIn = resolve;
+      });
+      const agent = agentOf(async () => {
+        if (++started === concurrency) allIn();
+        await everyoneStarted;
+        return result("ok");
+      });
+      const ids = Array.from({ length: concurrency }, (_, i) => `c${i}`);
+      const plan = planFor(agent, {
+        concurrency,
+        killSignal: kill.signal,
+        cases: async function* () {
+          for (const id of ids) yield { ...testCase, id };
+        },
+      });
+      const outcome = await executeRun(plan);
+      expect(outcome.completed).toBe(concurrency);
+      // process 'warning' events are emitted on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+});
+
+/** Time that moves only when the test says: latency is whatever the agent advanced. */
+function manualClock() {
+  let now = 0;
+  return {
+    advance: (ms: number) => {
+      now += ms;
+    },
+    clock: {
+      now: () => now,
+      sleep: async (ms: number) => {
+        now += ms;
+      },
+    },
+  };
+}
+
+describe("attempt latency is the agent's own time", () => {
+  it("excludes a one-time warm-up the agent would otherwise pay on its first attempts", async () => {
+    const time = manualClock();
+    let warm: Promise<void> | undefined;
+    // Like the sim's tokenizer: loaded once, on first use, by whoever comes first.
+    const warmUp = () => {
+      warm ??= (async () => time.advance(1000))();
+      return warm;
+    };
+    const agent: Agent = {
+      ...agentOf(async () => {
+        await warmUp();
+        time.advance(5);
+        return result("ok");
+      }),
+      prepare: warmUp,
+    };
+    const plan = planFor(agent, { clock: time.clock, retries: 0 });
+    await executeRun(plan);
+    const [attempt] = (plan.store as unknown as { saved: Attempt[] }).saved;
+    expect(attempt?.latency_ms).toBe(5);
+  });
+
+  it("excludes the wait for a per-provider slot held by another attempt", async () => {
+    const time = manualClock();
+    const agent = agentOf(async () => {
+      time.advance(5);
+      // Yield so the other attempt is queued on the limiter meanwhile.
+      await new Promise((resolve) => setImmediate(resolve));
+      return result("ok");
+    });
+    const plan = planFor(agent, {
+      clock: time.clock,
+      retries: 0,
+      concurrency: 2,
+      perKeyConcurrency: { test: 1 },
+      cases: async function* () {
+        yield testCase;
+        yield { ...testCase, id: "c2" };
+      },
+    });
+    await executeRun(plan);
+    const saved = (plan.store as unknown as { saved: Attempt[] }).saved;
+    expect(saved.map((a) => a.latency_ms)).toEqual([5, 5]);
+  });
+
+  it("excludes retry backoff; the retries are counted instead", async () => {
+    const time = manualClock();
+    let calls = 0;
+    const agent = agentOf(async () => {
+      calls++;
+      time.advance(5);
+      if (calls === 1) throw new HttpStatusError("HTTP 503", 503);
+      return result("ok");
+    });
+    const plan = planFor(agent, { clock: time.clock, retries: 2 });
+    await executeRun(plan);
+    const [attempt] = (plan.store as unknown as { saved: Attempt[] }).saved;
+    expect(attempt).toMatchObject({ status: "passed", retries: 1, latency_ms: 5 });
+  });
+});

@@ -1,5 +1,5 @@
 import type { AgentRunResult } from "../agents/index.js";
-import { type Attempt, type Case, newId, rngFor, systemClock } from "../core/index.js";
+import { type Attempt, type Case, type Clock, newId, rngFor, systemClock } from "../core/index.js";
 import { redactAttempt } from "../redact/index.js";
 import { DEFAULT_BACKOFF, retryDelayMs } from "./backoff.js";
 import {
@@ -22,6 +22,7 @@ export async function executeAttempt(
 ): Promise<Attempt> {
   const startedAt = new Date();
   const policy = plan.backoff ?? DEFAULT_BACKOFF;
+  const clock = plan.clock ?? monotonicClock;
   let result: AgentRunResult | undefined;
   let error: ClassifiedError | undefined;
   let retries = 0;
@@ -37,7 +38,9 @@ export async function executeAttempt(
     const onKill = () => controller.abort(new RunCancelled());
     if (plan.killSignal?.aborted) onKill();
     plan.killSignal?.addEventListener("abort", onKill, { once: true });
-    const began = performance.now();
+    // The agent's own time: the slot and the provider's limiter are held already, and each
+    // try is timed apart, so queueing and backoff waits are not in it (retries are counted).
+    const began = clock.now();
     try {
       result = await raceAbort(
         variant.agent.run({
@@ -53,7 +56,7 @@ export async function executeAttempt(
     } catch (caught) {
       error = classifyAttemptError(caught, controller.signal);
     } finally {
-      latencyMs = performance.now() - began;
+      latencyMs = clock.now() - began;
       clearTimeout(timer);
       plan.killSignal?.removeEventListener("abort", onKill);
     }
@@ -85,7 +88,7 @@ export async function executeAttempt(
       delayMs,
     });
     try {
-      await systemClock.sleep(delayMs, plan.killSignal);
+      await clock.sleep(delayMs, plan.killSignal);
     } catch {
       error = cancelled();
       break;
@@ -156,6 +159,9 @@ async function gradeUnlessKilled(
     throw caught;
   }
 }
+
+/** Latency is measured on the monotonic clock: wall-clock steps (NTP) must not bend it. */
+const monotonicClock: Clock = { now: () => performance.now(), sleep: systemClock.sleep };
 
 /** setTimeout's largest delay (2^31 - 1 ms, about 24.8 days). */
 const MAX_TIMER_MS = 2_147_483_647;

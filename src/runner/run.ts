@@ -1,6 +1,6 @@
-import { getMaxListeners, setMaxListeners } from "node:events";
 import { attemptKey } from "../store/index.js";
 import { executeAttempt } from "./execute.js";
+import { runKillSignal } from "./kill-signal.js";
 import { Semaphore } from "./semaphore.js";
 import type { RunOutcome, RunPlan } from "./types.js";
 
@@ -24,13 +24,6 @@ export async function executeRun(
   existing: Set<string> = new Set(),
 ): Promise<RunOutcome> {
   const global = new Semaphore(plan.concurrency);
-  // Every attempt in flight listens on the kill signal, and so does a retry's backoff sleep:
-  // up to two per slot by design. Node's default of 10 printed a "possible memory leak"
-  // warning on every run above concurrency 10.
-  if (plan.killSignal) {
-    const wanted = 2 * plan.concurrency + 1;
-    if (getMaxListeners(plan.killSignal) < wanted) setMaxListeners(wanted, plan.killSignal);
-  }
   const perKey = new Map<string, Semaphore>();
   const limiterFor = (key: string): Semaphore | undefined => {
     const limit = plan.perKeyConcurrency?.[key];
@@ -56,6 +49,8 @@ export async function executeRun(
   };
   let failure: unknown;
   const stopped = () => plan.stopSignal?.aborted === true || failure !== undefined;
+  const kill = runKillSignal(plan.killSignal, plan.concurrency);
+  const attemptPlan: RunPlan = kill ? { ...plan, killSignal: kill.signal } : plan;
 
   // Said when the stop arrives, not once the attempts in flight are done: the user who pressed
   // Ctrl-C is told at once what is being waited for. A kill (which comes with a stop) waits
@@ -66,11 +61,14 @@ export async function executeRun(
   if (plan.stopSignal?.aborted) onStop();
   else plan.stopSignal?.addEventListener("abort", onStop, { once: true });
   try {
+    // Warm-ups (a tokenizer) would otherwise land in the first attempts' latency.
+    await Promise.all(plan.variants.map((variant) => variant.agent.prepare?.()));
     await schedule();
   } finally {
     schedulingDone = true;
     await Promise.all(inFlight);
     plan.stopSignal?.removeEventListener("abort", onStop);
+    kill?.dispose();
   }
   if (plan.stopSignal?.aborted) outcome.stopped = true;
   if (failure !== undefined) throw failure;
@@ -105,7 +103,7 @@ export async function executeRun(
             };
             try {
               releaseKey = await limiterFor(variant.agent.concurrencyKey)?.acquire();
-              const attempt = await executeAttempt(plan, testCase, epoch, variant);
+              const attempt = await executeAttempt(attemptPlan, testCase, epoch, variant);
               // The slot is for the agent's work; the store's group commit must not hold it.
               release();
               if (attempt.error?.class === "cancelled") return;

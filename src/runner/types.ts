@@ -1,5 +1,5 @@
 import type { Agent, AgentRunResult } from "../agents/index.js";
-import type { Attempt, AttemptError, Case, Score } from "../core/index.js";
+import type { Attempt, AttemptError, Case, Clock, Score } from "../core/index.js";
 import type { Redactor } from "../redact/index.js";
 import type { Store } from "../store/index.js";
 import type { BackoffPolicy } from "./backoff.js";
@@ -56,6 +56,8 @@ export interface RunPlan {
   /** Aborting cancels attempts in flight too, their grading included (second Ctrl-C, SIGTERM). */
   killSignal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
+  /** Times attempts and backoff waits; tests inject one (default: the monotonic clock). */
+  clock?: Clock;
 }
 
 export type RunEvent =

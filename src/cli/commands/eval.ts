@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { LIMITS } from "../../config/index.js";
 import { EXIT, FAILING_STATUSES, markPhase } from "../../core/index.js";
 import { runEvaluation } from "../../eval/index.js";
 import { renderFailures, renderSummaryTable, writeReport } from "../../report/index.js";
@@ -40,13 +41,25 @@ export function registerEval(
       "-m, --model <spec...>",
       "model(s) to run, e.g. openai:gpt-4o-mini; several run side by side",
     )
-    .option("-r, --repeat <n>", "epochs: run every case n times", parseIntOption("--repeat", 1))
-    .option("--concurrency <n>", "attempts in flight at once", parseIntOption("--concurrency", 1))
-    .option("--timeout <seconds>", "per-attempt timeout", parseNumberOption("--timeout", 0.001))
+    .option(
+      "-r, --repeat <n>",
+      "epochs: run every case n times",
+      parseIntOption("--repeat", 1, LIMITS.repeat),
+    )
+    .option(
+      "--concurrency <n>",
+      "attempts in flight at once",
+      parseIntOption("--concurrency", 1, LIMITS.concurrency),
+    )
+    .option(
+      "--timeout <seconds>",
+      "per-attempt timeout",
+      parseNumberOption("--timeout", 0.001, LIMITS.timeoutSeconds),
+    )
     .option(
       "--retries <n>",
       "retries for timeouts, rate limits and provider errors",
-      parseIntOption("--retries", 0),
+      parseIntOption("--retries", 0, LIMITS.retries),
     )
     .option("--seed <n>", "seed for the sim model, flakes and jitter", parseIntOption("--seed", 0))
     .option(
@@ -129,6 +142,7 @@ export function registerEval(
             }
             markPhase("reports written");
           },
+          onWarning: (warning) => output.err(`warning: ${warning}`),
         });
         const { run } = result;
         if (run.status === "interrupted") {

@@ -37,7 +37,7 @@ export function registerIngest(program: Command, output: Output): void {
     .option(
       "--max-line-mb <n>",
       "longer lines are reported and skipped unread (one huge single-line export: raise it)",
-      parseIntOption("--max-line-mb", 1),
+      parseIntOption("--max-line-mb", 1, 1024),
       64,
     )
     .action(async (file: string, flags: IngestFlags) => {

@@ -1,6 +1,13 @@
 import type { Command } from "commander";
 import { type Attempt, FAILING_STATUSES, InputError, type Run } from "../../core/index.js";
-import { formatMs, formatPct, formatScore, formatUsd, renderTable } from "../../report/index.js";
+import {
+  formatMs,
+  formatPct,
+  formatScore,
+  formatUsd,
+  pricingLines,
+  renderTable,
+} from "../../report/index.js";
 import type { Store } from "../../store/index.js";
 import { parseIntOption } from "../options.js";
 import type { Output } from "../output.js";
@@ -50,6 +57,14 @@ export function registerRuns(
           return;
         }
         output.out(renderTable(RUN_HEADERS, [runRow(run)]));
+        const prices = pricingLines(run);
+        if (prices.length)
+          output.out(
+            `\n${renderTable(
+              ["price source"],
+              prices.map((p) => [p]),
+            )}`,
+          );
         const failing: string[][] = [];
         const passing: string[][] = [];
         const shown = flags.all ? {} : { statuses: FAILING_STATUSES };

@@ -75,7 +75,11 @@ export function registerServe(
     )
     .option("-c, --config <path>", "config file (default: ratchet.yaml here or above, if any)")
     .option("--db <path>", "SQLite store (default: the config's store.path)")
-    .option("-p, --port <n>", "port (default 4318; 0 picks one)", parseIntOption("--port", 0))
+    .option(
+      "-p, --port <n>",
+      "port (default 4318; 0 picks one)",
+      parseIntOption("--port", 0, 65535),
+    )
     .option("--host <host>", "interface to listen on (default 127.0.0.1)")
     .option("--token-env <name>", "environment variable holding the bearer token")
     .option("--verbose", "log every request")

@@ -43,7 +43,8 @@ export const CaseInputSchema = z.strictObject({
   id: z.union([z.string().min(1), z.number()]).transform(String),
   input: z.union([z.string(), z.array(MessageSchema).min(1)]),
   context: z.record(z.string(), z.unknown()).optional(),
-  expected: ExpectedSchema.optional(),
+  /** A plain string (promptfoo-style suites) is the expected output. */
+  expected: z.union([z.string().transform((output) => ({ output })), ExpectedSchema]).optional(),
   assertions: z.array(AssertionSpecSchema).default([]),
   tags: z.array(z.string().min(1)).default([]),
   severity: SeveritySchema.optional(),

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { LIMITS } from "./limits.js";
 
-const PerMillion = z.number().min(0);
+const PerMillion = z.number().min(0).max(LIMITS.usd);
 
 export const ModelPriceSchema = z.strictObject({
   input_per_million: PerMillion,
@@ -20,7 +21,7 @@ export const CostSchema = z
 export const CacheSchema = z
   .strictObject({
     enabled: z.boolean().default(true),
-    ttl_seconds: z.int().min(0).default(604800),
+    ttl_seconds: z.int().min(0).max(LIMITS.cacheTtlSeconds).default(604800),
   })
   .prefault({});
 

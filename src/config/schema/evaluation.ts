@@ -1,14 +1,15 @@
 import { z } from "zod";
 import type { Dimension } from "../../core/index.js";
 import { DEFAULT_DIMENSIONS, DimensionsSchema } from "./dimensions.js";
+import { LIMITS } from "./limits.js";
 
 export const DEFAULT_SUITE_GLOBS = ["suites/**/*.{yaml,yml,jsonl,csv}"];
 
 /** `{type, ...params}`; each grader validates its own params. */
 export const AssertionSpecSchema = z.looseObject({ type: z.string().min(1) });
 
-const Ms = z.number().positive();
-const Usd = z.number().min(0);
+const Ms = z.number().positive().max(LIMITS.targetMs);
+const Usd = z.number().min(0).max(LIMITS.usd);
 
 export const EvaluationSchema = z
   .strictObject({
@@ -18,7 +19,7 @@ export const EvaluationSchema = z
       .default(DEFAULT_SUITE_GLOBS),
     dimensions: DimensionsSchema.prefault({ ...DEFAULT_DIMENSIONS }),
     threshold: z.number().min(0).max(1).default(0.8),
-    repeat: z.int().min(1).default(1),
+    repeat: z.int().min(1).max(LIMITS.repeat).default(1),
     assertions: z.array(AssertionSpecSchema).default([]),
     latency: z
       .strictObject({ p50_ms: Ms.optional(), p95_ms: Ms.optional(), p99_ms: Ms.optional() })
@@ -32,7 +33,7 @@ export const EvaluationSchema = z
     judges: z
       .strictObject({
         retries: z.int().min(0).max(5).default(1),
-        concurrency: z.int().min(1).default(4),
+        concurrency: z.int().min(1).max(LIMITS.judgeConcurrency).default(4),
       })
       .prefault({}),
     temperature: z.number().min(0).max(2).optional(),

@@ -8,12 +8,12 @@ export const OptimizationSchema = z
       .strictObject({
         method: z.string().min(1).default("embedding_similarity"),
         threshold: Unit.default(0.75),
-        max_clusters: z.int().min(1).default(12),
+        max_clusters: z.int().min(1).max(1000).default(12),
       })
       .prefault({}),
     patching: z
       .strictObject({
-        max_prompt_length: z.int().min(1).default(2048),
+        max_prompt_length: z.int().min(1).max(1_000_000).default(2048),
         regression_tolerance: Unit.default(0.02),
         validation_scenarios: z.enum(["failing_only", "cluster", "all"]).default("failing_only"),
       })
@@ -31,7 +31,7 @@ export const PromotionSchema = z
           .enum(["welch_t_test", "paired_t_test", "bootstrap", "wilcoxon", "mcnemar"])
           .default("welch_t_test"),
         significance_level: z.number().gt(0).lt(1).default(0.05),
-        shadow_sample_size: z.int().min(1).default(200),
+        shadow_sample_size: z.int().min(1).max(10_000_000).default(200),
       })
       .prefault({}),
   })
@@ -40,7 +40,7 @@ export const PromotionSchema = z
 export const RollbackSchema = z
   .strictObject({
     enabled: z.boolean().default(true),
-    max_versions_retained: z.int().min(1).default(10),
+    max_versions_retained: z.int().min(1).max(10_000).default(10),
   })
   .prefault({});
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LIMITS } from "./limits.js";
 
 export const ProviderSchema = z
   .strictObject({
@@ -13,9 +14,9 @@ export const ProviderSchema = z
       .optional(),
     /** May hold `${VAR}` placeholders, expanded at request time. */
     headers: z.record(z.string(), z.string()).optional(),
-    max_concurrency: z.int().min(1).optional(),
+    max_concurrency: z.int().min(1).max(LIMITS.concurrency).optional(),
     /** sim only: fixed latency per call in ms (0 = answer at once); default from the profile. */
-    latency_ms: z.number().min(0).optional(),
+    latency_ms: z.number().min(0).max(LIMITS.latencyMs).optional(),
     /** sim only: folder searched for `<profile>.yaml` before the bundled profiles. */
     profiles_dir: z.string().min(1).optional(),
     /** sim only: overrides the profile's flake rate. */

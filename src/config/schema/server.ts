@@ -16,6 +16,7 @@ export const ServerSchema = z
       .number()
       .int()
       .min(1024)
+      .max(1024 * 1024 * 1024)
       .default(10 * 1024 * 1024),
     /** Requests read and stored at once; more get 503 + Retry-After (exporters retry). */
     max_concurrent_requests: z.number().int().min(1).max(1024).default(8),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LIMITS } from "./limits.js";
 
 const ToolName = z
   .string()
@@ -30,7 +31,7 @@ export const ToolResponseSchema = z
     default: z.boolean().optional(),
     result: z.unknown().optional(),
     error: z.string().optional(),
-    latency_ms: z.number().min(0).optional(),
+    latency_ms: z.number().min(0).max(LIMITS.latencyMs).optional(),
     effects: z.array(ToolEffectSchema).default([]),
   })
   .superRefine((r, ctx) => {

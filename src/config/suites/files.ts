@@ -77,6 +77,20 @@ export async function listSuiteFiles(globs: readonly string[], baseDir: string):
   return [...found].filter((f) => !excludes.some((x) => x(toPosix(f)))).sort();
 }
 
+/** The globs (not `!` excludes) that match no suite file: most likely typos. */
+export async function unmatchedSuiteGlobs(
+  globs: readonly string[],
+  baseDir: string,
+): Promise<string[]> {
+  const unmatched: string[] = [];
+  for (const glob of globs) {
+    if (glob.startsWith("!")) continue;
+    const files = await listSuiteFiles([glob], baseDir).catch(() => []);
+    if (files.length === 0) unmatched.push(glob);
+  }
+  return unmatched;
+}
+
 /** How a suite file is named in `origin`: relative to the config when inside it. */
 export function suiteLabel(file: string, baseDir: string): string {
   const rel = relative(baseDir, file);

@@ -135,3 +135,34 @@ describe("regex", () => {
     expect(results).toEqual([true, true, true]);
   });
 });
+
+describe("equals without `value` compares with the case's reference", () => {
+  const withExpected = (expected: Record<string, unknown>, output: string) =>
+    makeInput({
+      output,
+      case: { ...makeInput().case, expected: expected as { output?: string } },
+    });
+
+  it("uses expected.output", () => {
+    expect(grade({ type: "equals" }, withExpected({ output: "Paris" }, " Paris ")).passed).toBe(
+      true,
+    );
+    const s = grade({ type: "equals" }, withExpected({ output: "Paris" }, "Lyon"));
+    expect(s.passed).toBe(false);
+    expect(s.reason).toContain('expected "Paris"');
+  });
+
+  it("uses expected.json with json: true", () => {
+    const s = grade(
+      { type: "equals", json: true },
+      withExpected({ json: { a: 1, b: [2] } }, '{"b":[2],"a":1}'),
+    );
+    expect(s.passed).toBe(true);
+  });
+
+  it("fails with a reason when the case has no reference", () => {
+    const s = grade({ type: "equals" }, makeInput({ output: "x" }));
+    expect(s.passed).toBe(false);
+    expect(s.reason).toContain("no `value` given and the case has no `expected.output`");
+  });
+});

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { outputJson, outputText } from "../derived.js";
 import { jsonDifference } from "../json-tools.js";
 import { addRegexIssue, collapseWhitespace, quote } from "../text.js";
-import type { GraderDefinition } from "../types.js";
+import type { GradeInput, GraderDefinition } from "../types.js";
 import { fail, pass } from "../verdict.js";
 
 const flag = z.boolean().default(false);
@@ -20,16 +20,15 @@ function firstDifference(a: string, b: string): number {
 
 const equalsParams = z
   .strictObject({
-    value: z.unknown(),
+    value: z.unknown().optional(),
     json: flag,
     ignore_case: flag,
     trim: z.boolean().default(true),
     normalize_whitespace: flag,
   })
   .superRefine((p, ctx) => {
-    if (p.value === undefined) {
-      ctx.addIssue({ code: "custom", path: ["value"], message: "required" });
-    } else if (!p.json && typeof p.value !== "string") {
+    // Without `value` the case's expected.output (expected.json with `json: true`) is the reference.
+    if (p.value !== undefined && !p.json && typeof p.value !== "string") {
       ctx.addIssue({
         code: "custom",
         path: ["value"],
@@ -39,32 +38,66 @@ const equalsParams = z
   })
   .transform((p) => ({
     ...p,
-    expectedText:
-      typeof p.value === "string"
-        ? normalize(p.trim ? p.value.trim() : p.value, p.ignore_case, p.normalize_whitespace)
-        : "",
+    expectedText: typeof p.value === "string" ? normalizeExpected(p.value, p) : "",
   }));
+
+function normalizeExpected(
+  value: string,
+  p: { trim: boolean; ignore_case: boolean; normalize_whitespace: boolean },
+): string {
+  return normalize(p.trim ? value.trim() : value, p.ignore_case, p.normalize_whitespace);
+}
+
+/** `value`, else the case's reference: expected.json (for `json: true`) or expected.output. */
+function equalsReference(
+  input: GradeInput,
+  p: z.output<typeof equalsParams>,
+): { value: unknown; text: string } | undefined {
+  if (p.value !== undefined) return { value: p.value, text: p.expectedText };
+  const expected = input.case.expected;
+  if (p.json) {
+    if (expected?.json !== undefined) return { value: expected.json, text: "" };
+    if (expected?.output === undefined) return undefined;
+    try {
+      return { value: JSON.parse(expected.output), text: "" };
+    } catch {
+      return undefined;
+    }
+  }
+  if (expected?.output === undefined) return undefined;
+  return { value: expected.output, text: normalizeExpected(expected.output, p) };
+}
 
 export const equals: GraderDefinition<z.output<typeof equalsParams>> = {
   type: "equals",
   dimension: "accuracy",
   params: equalsParams,
   negatable: true,
-  description: "output equals `value` (trimmed; `ignore_case`; `json: true` for deep-equal)",
+  description:
+    "output equals `value` or the case's expected.output (trimmed; `ignore_case`; `json: true` for deep-equal)",
   grade(input, p) {
+    const reference = equalsReference(input, p);
+    if (!reference) {
+      return fail(
+        p.json
+          ? "no `value` given and the case has no `expected.json` (or JSON `expected.output`) to compare with"
+          : "no `value` given and the case has no `expected.output` to compare with",
+      );
+    }
     if (p.json) {
       const parsed = outputJson(input);
       if (!parsed.ok) return fail(`output is not valid JSON: ${parsed.problem}`);
-      const diff = jsonDifference(p.value, parsed.value);
+      const diff = jsonDifference(reference.value, parsed.value);
       if (diff === undefined) return pass("output JSON equals the expected value");
       return fail(`output JSON differs at ${diff.path}: ${diff.message}`, { path: diff.path });
     }
     const raw = p.trim ? input.output.trim() : input.output;
     const actual = normalize(raw, p.ignore_case, p.normalize_whitespace);
-    if (actual === p.expectedText) return pass(`output equals ${quote(p.value as string)}`);
-    const at = firstDifference(actual, p.expectedText);
+    const expected = reference.value as string;
+    if (actual === reference.text) return pass(`output equals ${quote(expected)}`);
+    const at = firstDifference(actual, reference.text);
     return fail(
-      `output does not equal the expected value: expected ${quote(p.value as string)}, got ${quote(raw)} (first difference at character ${at + 1})`,
+      `output does not equal the expected value: expected ${quote(expected)}, got ${quote(raw)} (first difference at character ${at + 1})`,
     );
   },
 };

@@ -58,6 +58,11 @@ export class SimLanguageModel implements LanguageModelV3 {
     this.clock = options.clock ?? systemClock;
   }
 
+  /** Loads the tokenizer (seconds on a busy machine) so that no call pays for it. */
+  async prepare(): Promise<void> {
+    await getTokenizer(this.options.profile.tokenizer);
+  }
+
   async doGenerate(options: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> {
     recordCall(this.options.providerName ?? "sim", "sim");
     const { result, latencyMs } = await this.answer(options);

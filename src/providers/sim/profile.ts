@@ -148,8 +148,8 @@ export const simProfileSchema = z
     tokenizer: z.enum(["o200k_base", "cl100k_base"]).default("o200k_base"),
     latency: z
       .object({
-        base_ms: z.number().min(0).default(600),
-        per_output_token_ms: z.number().min(0).default(12),
+        base_ms: z.number().min(0).max(600_000).default(600),
+        per_output_token_ms: z.number().min(0).max(60_000).default(12),
         /** Relative spread, 0.25 = ±25 %. */
         jitter: z.number().min(0).max(1).default(0.25),
       })
