@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { InputError } from "../core/index.js";
 import { loadAgentTools, loadConfig, loadSystemPrompt, loadToolFixtures } from "./index.js";
 import { inputErrorOf, lineOf, tempDir } from "./testdata/helpers.js";
 
@@ -140,5 +141,18 @@ describe("agent files", () => {
       "You are helpful.\n",
     );
     expect(await loadSystemPrompt(await loadConfig(join(dir, "b.yaml")))).toBe("Be brief.\n");
+  });
+
+  it("a missing prompt file is named with the config's file, line and key", async () => {
+    const dir = await tempDir({
+      "ratchet.yaml":
+        "pipeline:\n  name: x\nagent:\n  model: sim:support\n  system_prompt_file: prompts/gone.md\n",
+    });
+    const loaded = await loadConfig(join(dir, "ratchet.yaml"));
+    const error = await loadSystemPrompt(loaded).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).format()).toMatch(
+      /ratchet\.yaml:5: agent\.system_prompt_file: cannot read system prompt: .*gone\.md/,
+    );
   });
 });

@@ -58,8 +58,10 @@ export async function loadSystemPrompt(loaded: LoadedConfig): Promise<string | u
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
+    const line = loaded.locate?.(["agent", "system_prompt_file"])?.line;
     throw new InputError(`cannot read system prompt: ${errorMessage(error)}`, {
       file: loaded.file,
+      ...(line !== undefined ? { line } : {}),
       key: "agent.system_prompt_file",
     });
   }
