@@ -45,6 +45,16 @@ export async function buildVariants(
   }
   // A variant is `model` or `model=prompt-file`: the same suite on several models or prompts.
   const specs = models.map(parseVariantSpec);
+  // Two variants of one name would store their attempts under the same key.
+  const seen = new Set<string>();
+  for (const spec of specs) {
+    if (seen.has(spec.name)) {
+      throw new InputError(`\`${spec.name}\` is given twice; each model or variant runs once`, {
+        key: "--compare",
+      });
+    }
+    seen.add(spec.name);
+  }
   const resolved = resolveModels(
     specs.map((spec) => spec.model),
     config.providers,
