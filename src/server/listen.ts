@@ -13,13 +13,13 @@ export interface ServerOptions extends ReceiverOptions {
   /**
    * New requests are refused (503 + Retry-After) while work waits longer than this for the
    * event loop: a backlog is answered at once instead of making exporters time out.
-   * Default 1000 ms. Ignored when `overloaded` is given.
+   * Default 2000 ms, well inside the exporters' 10 s timeout. Ignored when `overloaded` is given.
    */
   maxQueueDelayMs?: number;
 }
 
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
-export const DEFAULT_MAX_QUEUE_DELAY_MS = 1_000;
+export const DEFAULT_MAX_QUEUE_DELAY_MS = 2_000;
 
 export interface RunningServer {
   url: string;

@@ -30,7 +30,7 @@ export const ServerSchema = z
      * New requests get 503 + Retry-After while work waits longer than this for the server
      * (a backlog), instead of queueing until exporters time out.
      */
-    max_queue_delay_ms: z.number().int().min(10).max(600_000).default(1_000),
+    max_queue_delay_ms: z.number().int().min(10).max(600_000).default(2_000),
   })
   .prefault({});
 

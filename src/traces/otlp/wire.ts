@@ -20,12 +20,9 @@ const ResponseType = root.lookupType(
 /** Throws on malformed protobuf (truncated, bad wire type, invalid UTF-8 length…). */
 export function decodeExportRequest(bytes: Uint8Array): OtlpExportRequest {
   const message = RequestType.decode(bytes);
-  // 64-bit times as decimal strings (exact); ids stay bytes; enums as numbers.
-  return RequestType.toObject(message, {
-    longs: String,
-    enums: Number,
-    arrays: false,
-  }) as OtlpExportRequest;
+  // 64-bit values stay {low, high} objects (convert reads them exactly): turning them into
+  // decimal strings was a third of toObject's time. Ids stay bytes; enums as numbers.
+  return RequestType.toObject(message, { enums: Number, arrays: false }) as OtlpExportRequest;
 }
 
 /** For tests and the benchmark: encode a request object (ids as bytes). */
