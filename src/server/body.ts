@@ -28,7 +28,29 @@ export async function readLimited(
   body: ReadableStream<Uint8Array> | null,
   limits: ReadLimits,
 ): Promise<Buffer> {
-  if (body === null) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  const size = await eachChunk(body, limits, (chunk) => chunks.push(chunk));
+  return Buffer.concat(chunks, size);
+}
+
+/**
+ * Read a body to its end and drop it, within the same limits. A request refused before its
+ * body was read is answered only after this: a server that answers and closes while the
+ * client is still sending makes the client see a reset, not the answer.
+ */
+export async function discardBody(
+  body: ReadableStream<Uint8Array> | null,
+  limits: ReadLimits,
+): Promise<void> {
+  await eachChunk(body, limits, () => undefined);
+}
+
+async function eachChunk(
+  body: ReadableStream<Uint8Array> | null,
+  limits: ReadLimits,
+  onChunk: (chunk: Uint8Array) => void,
+): Promise<number> {
+  if (body === null) return 0;
   const { maxBytes, timeoutMs } = limits;
   const reader = body.getReader();
   let timer: NodeJS.Timeout | undefined;
@@ -43,7 +65,6 @@ export async function readLimited(
         });
   // The race may lose to the deadline while a read is pending; keep that rejection quiet.
   expired?.catch(() => undefined);
-  const chunks: Uint8Array[] = [];
   let size = 0;
   try {
     for (;;) {
@@ -56,12 +77,12 @@ export async function readLimited(
         await reader.cancel().catch(() => undefined);
         throw new HttpError(413, `request body larger than ${maxBytes} bytes`);
       }
-      chunks.push(value);
+      onChunk(value);
     }
   } finally {
     clearTimeout(timer);
   }
-  return Buffer.concat(chunks, size);
+  return size;
 }
 
 /** Inflate with a cap on the output, so a small gzip bomb cannot fill memory. */

@@ -1,6 +1,6 @@
 export { createTokenCheck } from "./auth.js";
 export type { ReadLimits } from "./body.js";
-export { gunzipLimited, HttpError, readLimited } from "./body.js";
+export { discardBody, gunzipLimited, HttpError, readLimited } from "./body.js";
 export { isLoopbackHost } from "./exposure.js";
 export type { RunningServer, ServerOptions } from "./listen.js";
 export { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_QUEUE_DELAY_MS, startServer } from "./listen.js";

@@ -155,6 +155,60 @@ describe("receiver under slow clients and backlog", () => {
     expect((await post()).status).toBe(200);
   });
 
+  it("reads a refused request's body before its 503, so the connection stays usable", async () => {
+    let overloaded = true;
+    let asked: () => void = () => undefined;
+    const probed = new Promise<void>((resolve) => {
+      asked = resolve;
+    });
+    const server = await start({
+      overloaded: () => {
+        asked();
+        return overloaded ? "overloaded: test backlog" : undefined;
+      },
+    });
+    const socket = connect(server.port, "127.0.0.1");
+    sockets.push(socket);
+    await connected(socket);
+    const responses: number[] = [];
+    let arrived: () => void = () => undefined;
+    let received = "";
+    socket.on("data", (chunk: Buffer) => {
+      received += chunk.toString("latin1");
+      for (;;) {
+        const end = received.indexOf("\r\n\r\n");
+        if (end < 0) break;
+        const head = received.slice(0, end);
+        const length = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0);
+        if (received.length < end + 4 + length) break;
+        received = received.slice(end + 4 + length);
+        responses.push(Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]));
+        arrived();
+      }
+    });
+    const next = () =>
+      new Promise<void>((resolve) => {
+        arrived = resolve;
+      });
+    const half = Math.floor(BODY.length / 2);
+    socket.write(requestHead(server.port, BODY.length) + BODY.slice(0, half));
+    await probed;
+    // A full round trip on another connection, then the rest of this loop turn: a 503 sent
+    // without waiting for the body would have reached this socket by now.
+    await (await fetch(`${server.url}/healthz`)).text();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(responses).toEqual([]);
+    let answered = next();
+    socket.write(BODY.slice(half));
+    await answered;
+    expect(responses).toEqual([503]);
+    overloaded = false;
+    answered = next();
+    socket.write(requestHead(server.port, BODY.length) + BODY);
+    await answered;
+    expect(responses).toEqual([503, 200]);
+  });
+
   it("refuses with 503 a request that waited behind a blocked event loop", async () => {
     const server = await start({ maxQueueDelayMs: 500 });
     const { socket } = rawClient(server.port);

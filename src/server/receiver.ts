@@ -14,7 +14,7 @@ import {
   redactSpan,
 } from "../traces/index.js";
 import { createTokenCheck } from "./auth.js";
-import { gunzipLimited, HttpError, readLimited } from "./body.js";
+import { discardBody, gunzipLimited, HttpError, readLimited } from "./body.js";
 
 export interface ReceiverOptions {
   traces: TraceStore;
@@ -97,9 +97,6 @@ export function createReceiverApp(options: ReceiverOptions): Hono {
       if (!authorized(c.req.header("authorization"))) {
         throw new HttpError(401, "missing or invalid bearer token");
       }
-      // Refused before the body is read: the cheapest answer a backlog can give.
-      const busy = overloaded();
-      if (busy !== undefined) throw new HttpError(503, busy);
       if (wire === undefined) {
         throw new HttpError(
           415,
@@ -113,6 +110,13 @@ export function createReceiverApp(options: ReceiverOptions): Hono {
       const declared = Number(c.req.header("content-length"));
       if (Number.isFinite(declared) && declared > limit) {
         throw new HttpError(413, `request body larger than ${limit} bytes`);
+      }
+      // Refused without decoding: the cheapest answer a backlog can give. The body is still
+      // read (and dropped) so that the client gets the 503, not a reset mid-upload.
+      const busy = overloaded();
+      if (busy !== undefined) {
+        await discardBody(c.req.raw.body, { maxBytes: limit, timeoutMs: bodyTimeoutMs });
+        throw new HttpError(503, busy);
       }
       let body = await readLimited(c.req.raw.body, { maxBytes: limit, timeoutMs: bodyTimeoutMs });
       if (inFlight >= maxInFlight) {
