@@ -209,6 +209,22 @@ describe("receiver under slow clients and backlog", () => {
     expect(responses).toEqual([503, 200]);
   });
 
+  it("asks the probe again once the body is in, and refuses if the backlog grew meanwhile", async () => {
+    let asked = 0;
+    const server = await start({
+      overloaded: () => (++asked >= 2 ? "overloaded: the backlog grew" : undefined),
+    });
+    const res = await fetch(`${server.url}/v1/traces`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: BODY,
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("1");
+    expect(((await res.json()) as { message: string }).message).toMatch(/backlog grew/);
+    expect(asked).toBe(2);
+  });
+
   it("refuses with 503 a request that waited behind a blocked event loop", async () => {
     const server = await start({ maxQueueDelayMs: 500 });
     const { socket } = rawClient(server.port);

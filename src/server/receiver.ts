@@ -36,8 +36,9 @@ export interface ReceiverOptions {
    */
   bodyTimeoutMs?: number;
   /**
-   * Asked before a request's body is read: a reason to refuse it now (503 + Retry-After), or
-   * undefined to serve it. `startServer` answers from the event loop's delay; default never.
+   * Asked before a request's body is read and again before it is processed: a reason to
+   * refuse it now (503 + Retry-After), or undefined to serve it. `startServer` answers from
+   * the event loop's delay; default never.
    */
   overloaded?: () => string | undefined;
   /** Told about each stored request and each rejection; default silent. */
@@ -119,6 +120,11 @@ export function createReceiverApp(options: ReceiverOptions): Hono {
         throw new HttpError(503, busy);
       }
       let body = await readLimited(c.req.raw.body, { maxBytes: limit, timeoutMs: bodyTimeoutMs });
+      // Asked again now: many requests admitted in one quiet moment may finish uploading in
+      // the same loop turn and be processed one after another; the later ones would wait
+      // behind all the others. Refusing them now costs the client only the upload.
+      const late = overloaded();
+      if (late !== undefined) throw new HttpError(503, late);
       if (inFlight >= maxInFlight) {
         throw new HttpError(503, `busy: ${maxInFlight} requests in progress; retry after 1 s`);
       }
