@@ -34,13 +34,22 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   const maxDelay = options.maxQueueDelayMs ?? DEFAULT_MAX_QUEUE_DELAY_MS;
   const overloaded =
     options.overloaded ??
-    (() => {
+    ((waitedSince?: number) => {
       const delay = probe?.delayMs() ?? 0;
-      return delay > maxDelay
-        ? `overloaded: work waits ${Math.round(delay)} ms for the server (limit ${maxDelay} ms); retry after 1 s`
+      if (delay > maxDelay) {
+        return `overloaded: work waits ${Math.round(delay)} ms for the server (limit ${maxDelay} ms); retry after 1 s`;
+      }
+      const waited = waitedSince === undefined ? 0 : (probe?.waitedMs() ?? 0) - waitedSince;
+      return waited > maxDelay
+        ? `overloaded: this request waited ${Math.round(waited)} ms for the server (limit ${maxDelay} ms); retry after 1 s`
         : undefined;
     });
-  const app = createReceiverApp({ ...options, overloaded });
+  const loadMark = options.overloaded ? options.loadMark : () => probe?.waitedMs() ?? 0;
+  const app = createReceiverApp({
+    ...options,
+    overloaded,
+    ...(loadMark !== undefined ? { loadMark } : {}),
+  });
   const host = options.host ?? "127.0.0.1";
   const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
   const bodyTimeout = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;

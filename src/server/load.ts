@@ -6,6 +6,11 @@
 export interface LoadProbe {
   /** Milliseconds a callback queued now is expected to wait (the latest lateness seen). */
   delayMs(): number;
+  /**
+   * All lateness so far, ever growing: the difference between two readings is how long work
+   * waited for the loop in between (a request's wait for the server, not for its client).
+   */
+  waitedMs(): number;
   stop(): void;
 }
 
@@ -13,15 +18,19 @@ export interface LoadProbe {
 export function watchEventLoopDelay(tickMs = 50): LoadProbe {
   let last = performance.now();
   let lastLate = 0;
+  let totalLate = 0;
   const timer = setInterval(() => {
     const now = performance.now();
     lastLate = Math.max(0, now - last - tickMs);
+    totalLate += lastLate;
     last = now;
   }, tickMs);
+  const pending = () => Math.max(0, performance.now() - last - tickMs);
   // The probe must never keep a process alive on its own.
   timer.unref();
   return {
-    delayMs: () => Math.max(lastLate, performance.now() - last - tickMs),
+    delayMs: () => Math.max(lastLate, pending()),
+    waitedMs: () => totalLate + pending(),
     stop: () => clearInterval(timer),
   };
 }

@@ -225,6 +225,24 @@ describe("receiver under slow clients and backlog", () => {
     expect(asked).toBe(2);
   });
 
+  it("hands the start-of-request load mark back once the body is in", async () => {
+    const seen: Array<number | undefined> = [];
+    const server = await start({
+      loadMark: () => 42,
+      overloaded: (since) => {
+        seen.push(since);
+        return since === 42 ? "overloaded: this request waited too long" : undefined;
+      },
+    });
+    const res = await fetch(`${server.url}/v1/traces`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: BODY,
+    });
+    expect(res.status).toBe(503);
+    expect(seen).toEqual([undefined, 42]);
+  });
+
   it("refuses with 503 a request that waited behind a blocked event loop", async () => {
     const server = await start({ maxQueueDelayMs: 500 });
     const { socket } = rawClient(server.port);
@@ -259,6 +277,35 @@ describe("receiver under slow clients and backlog", () => {
     expect(await answer).toBe(503);
   });
 
+  it("refuses a request that waited, over many short stalls, longer than the bound", async () => {
+    const server = await start({ maxQueueDelayMs: 2_000 });
+    const { socket, status } = rawClient(server.port);
+    sockets.push(socket);
+    await connected(socket);
+    let message = "";
+    socket.on("data", (chunk: Buffer) => {
+      message += chunk.toString("utf8");
+    });
+    const half = Math.floor(BODY.length / 2);
+    socket.write(requestHead(server.port, BODY.length) + BODY.slice(0, half));
+    // A round trip on another connection: this request's handler has started by then.
+    await (await fetch(`${server.url}/healthz`)).text();
+    // Six stalls of 600 ms, each well under the bound, 3.6 s in all.
+    for (let i = 0; i < 6; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      const until = performance.now() + 600;
+      while (performance.now() < until);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    socket.write(BODY.slice(half));
+    expect(await status).toBe(503);
+    await new Promise<void>((resolve) => {
+      const check = () => (message.includes("}") ? resolve() : socket.once("data", check));
+      check();
+    });
+    expect(message).toMatch(/this request waited \d+ ms for the server/);
+  });
+
   it("the load probe reports at least the time the event loop was blocked", async () => {
     const probe = watchEventLoopDelay(20);
     try {
@@ -267,6 +314,10 @@ describe("receiver under slow clients and backlog", () => {
       while (performance.now() < until);
       // The pending tick is at least 300 - 20 ms late, whatever else the machine is doing.
       expect(probe.delayMs()).toBeGreaterThanOrEqual(280);
+      const before = probe.waitedMs();
+      const again = performance.now() + 300;
+      while (performance.now() < again);
+      expect(probe.waitedMs() - before).toBeGreaterThanOrEqual(280);
     } finally {
       probe.stop();
     }

@@ -36,11 +36,16 @@ export interface ReceiverOptions {
    */
   bodyTimeoutMs?: number;
   /**
-   * Asked before a request's body is read and again before it is processed: a reason to
-   * refuse it now (503 + Retry-After), or undefined to serve it. `startServer` answers from
-   * the event loop's delay; default never.
+   * Asked before a request's body is read and again before it is processed (then with the
+   * `loadMark` reading taken at its start): a reason to refuse it now (503 + Retry-After), or
+   * undefined to serve it. `startServer` answers from the event loop's delay; default never.
    */
-  overloaded?: () => string | undefined;
+  overloaded?: (waitedSince?: number) => string | undefined;
+  /**
+   * A reading taken when a request starts and handed back to `overloaded` once its body is
+   * in, so that it can tell how long the request waited for the server (not for its client).
+   */
+  loadMark?: () => number;
   /** Told about each stored request and each rejection; default silent. */
   log?: (line: string) => void;
 }
@@ -114,16 +119,17 @@ export function createReceiverApp(options: ReceiverOptions): Hono {
       }
       // Refused without decoding: the cheapest answer a backlog can give. The body is still
       // read (and dropped) so that the client gets the 503, not a reset mid-upload.
+      const mark = options.loadMark?.();
       const busy = overloaded();
       if (busy !== undefined) {
         await discardBody(c.req.raw.body, { maxBytes: limit, timeoutMs: bodyTimeoutMs });
         throw new HttpError(503, busy);
       }
       let body = await readLimited(c.req.raw.body, { maxBytes: limit, timeoutMs: bodyTimeoutMs });
-      // Asked again now: many requests admitted in one quiet moment may finish uploading in
-      // the same loop turn and be processed one after another; the later ones would wait
-      // behind all the others. Refusing them now costs the client only the upload.
-      const late = overloaded();
+      // Asked again now: requests admitted in one quiet moment upload over many loop turns,
+      // each made long by the others' processing, and would then wait behind each other.
+      // Refusing them now costs the client only the upload.
+      const late = overloaded(mark);
       if (late !== undefined) throw new HttpError(503, late);
       if (inFlight >= maxInFlight) {
         throw new HttpError(503, `busy: ${maxInFlight} requests in progress; retry after 1 s`);
