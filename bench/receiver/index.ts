@@ -198,6 +198,7 @@ async function overHttp(dir: string, wire: Wire, clients: number) {
   let failed = 0;
   let next = 0;
   const cpu0 = cpuMs(server.pid);
+  const clientCpu0 = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
@@ -223,6 +224,7 @@ async function overHttp(dir: string, wire: Wire, clients: number) {
   );
   const seconds = (performance.now() - started) / 1000;
   const cpu1 = cpuMs(server.pid);
+  const clientCpu = process.cpuUsage(clientCpu0);
   agent.destroy();
   server.kill("SIGTERM");
   const { code, stderr } = await done;
@@ -242,6 +244,7 @@ async function overHttp(dir: string, wire: Wire, clients: number) {
     p99: percentile(latencies, 99),
     refused,
     failed,
+    clientCpuPerKSpans: ((clientCpu.user + clientCpu.system) / 1000 / SPANS) * 1000,
     cpuPerKSpans:
       cpu0 !== undefined && cpu1 !== undefined ? ((cpu1 - cpu0) / SPANS) * 1000 : undefined,
   };
@@ -278,7 +281,8 @@ async function main() {
           `latency p50 ${Math.round(http.p50)} ms, p99 ${Math.round(http.p99)} ms; 503s ${http.refused}, connection errors ${http.failed}` +
           (http.cpuPerKSpans !== undefined && file.cpuPerKSpans !== undefined
             ? `; server CPU ${http.cpuPerKSpans.toFixed(1)} ms per 1,000 spans (file ÷ serve ${(file.cpuPerKSpans / http.cpuPerKSpans).toFixed(2)})`
-            : ""),
+            : "") +
+          `; the clients (this process) ${http.clientCpuPerKSpans.toFixed(1)} ms per 1,000 spans on the same cores`,
       );
     }
   } finally {
