@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openSqliteStore, type Store } from "../store/index.js";
+import { openSqliteStore, type Store, type TraceStore } from "../store/index.js";
 import { createReceiverApp } from "./index.js";
 
 const TOKEN = "tok-0123456789";
@@ -62,44 +62,49 @@ describe("receiver on malformed requests", () => {
   });
 
   it("answers 503 with Retry-After past the concurrency cap, and serves again after", async () => {
-    const capped = createReceiverApp({
-      traces: store.traces,
-      token: TOKEN,
-      maxConcurrentRequests: 1,
+    // The real store behind a gate: the first request holds the only slot while it stores.
+    let openGate: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
     });
-    let finishBody: ((text: string) => void) | undefined;
-    const slowBody = new ReadableStream<Uint8Array>({
-      start(controller) {
-        finishBody = (text) => {
-          controller.enqueue(new TextEncoder().encode(text));
-          controller.close();
-        };
-      },
+    let storing: () => void = () => undefined;
+    const firstIsStoring = new Promise<void>((resolve) => {
+      storing = resolve;
     });
+    const gated: TraceStore = Object.create(store.traces);
+    gated.insertSpans = async (spans, options) => {
+      storing();
+      await gate;
+      return store.traces.insertSpans(spans, options);
+    };
+    const capped = createReceiverApp({ traces: gated, token: TOKEN, maxConcurrentRequests: 1 });
     const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
-    const first = capped.request("/v1/traces", {
-      method: "POST",
-      headers,
-      body: slowBody,
-      duplex: "half",
-    } as RequestInit);
-    // Let the first request reach its body read; it now holds the only slot.
-    await new Promise((resolve) => setImmediate(resolve));
-    const busy = await capped.request("/v1/traces", {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ resourceSpans: [] }),
-    });
+    const post = (traceId: string) =>
+      capped.request("/v1/traces", {
+        method: "POST",
+        headers,
+        body: JSON.stringify({
+          resourceSpans: [
+            {
+              scopeSpans: [
+                {
+                  spans: [
+                    { traceId, spanId: "1".repeat(16), startTimeUnixNano: "1700000000000000000" },
+                  ],
+                },
+              ],
+            },
+          ],
+        }),
+      });
+    const first = post("a1".repeat(16));
+    await firstIsStoring;
+    const busy = await post("b2".repeat(16));
     expect(busy.status).toBe(503);
     expect(busy.headers.get("retry-after")).toBe("1");
     expect(await busy.text()).toContain("busy");
-    finishBody?.(JSON.stringify({ resourceSpans: [] }));
+    openGate();
     expect((await first).status).toBe(200);
-    const after = await capped.request("/v1/traces", {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ resourceSpans: [] }),
-    });
-    expect(after.status).toBe(200);
+    expect((await post("c3".repeat(16))).status).toBe(200);
   });
 });

@@ -14,7 +14,7 @@ import {
   redactSpan,
 } from "../traces/index.js";
 import { createTokenCheck } from "./auth.js";
-import { gunzipLimited, HttpError, readLimited } from "./body.js";
+import { discardBody, gunzipLimited, HttpError, readLimited } from "./body.js";
 
 export interface ReceiverOptions {
   traces: TraceStore;
@@ -24,16 +24,35 @@ export interface ReceiverOptions {
   maxBodyBytes?: number;
   redactor?: Redactor;
   /**
-   * Requests read and stored at once; more are answered 503 with Retry-After, which OTLP
-   * exporters retry. Bounds memory at about this × 2 × maxBodyBytes. Default 8.
+   * Requests decoded and stored at once, counted from the moment the whole body has arrived;
+   * more are answered 503 with Retry-After, which OTLP exporters retry. Requests still
+   * uploading are not counted (slow clients must not lock out the others): the body timeout
+   * bounds them instead. Default 8.
    */
   maxConcurrentRequests?: number;
+  /**
+   * Most milliseconds to receive a body once its headers are in; then 408. Default 10 s, the
+   * OTLP exporters' own timeout: past it the sender has given up anyway.
+   */
+  bodyTimeoutMs?: number;
+  /**
+   * Asked before a request's body is read and again before it is processed (then with the
+   * `loadMark` reading taken at its start): a reason to refuse it now (503 + Retry-After), or
+   * undefined to serve it. `startServer` answers from the event loop's delay; default never.
+   */
+  overloaded?: (waitedSince?: number) => string | undefined;
+  /**
+   * A reading taken when a request starts and handed back to `overloaded` once its body is
+   * in, so that it can tell how long the request waited for the server (not for its client).
+   */
+  loadMark?: () => number;
   /** Told about each stored request and each rejection; default silent. */
   log?: (line: string) => void;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 8;
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
 type Wire = "protobuf" | "json";
 
@@ -48,6 +67,8 @@ function errorResponse(wire: Wire | undefined, status: number, message: string):
   const headers: Record<string, string> = {};
   if (status === 401) headers["www-authenticate"] = 'Bearer realm="ratchet"';
   if (status === 503) headers["retry-after"] = "1";
+  // The rest of a timed-out body may still be on its way: do not read it as the next request.
+  if (status === 408) headers.connection = "close";
   // OTLP/HTTP: errors are a google.rpc.Status in the request's encoding.
   if (wire === "protobuf") {
     headers["content-type"] = "application/x-protobuf";
@@ -68,6 +89,8 @@ export function createReceiverApp(options: ReceiverOptions): Hono {
   const authorized = createTokenCheck(options.token);
   const log = options.log ?? (() => undefined);
   const maxInFlight = Math.max(1, options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS);
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const overloaded = options.overloaded ?? (() => undefined);
   let inFlight = 0;
   const app = new Hono();
 
@@ -80,11 +103,6 @@ export function createReceiverApp(options: ReceiverOptions): Hono {
       if (!authorized(c.req.header("authorization"))) {
         throw new HttpError(401, "missing or invalid bearer token");
       }
-      if (inFlight >= maxInFlight) {
-        throw new HttpError(503, `busy: ${maxInFlight} requests in progress; retry after 1 s`);
-      }
-      inFlight++;
-      counted = true;
       if (wire === undefined) {
         throw new HttpError(
           415,
@@ -99,7 +117,25 @@ export function createReceiverApp(options: ReceiverOptions): Hono {
       if (Number.isFinite(declared) && declared > limit) {
         throw new HttpError(413, `request body larger than ${limit} bytes`);
       }
-      let body = await readLimited(c.req.raw.body, limit);
+      // Refused without decoding: the cheapest answer a backlog can give. The body is still
+      // read (and dropped) so that the client gets the 503, not a reset mid-upload.
+      const mark = options.loadMark?.();
+      const busy = overloaded();
+      if (busy !== undefined) {
+        await discardBody(c.req.raw.body, { maxBytes: limit, timeoutMs: bodyTimeoutMs });
+        throw new HttpError(503, busy);
+      }
+      let body = await readLimited(c.req.raw.body, { maxBytes: limit, timeoutMs: bodyTimeoutMs });
+      // Asked again now: requests admitted in one quiet moment upload over many loop turns,
+      // each made long by the others' processing, and would then wait behind each other.
+      // Refusing them now costs the client only the upload.
+      const late = overloaded(mark);
+      if (late !== undefined) throw new HttpError(503, late);
+      if (inFlight >= maxInFlight) {
+        throw new HttpError(503, `busy: ${maxInFlight} requests in progress; retry after 1 s`);
+      }
+      inFlight++;
+      counted = true;
       if (encoding === "gzip") body = await gunzipLimited(body, limit);
 
       let request: OtlpExportRequest;

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { type RatchetConfig, redactionOptions } from "../../config/index.js";
 import { InputError } from "../../core/index.js";
 import { createRedactor, type Redactor } from "../../redact/index.js";
-import { startServer } from "../../server/index.js";
+import { isLoopbackHost, startServer } from "../../server/index.js";
 import type { Store } from "../../store/index.js";
 import { parseIntOption } from "../options.js";
 import type { Output } from "../output.js";
@@ -50,6 +50,19 @@ interface ServeFlags {
   verbose?: boolean;
 }
 
+/** Said on stderr when the receiver is reachable from other machines. */
+function exposureWarning(host: string, tokenSource: string): string {
+  const where =
+    host === "0.0.0.0" || host === "::" || host === "[::]"
+      ? `every network interface (--host ${host})`
+      : `a non-loopback address (--host ${host})`;
+  return (
+    `ratchet: warning: listening on ${where}: other machines can reach this receiver. ` +
+    `A bearer token is set (from ${tokenSource}) and every POST must carry it; traffic is plain ` +
+    "HTTP, so put a TLS proxy in front or keep the port firewalled. Use --host 127.0.0.1 to stay local."
+  );
+}
+
 /** Resolves on the first SIGINT or SIGTERM. */
 function untilSignal(): Promise<string> {
   return new Promise((done) => {
@@ -89,9 +102,10 @@ export function registerServe(
         const server = ctx.config?.server;
         const tokenEnv = flags.tokenEnv ?? server?.token_env ?? "RATCHET_SERVER_TOKEN";
         const token = process.env[tokenEnv] || server?.token;
+        const tokenSource = process.env[tokenEnv] ? tokenEnv : "server.token";
         if (token && token.length < MIN_TOKEN_LENGTH) {
           throw new InputError(
-            `the bearer token in ${process.env[tokenEnv] ? tokenEnv : "server.token"} is too short: use at least ${MIN_TOKEN_LENGTH} characters`,
+            `the bearer token in ${tokenSource} is too short (${token.length} characters; the minimum is ${MIN_TOKEN_LENGTH}): a guessable token is no auth. Make a random one, e.g. ${tokenEnv}=$(openssl rand -hex 16)`,
             { key: "server.token" },
           );
         }
@@ -101,14 +115,22 @@ export function registerServe(
             { key: "server.token" },
           );
         }
+        const host = flags.host ?? server?.host ?? "127.0.0.1";
         const running = await startServer({
           traces: ctx.store.traces,
           token,
           port: flags.port ?? server?.port ?? 4318,
-          host: flags.host ?? server?.host ?? "127.0.0.1",
+          host,
           ...(server?.max_body_bytes !== undefined ? { maxBodyBytes: server.max_body_bytes } : {}),
           ...(server?.max_concurrent_requests !== undefined
             ? { maxConcurrentRequests: server.max_concurrent_requests }
+            : {}),
+          ...(server !== undefined
+            ? {
+                headersTimeoutMs: server.headers_timeout_ms,
+                bodyTimeoutMs: server.body_timeout_ms,
+                maxQueueDelayMs: server.max_queue_delay_ms,
+              }
             : {}),
           redactor: ctx.redactor,
           log: (line) => {
@@ -120,6 +142,7 @@ export function registerServe(
           }
           throw error;
         });
+        if (!isLoopbackHost(host)) output.err(exposureWarning(host, tokenSource));
         output.out(
           `ratchet: listening on ${running.url} (POST /v1/traces, GET /healthz); store ${ctx.storePath}`,
         );

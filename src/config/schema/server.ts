@@ -18,8 +18,20 @@ export const ServerSchema = z
       .min(1024)
       .max(1024 * 1024 * 1024)
       .default(10 * 1024 * 1024),
-    /** Requests read and stored at once; more get 503 + Retry-After (exporters retry). */
+    /**
+     * Requests decoded and stored at once (counted once their body has arrived); more get
+     * 503 + Retry-After (exporters retry).
+     */
     max_concurrent_requests: z.number().int().min(1).max(1024).default(8),
+    /** Most milliseconds to receive a request's headers; then 408. */
+    headers_timeout_ms: z.number().int().min(10).max(600_000).default(10_000),
+    /** Most milliseconds to receive a body after its headers; then 408. */
+    body_timeout_ms: z.number().int().min(10).max(600_000).default(10_000),
+    /**
+     * New requests get 503 + Retry-After while work waits longer than this for the server
+     * (a backlog), instead of queueing until exporters time out.
+     */
+    max_queue_delay_ms: z.number().int().min(10).max(600_000).default(2_000),
   })
   .prefault({});
 

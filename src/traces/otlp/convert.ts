@@ -30,7 +30,14 @@ export function nanosToMs(value: OtlpLong | undefined): number | undefined {
   let ns: bigint;
   try {
     if (typeof value === "object") {
-      ns = (BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0);
+      // A protobuf fixed64 as two 32-bit halves. Without BigInt: 2^32 = 4294967 × 1000 + 296,
+      // so floor(ns / 1000) = high × 4294967 + floor((high × 296 + low) / 1000): exact in
+      // doubles while the result is a safe integer (until the year 2255), else BigInt below.
+      const high = value.high >>> 0;
+      const low = value.low >>> 0;
+      const micros = high * 4294967 + Math.floor((high * 296 + low) / 1000);
+      if (Number.isSafeInteger(micros)) return micros / 1000;
+      ns = (BigInt(high) << 32n) | BigInt(low);
     } else if (typeof value === "number") {
       if (!Number.isFinite(value) || value < 0) return undefined;
       ns = BigInt(Math.round(value));
@@ -56,10 +63,14 @@ function anyValue(value: OtlpAnyValue | undefined): unknown {
   if (value.boolValue !== undefined) return value.boolValue;
   if (value.intValue !== undefined) {
     const v = value.intValue;
-    const n = typeof v === "object" ? (BigInt(v.high) << 32n) | BigInt(v.low >>> 0) : Number(v);
-    // Beyond 2^53 a number would change digits (a 19-digit card would survive redaction
-    // approximately): such a value keeps its exact digits as text.
-    if (typeof n === "bigint") return Number.isSafeInteger(Number(n)) ? Number(n) : String(n);
+    // Signed 64-bit halves. Beyond 2^53 a number would change digits (a 19-digit card would
+    // survive redaction approximately): such a value keeps its exact digits as text.
+    if (typeof v === "object") {
+      const n = v.high * 4294967296 + (v.low >>> 0);
+      if (Number.isSafeInteger(n)) return n;
+      return String(BigInt(v.high) * 4294967296n + BigInt(v.low >>> 0));
+    }
+    const n = Number(v);
     if (!Number.isSafeInteger(n) && typeof v === "string" && /^-?\d+$/.test(v)) return v;
     return n;
   }

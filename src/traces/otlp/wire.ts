@@ -1,4 +1,5 @@
 import protobuf from "protobufjs";
+import { decodeTraceRequest } from "./decode.js";
 import { OTLP_TRACE_DESCRIPTOR } from "./descriptor.js";
 import type { OtlpExportRequest } from "./types.js";
 
@@ -17,15 +18,9 @@ const ResponseType = root.lookupType(
   "opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse",
 );
 
-/** Throws on malformed protobuf (truncated, bad wire type, invalid UTF-8 length…). */
+/** Throws on malformed protobuf (truncated, bad wire type, a field of the wrong type…). */
 export function decodeExportRequest(bytes: Uint8Array): OtlpExportRequest {
-  const message = RequestType.decode(bytes);
-  // 64-bit times as decimal strings (exact); ids stay bytes; enums as numbers.
-  return RequestType.toObject(message, {
-    longs: String,
-    enums: Number,
-    arrays: false,
-  }) as OtlpExportRequest;
+  return decodeTraceRequest(bytes);
 }
 
 /** For tests and the benchmark: encode a request object (ids as bytes). */
