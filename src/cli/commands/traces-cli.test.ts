@@ -48,6 +48,19 @@ describe("ratchet ingest / export otlp", () => {
     expect(await main(["ingest", file, "--db", db, "--format", "nope"], capture())).toBe(2);
   });
 
+  it("ingest whose every line is rejected exits 2 and says what was expected", async () => {
+    const file = join(dir, "rows.jsonl");
+    writeFileSync(file, `${JSON.stringify({ trace_id: "x", messages: {} })}\n{oops\n`);
+    const out = capture();
+    expect(await main(["ingest", file, "--db", join(dir, "s.db"), "--format", "jsonl"], out)).toBe(
+      2,
+    );
+    const text = out.stderr.join("\n");
+    expect(text).toMatch(/rows\.jsonl:1: `messages` must be an array/);
+    expect(text).toMatch(/rows\.jsonl:2: invalid JSON/);
+    expect(text).toMatch(/accepted formats/);
+  });
+
   it("ingest --max-line-mb: a longer line is reported and skipped; the default takes it", async () => {
     const file = join(dir, "big.jsonl");
     const big = {
@@ -58,10 +71,13 @@ describe("ratchet ingest / export otlp", () => {
     const cappedDb = join(dir, "capped.db");
     const unknown = capture();
     expect(await main(["ingest", file, "--db", cappedDb, "--max-line-mb", "1"], unknown)).toBe(2);
-    expect(unknown.stderr.join("\n")).toMatch(/no JSON records \(first problem: line 1: line of/);
+    expect(unknown.stderr.join("\n")).toMatch(
+      /no JSON records \(first problem: .*big\.jsonl:1: line of/,
+    );
     const capped = capture();
     const args = ["ingest", file, "--db", cappedDb, "--format", "jsonl", "--max-line-mb", "1"];
-    expect(await main(args, capped)).toBe(0);
+    // Every line was rejected: bad input, exit 2.
+    expect(await main(args, capped)).toBe(2);
     expect(capped.stderr.join("\n")).toMatch(/big\.jsonl:1: line of 1\.5 MiB is over the 1\.0 MiB/);
     expect(await main(["ingest", file, "--db", cappedDb, "--max-line-mb", "0"], capture())).toBe(2);
     const roomy = capture();
