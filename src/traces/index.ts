@@ -6,6 +6,7 @@ export type { TraceOutcome, TraceSummary } from "../store/index.js";
 export { TRACE_ATTRIBUTES, TRACE_OUTCOMES } from "../store/index.js";
 export type { Dialect } from "./dialects/index.js";
 export {
+  aiSdkDialect,
   DIALECTS,
   genAiLegacyDialect,
   normalizeSpan,
