@@ -21,7 +21,7 @@ export { TRACE_FORMATS } from "./importers/types.js";
 export type { IngestOptions, IngestSummary, LineProblem } from "./ingest.js";
 export { detectFormat, ingestFile } from "./ingest.js";
 export type { ConvertResult } from "./otlp/convert.js";
-export { convertExportRequest, nanosToMs } from "./otlp/convert.js";
+export { convertExportRequest, isOwnEvalResource, nanosToMs, OWN_EXPORT } from "./otlp/convert.js";
 export { OTLP_TRACE_DESCRIPTOR } from "./otlp/descriptor.js";
 export type { OtlpExportRequest, OtlpSpan } from "./otlp/types.js";
 export type { PartialSuccess } from "./otlp/wire.js";

@@ -61,6 +61,8 @@ export interface IngestSummary {
   duplicates: number;
   traces: number;
   badLines: number;
+  /** Spans of a Ratchet evaluation export (`ratchet export otlp`), not stored as production. */
+  ownSpans: number;
   /** The first `maxReported` problems (bad lines and partly rejected records). */
   problems: LineProblem[];
 }
@@ -206,6 +208,7 @@ export async function ingestFile(
     duplicates: 0,
     traces: 0,
     badLines: 0,
+    ownSpans: 0,
     problems: [],
   };
   let batch: Span[] = [];
@@ -221,6 +224,7 @@ export async function ingestFile(
     summary.lines = r.line;
     if (r.spans) summary.records++;
     if (r.bad) summary.badLines++;
+    summary.ownSpans += r.ownSpans ?? 0;
     for (const p of r.problems) {
       if (summary.problems.length < maxReported) summary.problems.push(problem(p));
     }
@@ -259,6 +263,7 @@ see docs/traces-jsonl.md`;
 interface ParsedLine {
   line: number;
   spans?: Span[];
+  ownSpans?: number;
   bad: boolean;
   problems: LineProblem[];
 }
@@ -277,11 +282,12 @@ async function* parsed(
       continue;
     }
     try {
-      const { spans, issues } = parse(r.value, { ...ctxBase, line: r.line });
+      const { spans, issues, ownSpans } = parse(r.value, { ...ctxBase, line: r.line });
       for (const span of spans) normalizeSpan(span, sourceFormat);
       yield {
         line: r.line,
         spans,
+        ...(ownSpans ? { ownSpans } : {}),
         bad: false,
         problems: (issues ?? []).map((message) => ({ line: r.line, message })),
       };

@@ -133,7 +133,8 @@ describe("ratchet ingest / export otlp", () => {
       expect(out.stderr).toEqual([]);
       expect(code).toBe(0);
       expect(out.stdout.join("\n")).toMatch(/1 attempts, 3 spans/);
-      expect(await collector.traces.countTraces()).toBe(1);
+      // Ratchet's own serve accepts the spans but does not store them as production traces.
+      expect(await collector.traces.countTraces()).toBe(0);
     } finally {
       delete process.env.RATCHET_TEST_EXPORT_TOKEN;
       await server.close();
