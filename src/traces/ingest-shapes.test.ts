@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isInputError, type Span } from "../core/index.js";
 import { openSqliteStore, type Store } from "../store/index.js";
@@ -210,5 +211,18 @@ describe("a file whose every line is rejected", () => {
     expect(isInputError(error)).toBe(true);
     expect(String(error.message)).toMatch(/keys: prompt_text, completion_text/);
     expect(String(error.message)).toMatch(/accepted formats/);
+  });
+});
+
+describe("docs/traces-jsonl.md", () => {
+  it("every example line in it is accepted", async () => {
+    const doc = readFileSync(
+      fileURLToPath(new URL("../../docs/traces-jsonl.md", import.meta.url)),
+      "utf8",
+    );
+    const examples = doc.split("\n").filter((l) => l.startsWith('{"'));
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    const summary = await ingestFile(store.traces, file("doc.jsonl", examples));
+    expect(summary).toMatchObject({ records: examples.length, badLines: 0 });
   });
 });
