@@ -61,6 +61,63 @@ describe("ratchet ingest / export otlp", () => {
     expect(text).toMatch(/accepted formats/);
   });
 
+  it("traces show prints the span tree with its resource, scope and links", async () => {
+    const file = join(dir, "otlp.json");
+    const id = (c: string, n: number) => c.repeat(n);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        resourceSpans: [
+          {
+            resource: {
+              attributes: [
+                { key: "service.name", value: { stringValue: "billing" } },
+                { key: "k8s.pod.name", value: { stringValue: "billing-5d9f" } },
+              ],
+            },
+            scopeSpans: [
+              {
+                scope: { name: "billing-instr", version: "1.3.0" },
+                spans: [
+                  {
+                    traceId: id("7a", 16),
+                    spanId: id("7b", 8),
+                    name: "invoke_agent billing",
+                    startTimeUnixNano: "1763924000000000000",
+                    endTimeUnixNano: "1763924001000000000",
+                    links: [{ traceId: id("7c", 16), spanId: id("7d", 8) }],
+                  },
+                  {
+                    traceId: id("7a", 16),
+                    spanId: id("7e", 8),
+                    parentSpanId: id("7b", 8),
+                    name: "chat",
+                    startTimeUnixNano: "1763924000100000000",
+                    endTimeUnixNano: "1763924000600000000",
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const db = join(dir, "s.db");
+    expect(await main(["ingest", file, "--db", db, "--no-mine"], capture())).toBe(0);
+    const list = capture();
+    expect(await main(["traces", "list", "--db", db], list)).toBe(0);
+    expect(list.stdout.join("\n")).toContain(id("7a", 16));
+    const show = capture();
+    expect(await main(["traces", "show", id("7a", 16), "--db", db], show)).toBe(0);
+    const text = show.stdout.join("\n");
+    expect(text).toMatch(/resource {2}service\.name=billing k8s\.pod\.name=billing-5d9f/);
+    expect(text).toMatch(/invoke_agent billing {2}internal 1000 ms/);
+    expect(text).toContain("scope  billing-instr 1.3.0");
+    expect(text).toContain(`link   ${id("7c", 16)}/${id("7d", 8)}`);
+    expect(text).toMatch(/\n {2}chat {2}internal 500 ms/);
+    expect(await main(["traces", "show", "nope", "--db", db], capture())).toBe(2);
+  });
+
   it("ingest --max-line-mb: a longer line is reported and skipped; the default takes it", async () => {
     const file = join(dir, "big.jsonl");
     const big = {
