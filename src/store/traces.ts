@@ -182,13 +182,20 @@ class SqliteTraceStore implements TraceStore {
   #insert(spans: readonly Span[], options: InsertSpansOptions): InsertSpansResult {
     const pending = new Map<string, Pending>();
     let inserted = 0;
-    // The spans of one OTLP request part share one resource object: encode it once.
+    // The spans of one OTLP request part share one resource and one scope object: encode
+    // each once.
     let lastResource: Span["resource"];
     let lastResourceJson: string | null = null;
+    let lastScope: Span["scope"];
+    let lastScopeJson: string | null = null;
     for (const span of spans) {
       if (span.resource !== lastResource) {
         lastResource = span.resource;
         lastResourceJson = span.resource === undefined ? null : JSON.stringify(span.resource);
+      }
+      if (span.scope !== lastScope) {
+        lastScope = span.scope;
+        lastScopeJson = span.scope === undefined ? null : JSON.stringify(span.scope);
       }
       // Positional values in SPAN_COLUMNS order, as codec.encodeSpan would give them, without
       // the intermediate row object: this is the hot path of ingestion.
@@ -207,7 +214,7 @@ class SqliteTraceStore implements TraceStore {
         null,
         "production",
         lastResourceJson,
-        span.scope === undefined ? null : JSON.stringify(span.scope),
+        lastScopeJson,
         span.links === undefined ? null : JSON.stringify(span.links),
       );
       if (changes === 0) continue;
