@@ -106,3 +106,21 @@ describe("AI SDK 4 telemetry names", () => {
     });
   });
 });
+
+describe("AI SDK embeddings", () => {
+  it("only the doEmbed span is an embeddings call; the outer span's usage is not counted twice", () => {
+    const outer = span("ai.embedMany", { "ai.operationId": "ai.embedMany", "ai.usage.tokens": 12 });
+    const inner = span(
+      "ai.embedMany.doEmbed",
+      { "ai.operationId": "ai.embedMany.doEmbed", "ai.usage.tokens": 12 },
+      "c".repeat(16),
+    );
+    normalizeSpan(outer, "otlp");
+    normalizeSpan(inner, "otlp");
+    expect(outer.attributes["gen_ai.operation.name"]).toBeUndefined();
+    expect(inner.attributes).toMatchObject({
+      "gen_ai.operation.name": "embeddings",
+      "gen_ai.usage.input_tokens": 12,
+    });
+  });
+});

@@ -19,7 +19,8 @@ function operationOf(id: string): Operation | undefined {
   if (/^ai\.(embed|embedMany)\.doEmbed$/.test(id)) return "embeddings";
   if (/^ai\.\w+\.do(Generate|Stream)$/.test(id)) return "chat";
   if (/^ai\.(generateText|streamText|generateObject|streamObject)$/.test(id)) return "invoke_agent";
-  if (/^ai\.(embed|embedMany)$/.test(id)) return "embeddings";
+  // The outer `ai.embed` / `ai.embedMany` stays without an operation: its usage repeats its
+  // `doEmbed` children's, and the cost rollup counts only the LLM-call spans of a trace.
   return undefined;
 }
 
