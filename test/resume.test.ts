@@ -96,7 +96,7 @@ describe("a run killed with SIGKILL and resumed", () => {
         return 0; // the store is not created yet
       }
     };
-    await waitFor(stored, 10, 120_000);
+    await waitFor(stored, 10, 240_000);
     child.kill("SIGKILL");
     expect(await exited).toBe(-1);
     const before = stored();
@@ -134,7 +134,7 @@ describe("a run killed with SIGKILL and resumed", () => {
   it("Ctrl-C stops scheduling, saves what finished and marks the run interrupted", async () => {
     const run = startEval(project, ["--repeat", "3", "--concurrency", "2"]);
     const { dbPath } = run;
-    await waitFor(run.stored, 4, 120_000);
+    await waitFor(run.stored, 4, 240_000);
     run.child.kill("SIGINT");
     expect(await run.exited).toBe(1);
     expect(run.stderr()).toMatch(/ratchet eval --resume run_/);
@@ -168,7 +168,7 @@ describe("a run killed with SIGKILL and resumed", () => {
       "1",
     ]);
     const { dbPath } = run;
-    await waitFor(run.stored, 2, 120_000);
+    await waitFor(run.stored, 2, 240_000);
     run.child.kill("SIGINT");
     expect(await run.exited).toBe(1);
     const runId = run.runId() ?? "";

@@ -41,6 +41,7 @@ export type { RatchetConfig, RatchetConfigInput } from "./schema/root.js";
 export { RatchetConfigSchema } from "./schema/root.js";
 export type { ToolEffect, ToolFixture, ToolResponse } from "./schema/tools.js";
 export { ToolFixtureSchema } from "./schema/tools.js";
+export { redactionOptions, secretVariables } from "./secrets.js";
 export type { SuiteFormat } from "./suites/files.js";
 export { listSuiteFiles, suiteFormat } from "./suites/files.js";
 export { collectSuites, loadSuites, readSuiteFile } from "./suites/load.js";

@@ -261,6 +261,10 @@ export const FAILURE_SIGNAL_TYPES = [
   "abandonment",
   "llm_judge_fail",
   "business_metric",
+  /** An answer shows personal data (card, e-mail, phone, IBAN, secret) the user never gave. */
+  "pii_leak",
+  /** The agent declined the user's request. */
+  "refusal",
 ] as const;
 export type FailureSignalType = (typeof FAILURE_SIGNAL_TYPES)[number];
 export const FAILURE_SEVERITIES = ["critical", "high", "medium", "low"] as const;

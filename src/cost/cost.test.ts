@@ -257,3 +257,46 @@ describe("cost rollups", () => {
     expect(table(report)).toEqual({ production: 0.2 });
   });
 });
+
+describe("cost by agent in a multi-agent trace", () => {
+  let multiDir: string;
+  let multi: Store;
+  beforeAll(async () => {
+    multiDir = mkdtempSync(join(tmpdir(), "ratchet-cost-agents-"));
+    const db = join(multiDir, "r.db");
+    multi = await openSqliteStore(db);
+    const cost = (usd: number, extra: Span["attributes"] = {}) =>
+      chat("gpt-4o", "openai", { "ratchet.cost.usd": usd, ...extra });
+    insertSpans(db, [
+      span("m1", "root", undefined, "invoke_agent triage", DAY1, {
+        "gen_ai.operation.name": "invoke_agent",
+        "gen_ai.agent.name": "triage",
+        "ratchet.agent.name": "triage",
+      }),
+      span("m1", "c0", "root", "chat gpt-4o", DAY1, cost(0.01)),
+      span("m1", "bill", "root", "invoke_agent billing", DAY1, {
+        "gen_ai.operation.name": "invoke_agent",
+        "gen_ai.agent.name": "billing",
+      }),
+      // Two levels under billing, through a span that names no agent.
+      span("m1", "step", "bill", "plan refund", DAY1, {}),
+      span("m1", "c1", "step", "chat gpt-4o", DAY1, cost(0.05)),
+      // A call that names its own agent wins over its ancestors'.
+      span("m1", "c2", "bill", "chat gpt-4o", DAY1, cost(0.02, { "gen_ai.agent.name": "refunds" })),
+      // Its parent never arrived: the trace's agent.
+      span("m1", "c3", "lost", "chat gpt-4o", DAY1, cost(0.004)),
+    ]);
+  });
+  afterAll(async () => {
+    await multi.close();
+    rmSync(multiDir, { recursive: true, force: true });
+  });
+
+  it("charges each LLM call to its own agent, else the nearest ancestor's", async () => {
+    expect(table(await costReport(multi, { by: ["agent"] }))).toEqual({
+      "production|triage": 0.014,
+      "production|billing": 0.05,
+      "production|refunds": 0.02,
+    });
+  });
+});

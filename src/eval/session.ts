@@ -1,8 +1,15 @@
 import { resolve } from "node:path";
-import { findConfig, type LoadedConfig, loadConfig, loadSuites } from "../config/index.js";
-import { InputError, type JsonValue, newId, type Run } from "../core/index.js";
+import {
+  findConfig,
+  type LoadedConfig,
+  loadConfig,
+  loadSuites,
+  redactionOptions,
+} from "../config/index.js";
+import { InputError, newId, type Run } from "../core/index.js";
 import { createGraderRegistry, judgeRuntimeFromConfig, judgeWarnings } from "../graders/index.js";
 import { createEmbeddingResolver } from "../providers/index.js";
+import { createRedactor } from "../redact/index.js";
 import { executeRun } from "../runner/index.js";
 import { openStore, type Store } from "../store/index.js";
 import {
@@ -15,6 +22,7 @@ import {
   validateSuites,
 } from "./cases.js";
 import { createGrader } from "./grade.js";
+import { configSnapshot } from "./snapshot.js";
 import { TotalsAccumulator } from "./totals.js";
 import type { EvalRequest, EvalResult } from "./types.js";
 import { buildVariants, perProviderLimits } from "./variants.js";
@@ -81,8 +89,7 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       status: "running",
       started_at: new Date().toISOString(),
       purpose: "evaluation",
-      // The config holds no secrets: keys are env var names and `${VAR}` in headers stays unexpanded.
-      config_snapshot: JSON.parse(JSON.stringify({ config, flags })) as JsonValue,
+      config_snapshot: configSnapshot({ config, flags }),
       case_count: caseCount,
       threshold,
     };
@@ -132,6 +139,7 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
           }),
           compiledByCase,
         ),
+        redactor: createRedactor(redactionOptions(config, env)),
         store,
         ...(request.stopSignal ? { stopSignal: request.stopSignal } : {}),
         ...(request.killSignal ? { killSignal: request.killSignal } : {}),

@@ -1,7 +1,13 @@
 import type { DetectorConfigInput } from "../config/index.js";
+import { userCorrectionDetector } from "./correction.js";
+import { piiLeakDetector } from "./pii-leak.js";
+import { refusalDetector } from "./refusal.js";
+import type { Detector } from "./types.js";
 
 /**
- * Ratchet's default detectors, one per row of the seed's signal table. Weights follow the
+ * Ratchet's default rule detectors, one per row of the seed's signal table (the detectors
+ * that read a conversation turn by turn — user-correction, pii-leak, refusal — are code, in
+ * `CODE_DETECTORS`). Weights follow the
  * seed's reliability column (high 1.0, medium 0.6, low 0.4); severities follow its triage
  * (money movement and hard errors high, inferred dissatisfaction medium or low). All are
  * plain rules, so a `mining.detectors` entry with the same name replaces one.
@@ -71,19 +77,6 @@ export const BUILTIN_DETECTORS: readonly DetectorConfigInput[] = [
     weight: 1,
     description: "the user supplied a correction",
     when: { attribute: "ratchet.feedback.correction", op: "exists" },
-  },
-  {
-    name: "user-correction",
-    type: "user_correction",
-    severity: "medium",
-    weight: 1,
-    description: "a user message after an answer corrects it",
-    messages: {
-      role: "user",
-      after: "assistant",
-      matches:
-        "^\\s*(no|nope)\\b[,.!]|\\bthat'?s (not right|wrong|incorrect)\\b|\\b(wrong|incorrect) (answer|order|item|account|date|amount|flight|one)\\b|\\bi (said|asked|told you|meant)\\b|\\bnot what i (asked|wanted|meant|said)\\b|\\byou (misunderstood|got it wrong|are wrong|didn'?t listen)\\b|\\bthat is not (right|correct|what)\\b",
-    },
   },
   {
     name: "abandoned",
@@ -163,4 +156,11 @@ export const BUILTIN_DETECTORS: readonly DetectorConfigInput[] = [
       ],
     },
   },
+];
+
+/** Built-ins that compare turns with each other, beyond what a rule can say. */
+export const CODE_DETECTORS: readonly Detector[] = [
+  userCorrectionDetector,
+  piiLeakDetector,
+  refusalDetector,
 ];

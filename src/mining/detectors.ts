@@ -1,6 +1,6 @@
 import { DetectorSchema, type MiningConfig, MiningSchema } from "../config/index.js";
 import { InputError } from "../core/index.js";
-import { BUILTIN_DETECTORS } from "./builtin.js";
+import { BUILTIN_DETECTORS, CODE_DETECTORS } from "./builtin.js";
 import { judgeDetector } from "./judge.js";
 import { ruleDetector } from "./rules.js";
 import type { Detector, JudgeFn } from "./types.js";
@@ -29,6 +29,7 @@ export function buildDetectors(
       const parsed = DetectorSchema.parse(spec);
       byName.set(parsed.name, ruleDetector(parsed));
     }
+    for (const detector of CODE_DETECTORS) byName.set(detector.name, detector);
   }
   for (const spec of config.detectors) byName.set(spec.name, ruleDetector(spec));
   if (config.judge.enabled) {

@@ -70,7 +70,10 @@ export function toFailure(
   signal: Signal,
   weights: MiningConfig["severity_weights"],
 ): NewFailure {
-  const error = signal.error ?? view.errors[0]?.message;
+  // Only an error signal borrows the trace's first error: a correction or a refusal is shown
+  // with the turns that raised it, never with an unrelated failing span.
+  const error =
+    signal.error ?? (signal.signal_type === "hard_error" ? view.errors[0]?.message : undefined);
   return {
     trace_id: view.trace_id,
     detector: signal.detector,

@@ -1,4 +1,5 @@
 import { type FailureToolCall, GENAI, type JsonValue, type Span } from "../core/index.js";
+import { DIALECTS } from "../traces/index.js";
 import type { TraceError, TraceMessage, TraceView } from "./types.js";
 
 /** Attribute names the production contract puts on a trace's root span. */
@@ -99,6 +100,23 @@ export function spanException(span: Span): string | undefined {
   return exceptionMessage(span);
 }
 
+/**
+ * The span's attributes with the conversation in `gen_ai.input/output.messages`. Ingest maps
+ * dialects (legacy `gen_ai.prompt` / `gen_ai.completion`, OpenInference) before storing, but
+ * spans stored before a dialect learnt a form, or written by other tools, still carry theirs:
+ * those are mapped here, on a copy, so that `failures show` is never left without the text.
+ */
+function conversationAttributes(span: Span): Span["attributes"] {
+  const a = span.attributes;
+  if (a[TRACE_ATTRS.inputMessages] !== undefined || a[TRACE_ATTRS.outputMessages] !== undefined)
+    return a;
+  const dialects = DIALECTS.filter((d) => d.detect(a));
+  if (dialects.length === 0) return a;
+  const copy: Span = { ...span, attributes: { ...a }, status: { ...span.status } };
+  for (const d of dialects) d.apply(copy, span.parent_span_id === undefined);
+  return copy.attributes;
+}
+
 /** Builds the view detectors read. Spans arrive in start order. */
 export function buildTraceView(traceId: string, spans: Span[]): TraceView {
   const ids = new Set(spans.map((s) => s.span_id));
@@ -116,8 +134,9 @@ export function buildTraceView(traceId: string, spans: Span[]): TraceView {
   // The longest conversation seen on any span: chat spans each carry the history so far.
   let messages: TraceMessage[] = [];
   for (const span of spans) {
-    const input = span.attributes[TRACE_ATTRS.inputMessages];
-    const output = span.attributes[TRACE_ATTRS.outputMessages];
+    const attributes = conversationAttributes(span);
+    const input = attributes[TRACE_ATTRS.inputMessages];
+    const output = attributes[TRACE_ATTRS.outputMessages];
     if (input === undefined && output === undefined) continue;
     const conv = [...parseMessages(input), ...parseMessages(output)];
     if (conv.length >= messages.length) messages = conv;

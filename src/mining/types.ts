@@ -50,6 +50,8 @@ export interface Signal {
   /** The text that identifies this failure for de-duplication (before normalization). */
   evidence: string;
   error?: string;
+  /** The conversation turns that made the detector fire (quoted in the reason). */
+  turns?: TraceMessage[];
 }
 
 export interface Detector {

@@ -14,6 +14,7 @@ import { wrapLanguageModel } from "ai";
 import type { JsonValue } from "../core/index.js";
 import type { CacheStore } from "../store/types.js";
 import { canonicalJson, sha256 } from "./canonical.js";
+import { holdsKnownSecret } from "./redact.js";
 
 export interface ResponseCacheOptions {
   store: CacheStore;
@@ -286,8 +287,12 @@ export function createCacheMiddleware(options: ResponseCacheOptions): LanguageMo
 
   async function save(key: string, result: LanguageModelV3GenerateResult): Promise<void> {
     if (!isCacheable(result)) return;
+    const value = serialise(result);
+    // A model that echoes a key (its own, a header's) is not remembered: the cache lives in
+    // the store, which never holds keys. The answer is simply asked for again next time.
+    if (holdsKnownSecret(JSON.stringify(value))) return;
     try {
-      await options.store.putCached(key, serialise(result), ttl, now());
+      await options.store.putCached(key, value, ttl, now());
       stats.writes += 1;
     } catch {
       stats.storeErrors += 1;

@@ -20,6 +20,12 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 8) knownSecrets.add(value);
 }
 
+/** True when the text holds a key value seen by the resolver. */
+export function holdsKnownSecret(text: string): boolean {
+  for (const secret of knownSecrets) if (text.includes(secret)) return true;
+  return false;
+}
+
 export function redactSecrets(text: string): string {
   let out = text;
   for (const secret of knownSecrets) {

@@ -1,4 +1,6 @@
+export { redactAttempt } from "./attempt.js";
 export { ibanValid, luhnValid } from "./checks.js";
+export { isSecretKey, maskKeyValues } from "./keys.js";
 export {
   compileCustomPattern,
   createRedactor,
@@ -6,4 +8,11 @@ export {
   placeholderFor,
   redactSecretTokens,
 } from "./redactor.js";
-export type { CustomPattern, RedactionKind, RedactionOptions, Redactor } from "./types.js";
+export { redactSpan } from "./span.js";
+export type {
+  CustomPattern,
+  EntryValue,
+  RedactionKind,
+  RedactionOptions,
+  Redactor,
+} from "./types.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRedactor, ibanValid, luhnValid, redactSecretTokens } from "./index.js";
+import { createRedactor, ibanValid, isSecretKey, luhnValid, redactSecretTokens } from "./index.js";
 
 const r = createRedactor();
 
@@ -91,5 +91,116 @@ describe("JWT rule on adversarial input", () => {
     [`x_${jwt}`, `x_${jwt}`],
   ])("keeps the same matches: %s", (input, expected) => {
     expect(r.text(input)).toBe(expected);
+  });
+});
+
+describe("key-name rules", () => {
+  it.each([
+    ["api_key", true],
+    ["x-api-key", true],
+    ["http.request.header.authorization", true],
+    ["http.request.header.authorization.0", true],
+    ["db.password", true],
+    ["clientSecret", true],
+    ["AWS_SECRET_ACCESS_KEY", true],
+    ["refreshToken", true],
+    ["set-cookie", true],
+    ["session", true],
+    ["credentials", true],
+    ["passwd", true],
+    ["APIKey", true],
+    ["password_hash", true],
+    ["gen_ai.usage.input_tokens", false],
+    ["llm.token_count.prompt", false],
+    ["token_count", false],
+    ["max_tokens", false],
+    ["session.id", false],
+    ["tokenizer", false],
+    ["key", false],
+    ["monkey", false],
+    ["oauth_provider", false],
+  ])("%s → %s", (key, secret) => {
+    expect(isSecretKey(key)).toBe(secret);
+  });
+
+  it.each([
+    ['{"user":"bob","password":"hunter2"}', '{"user":"bob","password":"<SECRET>"}'],
+    [
+      '{\\"user\\":\\"bob\\",\\"password\\":\\"hunter2\\"}',
+      '{\\"user\\":\\"bob\\",\\"password\\":\\"<SECRET>\\"}',
+    ],
+    ["DB_PASSWORD=hunter2 next", "DB_PASSWORD=<SECRET> next"],
+    ["/cb?code=1&access_token=abc123&x=1", "/cb?code=1&access_token=<SECRET>&x=1"],
+    ["Authorization: Basic dXNlcjpwYXNz", "Authorization: Basic <SECRET>"],
+    ["X-Api-Key: 9f8e7d6c5b4a", "X-Api-Key: <SECRET>"],
+    ["{'clientSecret': 'abc def'}", "{'clientSecret': '<SECRET>'}"],
+    ['{"pin": 1234, "password": 987654}', '{"pin": 1234, "password": <SECRET>}'],
+    ['{"token": null, "secret": true}', '{"token": null, "secret": true}'],
+    ['{"token_count": 42, "tokens": "many"}', '{"token_count": 42, "tokens": "many"}'],
+    ["see https://example.org/a?b=c at 10:30", "see https://example.org/a?b=c at 10:30"],
+  ])("masks values under secret names in text: %s", (input, expected) => {
+    expect(r.text(input)).toBe(expected);
+  });
+
+  it("masks whole values under secret keys in objects, whatever they look like", () => {
+    expect(
+      r.value({
+        metadata: { api_key: "plain-looking-value", agent: "billing", count: 3 },
+        credentials: { user: "bob", pin: 4321 },
+        args: { password: "hunter2", city: "Paris" },
+      }),
+    ).toEqual({
+      metadata: { api_key: "<SECRET>", agent: "billing", count: 3 },
+      credentials: { user: "<SECRET>", pin: "<SECRET>" },
+      args: { password: "<SECRET>", city: "Paris" },
+    });
+  });
+
+  it("redacts personal data in keys", () => {
+    expect(r.entry("visits/olivia@example.com", 3)).toEqual(["visits/<EMAIL>", 3]);
+  });
+});
+
+describe("numbers", () => {
+  it.each([
+    ["card.number", 4111111111111111, "<CARD>"],
+    ["anything", 5500000000000004, "<CARD>"],
+    ["contact", 14155550134, "<PHONE>"],
+    ["user.phone", 2079460958, "<PHONE>"],
+    ["order.id", 4111111111111112, 4111111111111112],
+    ["event.time_ms", 1700000000006, 1700000000006],
+    ["event.time_s", 1700000000, 1700000000],
+    ["gen_ai.usage.input_tokens", 120, 120],
+    ["amount", 1234.5, 1234.5],
+  ])("%s = %s → %s", (key, value, expected) => {
+    expect(r.entry(key, value)[1]).toBe(expected);
+  });
+});
+
+describe("known secret values", () => {
+  const key = "rk-live-9f8e7d6c5b4a39281706"; // no prefix a built-in rule knows
+  it("are masked wherever they appear, even with the rules turned off", () => {
+    const on = createRedactor({ secrets: [key, "short"] });
+    expect(on.text(`echo ${key}!`)).toBe("echo <SECRET>!");
+    expect(on.value({ a: [`x${key}`], short: "short" })).toEqual({
+      a: ["x<SECRET>"],
+      short: "short",
+    });
+    const off = createRedactor({ enabled: false, secrets: [key] });
+    expect(off.text(`${key} and a@b.io`)).toBe("<SECRET> and a@b.io");
+    expect(off.active).toBe(true);
+    expect(createRedactor({ enabled: false }).active).toBe(false);
+  });
+});
+
+describe("key=value scanning on adversarial input", () => {
+  // Each `:` looks back at most 64 name characters and forward to the next quote.
+  it("stays linear on many secret names with unclosed quotes", () => {
+    const text = `${'"password":"x '.repeat(100_000)}end`;
+    expect(r.text(text).endsWith("end")).toBe(true);
+  });
+  it("stays linear on a long name run before a separator", () => {
+    const text = `${"a".repeat(500_000)}_password=1 ${"token:".repeat(100_000)}`;
+    expect(r.text(text)).toContain("token:");
   });
 });

@@ -1,3 +1,5 @@
+import { isSecretKey, maskKeyValues } from "./keys.js";
+import { numberKind } from "./numbers.js";
 import { BUILTIN_PATTERNS, type BuiltinPattern } from "./patterns.js";
 import type { RedactionOptions, Redactor } from "./types.js";
 
@@ -67,8 +69,32 @@ function apply(text: string, patterns: readonly CompiledPattern[]): string {
   return out;
 }
 
+/** Known secret values, longest first (so that a key containing another is masked whole). */
+function secretList(values: readonly string[] | undefined): string[] {
+  const unique = new Set<string>();
+  for (const v of values ?? []) if (v.length >= MIN_SECRET_LENGTH) unique.add(v);
+  return [...unique].sort((a, b) => b.length - a.length);
+}
+
+/** Shorter values would mask ordinary words; `registerSecret` uses the same floor. */
+const MIN_SECRET_LENGTH = 8;
+const SECRET = "<SECRET>";
+
+function maskKnown(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(SECRET);
+  return out;
+}
+
+/**
+ * Keys repeat across spans (every span of a kind has the same attribute names): what a key
+ * becomes and whether it names a secret is remembered, up to a bound.
+ */
+const MAX_REMEMBERED_KEYS = 4096;
+
 export function createRedactor(options: RedactionOptions = {}): Redactor {
   const enabled = options.enabled !== false;
+  const secrets = secretList(options.secrets);
   const patterns: CompiledPattern[] = BUILTIN_PATTERNS.map(compileBuiltin);
   for (const custom of options.patterns ?? []) {
     patterns.push({
@@ -76,21 +102,56 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
       placeholder: placeholderFor(custom.name),
     });
   }
-  const text = (value: string): string => (enabled ? apply(value, patterns) : value);
-  const deep = (value: unknown): unknown => {
-    if (typeof value === "string") return text(value);
-    if (Array.isArray(value)) return value.map(deep);
+  // Known values are masked even with redaction turned off: they are the user's own keys.
+  const text = (value: string): string => {
+    const known = secrets.length ? maskKnown(value, secrets) : value;
+    return enabled ? apply(maskKeyValues(known, SECRET), patterns) : known;
+  };
+  const keys = new Map<string, { name: string; secret: boolean }>();
+  const keyInfo = (key: string) => {
+    let info = keys.get(key);
+    if (!info) {
+      info = { name: text(key), secret: enabled && isSecretKey(key) };
+      if (keys.size >= MAX_REMEMBERED_KEYS) keys.clear();
+      keys.set(key, info);
+    }
+    return info;
+  };
+  /** One value under `key` (undefined at the top): the name rule first, then its content. */
+  const entry = (value: unknown, key: string | undefined, secret: boolean): unknown => {
+    if (typeof value === "string") {
+      if (secret && value !== "" && !/^<[A-Z0-9_]+>$/.test(value)) return SECRET;
+      return text(value);
+    }
+    if (typeof value === "number") {
+      if (!enabled) return value;
+      if (secret) return SECRET;
+      const kind = numberKind(value, key);
+      return kind ? `<${kind}>` : value;
+    }
+    if (Array.isArray(value)) return value.map((v) => entry(v, key, secret));
     if (value !== null && typeof value === "object") {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = deep(v);
+      for (const [k, v] of Object.entries(value)) {
+        const info = keyInfo(k);
+        // Everything under a secret name is secret (`credentials: {user, pass}`).
+        out[info.name] = entry(v, k, secret || info.secret);
+      }
       return out;
     }
     return value;
   };
+  const active = enabled || secrets.length > 0;
   return {
     enabled,
+    active,
     text,
-    value: <T>(value: T): T => (enabled ? (deep(value) as T) : value),
+    value: <T>(value: T): T => (active ? (entry(value, undefined, false) as T) : value),
+    entry: (key, value) => {
+      if (!active) return [key, value];
+      const info = keyInfo(key);
+      return [info.name, entry(value, key, info.secret) as typeof value];
+    },
   };
 }
 

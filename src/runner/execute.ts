@@ -1,5 +1,6 @@
 import type { AgentRunResult } from "../agents/index.js";
 import { type Attempt, type Case, newId, rngFor, systemClock } from "../core/index.js";
+import { redactAttempt } from "../redact/index.js";
 import { DEFAULT_BACKOFF, retryDelayMs } from "./backoff.js";
 import {
   AttemptTimeout,
@@ -78,7 +79,9 @@ export async function executeAttempt(
       caseId: testCase.id,
       epoch,
       retry: retries,
-      error: strip(error),
+      error: plan.redactor
+        ? { ...strip(error), message: plan.redactor.text(error.message) }
+        : strip(error),
       delayMs,
     });
     try {
@@ -96,7 +99,7 @@ export async function executeAttempt(
       ? { scores: [], dimension_scores: {}, overall: 0, passed: false }
       : await plan.grade(testCase, result, attemptError, { latency_ms: latencyMs });
   const status = attemptError ? "error" : grading.passed ? "passed" : "failed";
-  return {
+  const attempt: Attempt = {
     id: newId("att"),
     run_id: plan.runId,
     case_id: testCase.id,
@@ -121,6 +124,7 @@ export async function executeAttempt(
     tags: testCase.tags,
     severity: testCase.severity,
   };
+  return plan.redactor ? redactAttempt(attempt, plan.redactor) : attempt;
 }
 
 /** setTimeout's largest delay (2^31 - 1 ms, about 24.8 days). */

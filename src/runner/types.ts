@@ -1,5 +1,6 @@
 import type { Agent, AgentRunResult } from "../agents/index.js";
 import type { Attempt, AttemptError, Case, Score } from "../core/index.js";
+import type { Redactor } from "../redact/index.js";
 import type { Store } from "../store/index.js";
 import type { BackoffPolicy } from "./backoff.js";
 
@@ -40,6 +41,11 @@ export interface RunPlan {
   retries: number;
   backoff?: BackoffPolicy;
   grade: GradeFn;
+  /**
+   * Applied to every attempt after grading and before it is stored or reported: graders see
+   * the raw text, the store and reports only the redacted one.
+   */
+  redactor?: Redactor;
   store: Store;
   /** Aborting stops scheduling; attempts in flight finish and are saved. */
   stopSignal?: AbortSignal;

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig, redactionOptions } from "../config/index.js";
 import { createRedactor } from "../redact/index.js";
 import { openSqliteStore, type Store } from "../store/index.js";
 import { ingestFile } from "../traces/index.js";
@@ -137,6 +138,162 @@ describe("no secret from a fixture reaches the database file", () => {
     expect(JSON.stringify(stored)).toContain("<EMPLOYEE_ID>");
     await store.close();
     check(dbBytes(dir));
+    store = await openSqliteStore(join(dir, "leak.db"));
+  });
+});
+
+/**
+ * Secrets no text pattern recognizes: only their key names, their numeric form or the
+ * config's knowledge of the key value give them away.
+ */
+describe("secrets known by name, number or value, via ingest and via OTLP", () => {
+  const PROVIDER_KEY = "lk-live-Qm7Zr2Wx9Ty4Pb8Nc3Vd6";
+  const NAMED = {
+    apiKey: "plain-api-value-4471",
+    password: "correct horse battery",
+    token: "opaque-token-91xq",
+    authorization: "Basic dXNlcjpodW50ZXIy",
+    secret: "shh-client-secret-0x",
+    toolPassword: "Tr0ub4dor-77-plain",
+  };
+  const EMAIL_KEY = "olivia.martin@example-corp.com";
+  const CARD = 4111111111111111;
+  const PHONE = 14155550134;
+  /** A 19-digit Maestro-style number (Luhn valid), beyond 2^53: as a JS number it changes digits. */
+  const CARD19 = "6762000000000000009";
+  const LEAKS = [
+    ...Object.values(NAMED),
+    PROVIDER_KEY,
+    EMAIL_KEY,
+    String(CARD),
+    String(PHONE),
+    CARD19,
+    CARD19.slice(0, 12),
+  ];
+
+  let dir: string;
+  let store: Store;
+  let server: RunningServer;
+  const config = parseConfig({
+    providers: {
+      local: { type: "openai-compatible", base_url: "http://x/v1", api_key_env: "LOCAL_KEY" },
+    },
+  });
+  const redactor = createRedactor(redactionOptions(config, { LOCAL_KEY: PROVIDER_KEY }));
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "ratchet-named-"));
+    store = await openSqliteStore(join(dir, "leak.db"));
+    server = await startServer({ traces: store.traces, token: TOKEN, port: 0, redactor });
+  });
+  afterAll(async () => {
+    await server.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function expectNoLeak(text: string, what: string): void {
+    expect(text, `${what}: marker`).toContain(MARKER);
+    for (const leak of LEAKS) expect(text.includes(leak), `${what} holds ${leak}`).toBe(false);
+  }
+
+  it("ingest: metadata keys, tool-call arguments and the provider key", async () => {
+    const fixture = join(dir, "named.jsonl");
+    writeFileSync(
+      fixture,
+      `${JSON.stringify({
+        trace_id: "named-1",
+        messages: [
+          { role: "user", content: `${MARKER} my key is ${PROVIDER_KEY}` },
+          {
+            role: "assistant",
+            content: "",
+            tool_calls: [
+              { id: "c1", name: "login", arguments: { user: "bob", password: NAMED.toolPassword } },
+            ],
+          },
+          { role: "tool", tool_call_id: "c1", content: "ok" },
+          { role: "assistant", content: "done" },
+        ],
+        metadata: {
+          api_key: NAMED.apiKey,
+          password: NAMED.password,
+          token: NAMED.token,
+          authorization: NAMED.authorization,
+          clientSecret: NAMED.secret,
+          card: CARD,
+          [EMAIL_KEY]: "seen",
+        },
+      })}\n`,
+    );
+    const summary = await ingestFile(store.traces, fixture, { redactor });
+    expect(summary.inserted).toBeGreaterThan(0);
+    const stored = JSON.stringify(await store.traces.getTrace("named-1"));
+    expectNoLeak(stored, "ingested trace");
+    expect(stored).toContain("<SECRET>");
+  });
+
+  it("OTLP: secret-named attributes, tool arguments, a card as intValue, an e-mail as key", async () => {
+    const attr = (key: string, value: Record<string, unknown>) => ({ key, value });
+    const res = await fetch(`${server.url}/v1/traces`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId: "7".repeat(32),
+                    spanId: "6".repeat(16),
+                    name: "tool login",
+                    startTimeUnixNano: "1700000000000000000",
+                    endTimeUnixNano: "1700000000000000001",
+                    attributes: [
+                      attr("input.value", { stringValue: `${MARKER} key ${PROVIDER_KEY}` }),
+                      attr("metadata.api_key", { stringValue: NAMED.apiKey }),
+                      attr("db.password", { stringValue: NAMED.password }),
+                      attr("app.token", { stringValue: NAMED.token }),
+                      attr("http.request.header.authorization", {
+                        arrayValue: { values: [{ stringValue: NAMED.authorization }] },
+                      }),
+                      attr("oauth.clientSecret", { stringValue: NAMED.secret }),
+                      attr("gen_ai.tool.call.arguments", {
+                        stringValue: JSON.stringify({ user: "bob", password: NAMED.toolPassword }),
+                      }),
+                      attr("payment.card", { intValue: String(CARD) }),
+                      attr("payment.card19", { intValue: CARD19 }),
+                      attr("customer.contact", { intValue: PHONE }),
+                      attr("payment.card_double", { doubleValue: CARD }),
+                      attr(`visits/${EMAIL_KEY}`, { intValue: "3" }),
+                      attr("gen_ai.usage.input_tokens", { intValue: "120" }),
+                    ],
+                    events: [],
+                    status: { code: 1 },
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+    const [span] = (await store.traces.getTrace("7".repeat(32)))?.spans ?? [];
+    expectNoLeak(JSON.stringify(span), "OTLP span");
+    expect(span?.attributes["payment.card"]).toBe("<CARD>");
+    expect(span?.attributes["customer.contact"]).toBe("<PHONE>");
+    expect(span?.attributes["payment.card19"]).toBe("<CARD>");
+    expect(span?.attributes["visits/<EMAIL>"]).toBe(3);
+    // Counts are not secrets: a token count stays a number.
+    expect(span?.attributes["gen_ai.usage.input_tokens"]).toBe(120);
+
+    await store.close();
+    const bytes = dbBytes(dir);
+    for (const leak of LEAKS) {
+      expect(bytes.includes(Buffer.from(leak)), `database holds ${leak}`).toBe(false);
+    }
     store = await openSqliteStore(join(dir, "leak.db"));
   });
 });

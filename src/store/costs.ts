@@ -58,6 +58,13 @@ export interface CostStore {
 
 const attr = (column: string, name: string) => `json_extract(${column}, '$."${name}"')`;
 
+/** The agent a span names itself: `gen_ai.agent.name`, else the root contract's `ratchet.agent.name`. */
+const ownAgent = (column: string) =>
+  `coalesce(${attr(column, "gen_ai.agent.name")}, ${attr(column, "ratchet.agent.name")})`;
+
+/** How far up a span's agent is looked for (agents nest a few levels, never dozens). */
+const MAX_AGENT_DEPTH = 64;
+
 const LLM_OPS = "('chat', 'text_completion', 'generate_content', 'embeddings')";
 
 /** SQL for each dimension over the `counted` CTE (alias c) joined to runs (alias r). */
@@ -123,11 +130,32 @@ traces AS (
     max(${attr("attributes", "ratchet.cycle.id")}) AS cycle
   FROM base GROUP BY trace_id, akey
 ),
+-- Each span's own agent, else its nearest ancestor's: a sub-agent's calls are its own spend,
+-- not the root agent's. Walked up only from spans with usage, one index lookup per step
+-- (one branch per source, each a constant, so that each uses its partial index); the depth
+-- cap stops a malformed trace whose parent links form a cycle.
+span_agent AS (
+  SELECT b.id, b.trace_id, b.akey, b.source, b.parent_span_id AS parent,
+    ${ownAgent("b.attributes")} AS agent, 0 AS depth
+  FROM base b WHERE b.has_usage
+  UNION ALL
+  SELECT a.id, a.trace_id, a.akey, a.source, p.parent_span_id, ${ownAgent("p.attributes")}, a.depth + 1
+  FROM span_agent a JOIN spans p
+    ON a.source = 'production' AND p.source = 'production'
+    AND p.trace_id = a.trace_id AND p.span_id = a.parent AND coalesce(p.attempt_id, '') = a.akey
+  WHERE a.agent IS NULL AND a.depth < ${MAX_AGENT_DEPTH}
+  UNION ALL
+  SELECT a.id, a.trace_id, a.akey, a.source, p.parent_span_id, ${ownAgent("p.attributes")}, a.depth + 1
+  FROM span_agent a JOIN spans p
+    ON a.source = 'eval' AND p.source = 'eval'
+    AND p.trace_id = a.trace_id AND p.span_id = a.parent AND coalesce(p.attempt_id, '') = a.akey
+  WHERE a.agent IS NULL AND a.depth < ${MAX_AGENT_DEPTH}
+),
 counted AS (
   SELECT b.name, b.start_ms, coalesce(b.run_id, ${attr("b.attributes", "ratchet.run.id")}) AS run_id,
     CASE WHEN b.source = 'production' THEN 'production'
          ELSE coalesce(rp.purpose, 'evaluation') END AS purpose,
-    t.agent, t.prompt_version, t.cycle,
+    coalesce(sa.agent, t.agent) AS agent, t.prompt_version, t.cycle,
     coalesce(${attr("b.attributes", "gen_ai.request.model")}, ${attr("b.attributes", "gen_ai.response.model")}) AS model,
     ${attr("b.attributes", "gen_ai.provider.name")} AS provider,
     ${attr("b.attributes", "gen_ai.tool.name")} AS tool,
@@ -137,6 +165,7 @@ counted AS (
     coalesce(${attr("b.attributes", "gen_ai.usage.cache_read.input_tokens")}, 0) AS cached_tok
   FROM base b
   JOIN traces t ON t.trace_id = b.trace_id AND t.akey = b.akey
+  LEFT JOIN (SELECT id, agent FROM span_agent WHERE agent IS NOT NULL) sa ON sa.id = b.id
   LEFT JOIN runs rp ON rp.id = b.run_id
   WHERE b.has_usage AND (
     b.op IN ${LLM_OPS}

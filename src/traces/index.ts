@@ -2,6 +2,7 @@
 // owns the wire formats: OTLP in and out, importers, and dialect mapping.
 export type { GenAiOperation, OpenSpan } from "../core/index.js";
 export { GENAI, newSpanId, newTraceId, RATCHET, SpanRecorder } from "../core/index.js";
+export { redactSpan } from "../redact/index.js";
 export type { TraceOutcome, TraceSummary } from "../store/index.js";
 export { TRACE_ATTRIBUTES, TRACE_OUTCOMES } from "../store/index.js";
 export type { Dialect } from "./dialects/index.js";
@@ -34,4 +35,3 @@ export {
   encodeRpcStatus,
   exportResponseJson,
 } from "./otlp/wire.js";
-export { redactSpan } from "./redact-span.js";

@@ -7,7 +7,7 @@ import {
   readLines,
   type Span,
 } from "../core/index.js";
-import { defaultRedactor, type Redactor } from "../redact/index.js";
+import { defaultRedactor, type Redactor, redactSpan } from "../redact/index.js";
 import type { InsertSpansResult, TraceStore } from "../store/index.js";
 import { normalizeSpan } from "./dialects/index.js";
 import { isObject } from "./importers/fields.js";
@@ -22,7 +22,6 @@ import {
   SOURCE_FORMAT,
   type TraceFormat,
 } from "./importers/types.js";
-import { redactSpan } from "./redact-span.js";
 
 const PARSERS: Record<TraceFormat, RecordParser> = {
   jsonl: parseGenericRecord,

@@ -142,6 +142,43 @@ describe("ratchet failures / cost", () => {
     expect(missing.code).toBe(2);
   });
 
+  it("--db points mine, list, show and triage at another store", async () => {
+    const other = join(dir, "other.db");
+    (await openSqliteStore(other)).close();
+    const only = traceId("elsewhere");
+    insertSpans(
+      other,
+      buildTrace({
+        traceId: only,
+        startMs: now - 60_000,
+        outcome: "failure",
+        messages: [
+          { role: "user", content: "Book seat 4A." },
+          { role: "assistant", content: "Seat 4A is booked." },
+        ],
+      }),
+    );
+    const mined = await run(["failures", "mine", "--db", other, "--json"]);
+    expect(mined.err).toBe("");
+    expect(mined.code).toBe(0);
+    expect((JSON.parse(mined.out) as { traces: number }).traces).toBe(1);
+    const list = await run(["failures", "list", "--db", other, "--json"]);
+    expect(list.code).toBe(0);
+    const rows = list.out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { id: string; trace_id: string });
+    expect(rows.map((r) => r.trace_id)).toEqual([only]);
+    const id = rows[0]?.id ?? "";
+    const show = await run(["failures", "show", id, "--db", other]);
+    expect(show.code).toBe(0);
+    expect(show.out).toContain(only);
+    const triaged = await run(["failures", "triage", id, "dismissed", "--by", "al", "--db", other]);
+    expect(triaged.code).toBe(0);
+    // The config's own store never saw that failure.
+    expect((await run(["failures", "show", id])).code).toBe(2);
+  });
+
   it("cost by model, agent and day in every format", async () => {
     const json = await run([
       "cost",

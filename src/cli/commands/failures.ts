@@ -68,9 +68,10 @@ export function registerFailures(
     .command("mine")
     .description("run the detectors over stored production traces (incremental without --since)")
     .option("-c, --config <path>", "config file")
+    .option("--db <path>", "SQLite store (default: the config's store.path)")
     .option("--since <when>", "traces from this window: 7d, 24h, 30m or an ISO date")
     .option("--json", "machine-readable")
-    .action(async (flags: { config?: string; since?: string; json?: boolean }) => {
+    .action(async (flags: { config?: string; db?: string; since?: string; json?: boolean }) => {
       const since = flags.since === undefined ? undefined : parseSince(flags.since);
       await withProject(flags, async ({ store, config, dir }) => {
         const started = performance.now();
@@ -96,6 +97,7 @@ export function registerFailures(
     .command("list")
     .description("ranked failure signals with evidence (new and accepted unless --status)")
     .option("-c, --config <path>", "config file")
+    .option("--db <path>", "SQLite store (default: the config's store.path)")
     .option("--since <when>", "last seen within: 7d, 24h, 30m or an ISO date")
     .option("--top <n>", "how many", parseIntOption("--top", 1), 50)
     .option("--status <list>", "new,accepted,dismissed,duplicate or all")
@@ -104,6 +106,7 @@ export function registerFailures(
     .action(
       async (flags: {
         config?: string;
+        db?: string;
         since?: string;
         top: number;
         status?: string;
@@ -179,8 +182,9 @@ export function registerFailures(
     .command("show <id>")
     .description("the trace, the signal, and why it ranks where it does")
     .option("-c, --config <path>", "config file")
+    .option("--db <path>", "SQLite store (default: the config's store.path)")
     .option("--json", "machine-readable")
-    .action(async (ref: string, flags: { config?: string; json?: boolean }) => {
+    .action(async (ref: string, flags: { config?: string; db?: string; json?: boolean }) => {
       await withProject(flags, async ({ store, config }) => {
         const f = await getFailure(store, ref);
         const history = await store.failures.history(f.id);
@@ -239,11 +243,12 @@ export function registerFailures(
     .option("--note <text>", "why")
     .option("--of <id>", "the original, when marking a duplicate")
     .option("-c, --config <path>", "config file")
+    .option("--db <path>", "SQLite store (default: the config's store.path)")
     .action(
       async (
         ref: string,
         status: string,
-        flags: { by: string; note?: string; of?: string; config?: string },
+        flags: { by: string; note?: string; of?: string; config?: string; db?: string },
       ) => {
         if (!(FAILURE_STATUSES as readonly string[]).includes(status)) {
           throw new InputError(

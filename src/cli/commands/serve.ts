@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { RatchetConfig } from "../../config/index.js";
+import { type RatchetConfig, redactionOptions } from "../../config/index.js";
 import { InputError } from "../../core/index.js";
 import { createRedactor, type Redactor } from "../../redact/index.js";
 import { startServer } from "../../server/index.js";
@@ -25,14 +25,19 @@ export interface TraceContext {
  * one; without one the defaults apply (`.ratchet/ratchet.db`, built-in redaction), so that
  * `serve` and `ingest` work in a directory that only has trace files.
  */
-export async function openTraceContext(flags: ProjectFlags): Promise<TraceContext> {
+export async function openTraceContext(
+  flags: ProjectFlags,
+  secretVariables: readonly string[] = [],
+): Promise<TraceContext> {
   const project = await openProject(flags);
+  const config = project.loaded?.config;
   return {
     store: project.store,
     storePath: project.storePath,
     dir: project.dir,
-    config: project.loaded?.config,
-    redactor: createRedactor(project.loaded?.config.redaction),
+    config,
+    // The values of the keys the config names (and the server token) are masked too.
+    redactor: createRedactor(redactionOptions(config, process.env, secretVariables)),
   };
 }
 
@@ -75,7 +80,7 @@ export function registerServe(
     .option("--token-env <name>", "environment variable holding the bearer token")
     .option("--verbose", "log every request")
     .action(async (flags: ServeFlags) => {
-      const ctx = await openTraceContext(flags);
+      const ctx = await openTraceContext(flags, flags.tokenEnv ? [flags.tokenEnv] : []);
       try {
         const server = ctx.config?.server;
         const tokenEnv = flags.tokenEnv ?? server?.token_env ?? "RATCHET_SERVER_TOKEN";

@@ -113,5 +113,5 @@ describe("LLMBar (419 human-labelled pairs)", () => {
     console.log(
       `sim:judge pairwise: accuracy ${result.accuracy.toFixed(3)}, kappa ${result.kappa.kappa.toFixed(3)} ± ${result.kappa.se.toFixed(3)}, flip rate ${result.flip_rate!.toFixed(3)}, labels ${ls.join("/")}, matrix ${JSON.stringify(matrix)}`,
     );
-  }, 60_000);
+  }, 300_000);
 });

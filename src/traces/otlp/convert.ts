@@ -63,8 +63,12 @@ function anyValue(value: OtlpAnyValue | undefined): unknown {
   if (value.boolValue !== undefined) return value.boolValue;
   if (value.intValue !== undefined) {
     const v = value.intValue;
-    if (typeof v === "object") return Number((BigInt(v.high) << 32n) | BigInt(v.low >>> 0));
-    return Number(v);
+    const n = typeof v === "object" ? (BigInt(v.high) << 32n) | BigInt(v.low >>> 0) : Number(v);
+    // Beyond 2^53 a number would change digits (a 19-digit card would survive redaction
+    // approximately): such a value keeps its exact digits as text.
+    if (typeof n === "bigint") return Number.isSafeInteger(Number(n)) ? Number(n) : String(n);
+    if (!Number.isSafeInteger(n) && typeof v === "string" && /^-?\d+$/.test(v)) return v;
+    return n;
   }
   if (value.doubleValue !== undefined) return Number(value.doubleValue);
   if (value.arrayValue !== undefined) return (value.arrayValue.values ?? []).map(anyValue);
