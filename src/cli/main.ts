@@ -26,6 +26,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
     },
   ],
   ["ingest", async () => (await import("./commands/ingest.js")).registerIngest],
+  ["traces", async () => (await import("./commands/traces.js")).registerTraces],
   ["export", async () => (await import("./commands/export.js")).registerExport],
 ];
 

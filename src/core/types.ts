@@ -104,6 +104,12 @@ export interface Span {
   attributes: Record<string, string | number | boolean | string[]>;
   status: { code: "unset" | "ok" | "error"; message?: string };
   events: Array<{ name: string; time_ms: number; attributes?: Record<string, unknown> }>;
+  /** Every attribute of the OTLP resource that sent the span (spans received over OTLP). */
+  resource?: Record<string, string | number | boolean | string[]>;
+  /** The instrumentation scope (library) that made the span. */
+  scope?: { name: string; version?: string; attributes?: Record<string, unknown> };
+  /** Links to spans of other traces (a batch job's inputs, a retried request…). */
+  links?: Array<{ trace_id: string; span_id: string; attributes?: Record<string, unknown> }>;
 }
 
 export interface Usage {

@@ -172,12 +172,26 @@ export function createReceiverApp(options: ReceiverOptions): Hono {
         log(`storing ${converted.spans.length} spans failed: ${errorMessage(error)}`);
         throw new HttpError(500, "storing the spans failed; nothing was stored");
       }
+      const own = converted.own.length;
       log(
-        `stored ${stored.inserted} spans (${stored.duplicates} duplicate, ${converted.rejected} rejected)`,
+        `stored ${stored.inserted} spans (${stored.duplicates} duplicate, ${converted.rejected} rejected${
+          own ? `, ${own} from a Ratchet evaluation export not stored` : ""
+        })`,
       );
+      // Ratchet's own evaluation spans are not production traffic: they are accepted (so the
+      // exporter does not retry) but not stored, and the sender is told why, as a warning
+      // (OTLP: a partial success with 0 rejected spans and a message).
+      const messages = [
+        ...converted.errors,
+        ...(own
+          ? [
+              `${own} span${own === 1 ? "" : "s"} of a Ratchet evaluation export (ratchet.source=eval) not stored as production traces`,
+            ]
+          : []),
+      ];
       const partial: PartialSuccess | undefined =
-        converted.rejected > 0
-          ? { rejectedSpans: converted.rejected, errorMessage: converted.errors.join("; ") }
+        messages.length > 0
+          ? { rejectedSpans: converted.rejected, errorMessage: messages.join("; ") }
           : undefined;
       if (wire === "protobuf") {
         return new Response(encodeExportResponse(partial), {

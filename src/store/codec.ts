@@ -157,6 +157,9 @@ export function decodeSpan(row: SpanReadRow): Span {
     attributes: JSON.parse(row.attributes) as Span["attributes"],
     status: JSON.parse(row.status) as Span["status"],
     events: JSON.parse(row.events) as Span["events"],
+    ...(typeof row.resource === "string" ? { resource: JSON.parse(row.resource) } : {}),
+    ...(typeof row.scope === "string" ? { scope: JSON.parse(row.scope) } : {}),
+    ...(typeof row.links === "string" ? { links: JSON.parse(row.links) } : {}),
   };
 }
 

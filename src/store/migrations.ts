@@ -234,6 +234,18 @@ CREATE INDEX spans_eval_trace ON spans (trace_id, span_id) WHERE source = 'eval'
 `,
   },
   {
+    version: 6,
+    name: "span_resource_scope_links",
+    sql: `
+-- Spans received over OTLP keep their whole resource, their instrumentation scope (name,
+-- version, attributes) and their links, as JSON; NULL where a span had none (evaluation
+-- spans, file imports of conversation formats). Nullable columns: no rewrite of the table.
+ALTER TABLE spans ADD COLUMN resource TEXT;
+ALTER TABLE spans ADD COLUMN scope TEXT;
+ALTER TABLE spans ADD COLUMN links TEXT;
+`,
+  },
+  {
     version: 7,
     name: "judge_calibration_labels_hash",
     sql: `

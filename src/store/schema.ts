@@ -73,6 +73,12 @@ export interface SpansTable {
   run_id: string | null;
   attempt_id: string | null;
   source: "eval" | "production";
+  /** JSON: the OTLP resource's attributes (migration 6); absent before it and on eval spans. */
+  resource?: string | null;
+  /** JSON `{name, version?, attributes?}`: the instrumentation scope. */
+  scope?: string | null;
+  /** JSON `[{trace_id, span_id, attributes?}]`. */
+  links?: string | null;
 }
 
 export interface CacheTable {

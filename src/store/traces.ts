@@ -109,6 +109,9 @@ interface Pending {
   format: string | null;
 }
 
+/** Written after SPAN_COLUMNS for production spans (migration 6). */
+const OTLP_COLUMNS = ["resource", "scope", "links"] as const;
+
 const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
 
 function num(v: unknown): number | null {
@@ -147,8 +150,9 @@ class SqliteTraceStore implements TraceStore {
     private readonly db: Database.Database,
     private readonly pageSize = 100,
   ) {
+    const columns = [...SPAN_COLUMNS, ...OTLP_COLUMNS];
     this.#insertSpan = db.prepare(
-      `INSERT INTO spans (${SPAN_COLUMNS.join(", ")}) VALUES (${SPAN_COLUMNS.map(() => "?").join(", ")})
+      `INSERT INTO spans (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})
        ON CONFLICT (trace_id, span_id) WHERE source = 'production' DO NOTHING`,
     );
     // Spans of one trace may arrive in any order and any number of batches: extend the
@@ -168,7 +172,8 @@ class SqliteTraceStore implements TraceStore {
     this.#insertBatch = db.transaction((spans, options) => this.#insert(spans, options));
     this.#getSummary = db.prepare(`SELECT ${TRACE_COLUMNS} FROM traces WHERE trace_id = ?`);
     this.#getSpans = db.prepare(
-      `SELECT trace_id, span_id, parent_span_id, name, kind, start_ms, end_ms, attributes, status, events
+      `SELECT trace_id, span_id, parent_span_id, name, kind, start_ms, end_ms, attributes, status, events,
+         ${OTLP_COLUMNS.join(", ")}
        FROM spans WHERE trace_id = ? AND source = 'production' ORDER BY start_ms, id`,
     );
     this.#count = db.prepare("SELECT count(*) FROM traces").pluck();
@@ -177,7 +182,21 @@ class SqliteTraceStore implements TraceStore {
   #insert(spans: readonly Span[], options: InsertSpansOptions): InsertSpansResult {
     const pending = new Map<string, Pending>();
     let inserted = 0;
+    // The spans of one OTLP request part share one resource and one scope object: encode
+    // each once.
+    let lastResource: Span["resource"];
+    let lastResourceJson: string | null = null;
+    let lastScope: Span["scope"];
+    let lastScopeJson: string | null = null;
     for (const span of spans) {
+      if (span.resource !== lastResource) {
+        lastResource = span.resource;
+        lastResourceJson = span.resource === undefined ? null : JSON.stringify(span.resource);
+      }
+      if (span.scope !== lastScope) {
+        lastScope = span.scope;
+        lastScopeJson = span.scope === undefined ? null : JSON.stringify(span.scope);
+      }
       // Positional values in SPAN_COLUMNS order, as codec.encodeSpan would give them, without
       // the intermediate row object: this is the hot path of ingestion.
       const { changes } = this.#insertSpan.run(
@@ -194,6 +213,9 @@ class SqliteTraceStore implements TraceStore {
         null,
         null,
         "production",
+        lastResourceJson,
+        lastScopeJson,
+        span.links === undefined ? null : JSON.stringify(span.links),
       );
       if (changes === 0) continue;
       inserted++;

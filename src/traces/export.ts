@@ -21,6 +21,7 @@ import {
 import { type Attempt, errorMessage, InputError, RATCHET, type Span } from "../core/index.js";
 import type { Store } from "../store/index.js";
 import { derivedSpanId, derivedTraceId } from "./importers/ids.js";
+import { OWN_EXPORT } from "./otlp/convert.js";
 
 export interface ExportResult {
   url: string;
@@ -140,8 +141,11 @@ export async function exportRunOverOtlp(
   const ids = new ReplayIdGenerator();
   const exporter = new CountingExporter(new OTLPTraceExporter({ url, headers }));
   const provider = new BasicTracerProvider({
+    // Marked as Ratchet's own evaluation spans, so that a Ratchet receiver does not take them
+    // for production traffic (spend, failures) when they come back to it.
     resource: resourceFromAttributes({
-      "service.name": "ratchet",
+      "service.name": OWN_EXPORT.serviceName,
+      [OWN_EXPORT.sourceKey]: OWN_EXPORT.sourceValue,
       [RATCHET.runId]: run.id,
       "ratchet.pipeline": run.pipeline,
     }),
@@ -154,7 +158,7 @@ export async function exportRunOverOtlp(
       }),
     ],
   });
-  const tracer = provider.getTracer("ratchet", "0.1.0");
+  const tracer = provider.getTracer(OWN_EXPORT.scopeName, "0.1.0");
   let ended = 0;
   let attempts = 0;
 

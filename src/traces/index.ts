@@ -7,6 +7,7 @@ export type { TraceOutcome, TraceSummary } from "../store/index.js";
 export { TRACE_ATTRIBUTES, TRACE_OUTCOMES } from "../store/index.js";
 export type { Dialect } from "./dialects/index.js";
 export {
+  aiSdkDialect,
   DIALECTS,
   genAiLegacyDialect,
   normalizeSpan,
@@ -21,7 +22,7 @@ export { TRACE_FORMATS } from "./importers/types.js";
 export type { IngestOptions, IngestSummary, LineProblem } from "./ingest.js";
 export { detectFormat, ingestFile } from "./ingest.js";
 export type { ConvertResult } from "./otlp/convert.js";
-export { convertExportRequest, nanosToMs } from "./otlp/convert.js";
+export { convertExportRequest, isOwnEvalResource, nanosToMs, OWN_EXPORT } from "./otlp/convert.js";
 export { OTLP_TRACE_DESCRIPTOR } from "./otlp/descriptor.js";
 export type { OtlpExportRequest, OtlpSpan } from "./otlp/types.js";
 export type { PartialSuccess } from "./otlp/wire.js";

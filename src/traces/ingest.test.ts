@@ -104,7 +104,7 @@ describe("generic JSONL", () => {
     expect(summary.badLines).toBe(3);
     expect(summary.problems.map((p) => p.line)).toEqual([2, 4, 5]);
     expect(summary.problems[0]?.message).toMatch(/invalid JSON/);
-    expect(summary.problems[1]?.message).toMatch(/trace_id/);
+    expect(summary.problems[1]?.message).toMatch(/`messages` is empty/);
     expect(summary.problems[2]?.message).toMatch(/outcome/);
     expect((await store.traces.listTraces()).map((t) => t.trace_id).sort()).toEqual(["t-1", "t-3"]);
     expect((await store.traces.getTrace("t-3"))?.summary.feedback_score).toBe(1);
@@ -363,6 +363,7 @@ describe("bad lines do not leak what they hold", () => {
     file("leaky.jsonl", [
       `{"trace_id": "a", "messages": ${key} }`,
       { ...refundTrace, trace_id: "b", timestamp: `token ${key}` },
+      { ...refundTrace, trace_id: "c" },
     ]);
   it("reports neither a cut-off secret from a JSON error nor a secret in a quoted value", async () => {
     const summary = await ingestFile(store.traces, lines(), { format: "jsonl" });

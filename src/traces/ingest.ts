@@ -60,6 +60,8 @@ export interface IngestSummary {
   duplicates: number;
   traces: number;
   badLines: number;
+  /** Spans of a Ratchet evaluation export (`ratchet export otlp`), not stored as production. */
+  ownSpans: number;
   /** The first `maxReported` problems (bad lines and partly rejected records). */
   problems: LineProblem[];
 }
@@ -74,6 +76,9 @@ export function detectFormat(value: unknown): TraceFormat | undefined {
     return "openinference";
   const attributes = isObject(value.attributes) ? value.attributes : {};
   if ("span_kind" in value || "openinference.span.kind" in attributes) return "openinference";
+  if ("task_id" in value && "reward" in value && Array.isArray(value.traj)) return "taubench";
+  if ("input" in value || "output" in value || "inputs" in value || "outputs" in value)
+    return "jsonl";
   return undefined;
 }
 
@@ -136,11 +141,16 @@ async function* wholeDocument(path: string): AsyncGenerator<RawRecord> {
     yield { line: 1, error: "a multi-line JSON document over 512 MiB; write one request per line" };
     return;
   }
+  let value: unknown;
   try {
-    yield { line: 1, value: JSON.parse(await readFile(path, "utf8")) };
+    value = JSON.parse(await readFile(path, "utf8"));
   } catch (error) {
     yield { line: 1, error: describe(error) };
+    return;
   }
+  // A JSON array of records (tau-bench's raw trajectory files): each element is a record.
+  if (Array.isArray(value)) for (const element of value) yield { line: 1, value: element };
+  else yield { line: 1, value };
 }
 
 /**
@@ -197,6 +207,7 @@ export async function ingestFile(
     duplicates: 0,
     traces: 0,
     badLines: 0,
+    ownSpans: 0,
     problems: [],
   };
   let batch: Span[] = [];
@@ -212,6 +223,7 @@ export async function ingestFile(
     summary.lines = r.line;
     if (r.spans) summary.records++;
     if (r.bad) summary.badLines++;
+    summary.ownSpans += r.ownSpans ?? 0;
     for (const p of r.problems) {
       if (summary.problems.length < maxReported) summary.problems.push(problem(p));
     }
@@ -224,12 +236,33 @@ export async function ingestFile(
     if (batch.length >= batchSize) await flush();
   }
   await flush();
+  if (summary.records === 0 && summary.badLines > 0) {
+    // Nothing was stored: that is bad input, not a partial import.
+    throw new InputError(
+      `no line of ${path} was accepted as ${format} (${summary.badLines} bad line${
+        summary.badLines === 1 ? "" : "s"
+      }); first problems:\n${summary.problems
+        .slice(0, 5)
+        .map((p) => `  ${path}:${p.line}: ${p.message}`)
+        .join("\n")}\n${ACCEPTED_FORMATS}`,
+    );
+  }
   return summary;
 }
+
+/** What ingest accepts, for messages about input it could not read. */
+export const ACCEPTED_FORMATS = `accepted formats (--format), one JSON record per line:
+  jsonl          {trace_id?, messages: [{role, content, tool_calls?}], outcome?, feedback?, metadata?}
+                 or {trace_id? | id?, input, output, error?, tool_calls? | tools?, metadata?}
+  otlp-json      {resourceSpans: [...]} (an OTLP ExportTraceServiceRequest; also a whole file)
+  openinference  {name, context: {trace_id, span_id}, span_kind, start_time, attributes} (Phoenix)
+  taubench       {task_id, trial?, reward, messages | traj, info?} (task_id and reward may be null)
+see docs/traces-jsonl.md`;
 
 interface ParsedLine {
   line: number;
   spans?: Span[];
+  ownSpans?: number;
   bad: boolean;
   problems: LineProblem[];
 }
@@ -248,11 +281,12 @@ async function* parsed(
       continue;
     }
     try {
-      const { spans, issues } = parse(r.value, { ...ctxBase, line: r.line });
+      const { spans, issues, ownSpans } = parse(r.value, { ...ctxBase, line: r.line });
       for (const span of spans) normalizeSpan(span, sourceFormat);
       yield {
         line: r.line,
         spans,
+        ...(ownSpans ? { ownSpans } : {}),
         bad: false,
         problems: (issues ?? []).map((message) => ({ line: r.line, message })),
       };
@@ -268,16 +302,18 @@ async function sniff(path: string, maxLineChars: number | undefined): Promise<Tr
   let firstProblem: string | undefined;
   for await (const r of records(path, maxLineChars)) {
     if (r.error !== undefined) {
-      firstProblem ??= `line ${r.line}: ${r.error}`;
+      firstProblem ??= `${r.line}: ${r.error}`;
       continue;
     }
     const format = detectFormat(r.value);
     if (format) return format;
     throw new InputError(
-      `cannot tell the format of ${path} from line ${r.line}; pass --format jsonl|otlp-json|openinference|taubench`,
+      `cannot tell the format of ${path} from line ${r.line} (keys: ${
+        isObject(r.value) ? Object.keys(r.value).slice(0, 8).join(", ") || "none" : typeof r.value
+      }); pass --format\n${ACCEPTED_FORMATS}`,
     );
   }
   throw new InputError(
-    `${path} has no JSON records${firstProblem ? ` (first problem: ${firstProblem})` : ""}`,
+    `${path} has no JSON records${firstProblem ? ` (first problem: ${path}:${firstProblem})` : ""}\n${ACCEPTED_FORMATS}`,
   );
 }

@@ -62,7 +62,10 @@ export function registerIngest(program: Command, output: Output): void {
         }
         output.out(
           `ingested ${file} (${summary.format}): ${summary.records} records, ${summary.traces} traces, ${summary.inserted} spans stored` +
-            (summary.duplicates ? `, ${summary.duplicates} already stored` : ""),
+            (summary.duplicates ? `, ${summary.duplicates} already stored` : "") +
+            (summary.ownSpans
+              ? `; ${summary.ownSpans} spans of a Ratchet evaluation export left out (not production)`
+              : ""),
         );
         if (mined) {
           output.out(
@@ -74,7 +77,7 @@ export function registerIngest(program: Command, output: Output): void {
           output.err(
             summary.badLines > 0
               ? `${summary.badLines} bad line${summary.badLines === 1 ? "" : "s"} skipped (use --strict to fail instead):`
-              : "stored, but some spans were rejected (use --strict to fail instead):",
+              : "stored, with notes on some lines (use --strict to fail instead):",
           );
           for (const p of summary.problems) output.err(`  ${file}:${p.line}: ${p.message}`);
         }

@@ -1,13 +1,19 @@
 import type { Span } from "../../core/index.js";
 import { TRACE_ATTRIBUTES } from "../../store/index.js";
+import { aiSdkDialect } from "./ai-sdk.js";
 import { genAiLegacyDialect } from "./genai-legacy.js";
 import { openInferenceDialect } from "./openinference.js";
 import type { Dialect } from "./types.js";
 
 export type { Dialect } from "./types.js";
-export { genAiLegacyDialect, openInferenceDialect };
+export { aiSdkDialect, genAiLegacyDialect, openInferenceDialect };
 
-export const DIALECTS: readonly Dialect[] = [openInferenceDialect, genAiLegacyDialect];
+/** The AI SDK's spans also carry the legacy `gen_ai.system`: its dialect maps them first. */
+export const DIALECTS: readonly Dialect[] = [
+  aiSdkDialect,
+  openInferenceDialect,
+  genAiLegacyDialect,
+];
 
 /**
  * Bring a span to the one internal shape (GenAI conventions), and give a root span the

@@ -24,6 +24,8 @@ export interface Conversation {
   /** Tool calls recorded outside the messages (generic JSONL's top-level `tool_calls`). */
   toolCalls?: ConversationToolCall[];
   outcome?: string;
+  /** The agent's own error for the whole conversation (the root span's status message). */
+  error?: string;
   feedback?: { score?: number; text?: string; correction?: string };
   agent?: string;
   model?: string;
@@ -139,9 +141,12 @@ export function conversationToSpans(c: Conversation): Span[] {
     toolSpan(call, `extra-tool:${j}`, t);
   });
 
+  // The root's input is everything before the last assistant turn; its output is that turn
+  // and whatever followed it (a user's correction, a tool result nobody answered), so that
+  // input followed by output is the whole conversation in order.
   const lastAssistant = c.messages.findLastIndex((m) => m.role === "assistant");
   const input = lastAssistant < 0 ? c.messages : c.messages.slice(0, lastAssistant);
-  const output = lastAssistant < 0 ? [] : [c.messages[lastAssistant] as ConversationMessage];
+  const output = lastAssistant < 0 ? [] : c.messages.slice(lastAssistant);
   const rootAttributes: Span["attributes"] = {
     [GENAI.operation]: "invoke_agent",
     "gen_ai.input.messages": JSON.stringify(
@@ -171,7 +176,10 @@ export function conversationToSpans(c: Conversation): Span[] {
     start_ms: c.startMs,
     end_ms: t + 2,
     attributes: rootAttributes,
-    status: c.outcome === "error" ? { code: "error" } : { code: "unset" },
+    status:
+      c.outcome === "error" || c.error !== undefined
+        ? { code: "error", ...(c.error ? { message: c.error.slice(0, 500) } : {}) }
+        : { code: "unset" },
     events: [],
   });
   return spans;

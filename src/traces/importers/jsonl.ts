@@ -1,7 +1,12 @@
 import type { TraceOutcome } from "../../store/index.js";
 import { TRACE_OUTCOMES } from "../../store/index.js";
-import { type Conversation, conversationToSpans } from "./conversation.js";
-import { isObject, optionalString, requireObject, timeMs } from "./fields.js";
+import {
+  type Conversation,
+  type ConversationMessage,
+  conversationToSpans,
+} from "./conversation.js";
+import { contentText, isObject, optionalString, requireObject, timeMs } from "./fields.js";
+import { derivedTraceId } from "./ids.js";
 import { messagesOf, toolCallOf } from "./messages.js";
 import { RecordError, type RecordParser } from "./types.js";
 
@@ -24,30 +29,96 @@ function scoreOf(v: unknown): number | undefined {
   throw new RecordError(`\`feedback.score\` must be a number, got ${JSON.stringify(v)}`);
 }
 
+/** Shapes an `input` / `output` field takes in common exports, as conversation messages. */
+function turnsOf(v: unknown, key: string, role: "user" | "assistant"): ConversationMessage[] {
+  if (v === undefined || v === null) return [];
+  if (typeof v === "string") return [{ role, content: v }];
+  if (Array.isArray(v)) {
+    // A list of messages, or of content parts / plain values.
+    if (v.every((m) => isObject(m) && typeof m.role === "string")) return messagesOf(v, key);
+    return [{ role, content: contentText(v) }];
+  }
+  if (isObject(v)) {
+    if (Array.isArray(v.messages)) return messagesOf(v.messages, `${key}.messages`);
+    if (typeof v.role === "string") return messagesOf([v], key);
+    // `{question: "…"}`, `{output: "…"}`: one text field is the turn; anything else is JSON.
+    const texts = Object.values(v).filter((x) => typeof x === "string");
+    if (Object.keys(v).length === 1 && texts.length === 1)
+      return [{ role, content: texts[0] as string }];
+    for (const field of TEXT_FIELDS) {
+      if (typeof v[field] === "string") return [{ role, content: v[field] as string }];
+    }
+  }
+  return [{ role, content: contentText(v) }];
+}
+
+const TEXT_FIELDS = [
+  "content",
+  "text",
+  "output",
+  "answer",
+  "response",
+  "completion",
+  "input",
+  "question",
+  "query",
+  "prompt",
+];
+
+function errorText(v: unknown): string | undefined {
+  if (v === undefined || v === null || v === false || v === "") return undefined;
+  if (typeof v === "string") return v;
+  if (isObject(v) && typeof v.message === "string") return v.message;
+  return JSON.stringify(v);
+}
+
 /**
- * Generic JSONL: `{trace_id, messages, tool_calls?, outcome?, feedback?: {score?, text?,
- * correction?}, metadata?}`, one conversation per line.
+ * Generic JSONL, one conversation per line, in one of two shapes (docs/traces-jsonl.md):
+ * `{trace_id?, messages, tool_calls?, outcome?, feedback?, metadata?}`, or a row of a common
+ * export `{trace_id? | id?, input, output, error?, tools? | tool_calls?, metadata?, …}`.
+ * Without an id, one is derived from the line's content, so re-ingesting adds nothing.
  */
 export const parseGenericRecord: RecordParser = (value, ctx) => {
   const r = requireObject(value, "line");
-  const traceId = optionalString(r.trace_id, "trace_id");
-  if (traceId === undefined || traceId === "") throw new RecordError("`trace_id` is missing");
   const metadata = r.metadata === undefined ? {} : requireObject(r.metadata, "`metadata`");
   const feedback = r.feedback === undefined ? {} : requireObject(r.feedback, "`feedback`");
-  const startMs =
-    timeMs(r.timestamp ?? r.started_at ?? metadata.timestamp ?? metadata.started_at, "timestamp") ??
-    ctx.nowMs;
-  const conversation: Conversation = {
-    traceId,
-    messages: messagesOf(r.messages),
-    startMs,
-    format: "jsonl",
-  };
-  if (r.tool_calls !== undefined) {
-    if (!Array.isArray(r.tool_calls)) throw new RecordError("`tool_calls` must be an array");
-    conversation.toolCalls = r.tool_calls.map((c, i) => toolCallOf(c, `tool_calls[${i}]`));
+  const rowInput = r.input ?? r.inputs;
+  const rowOutput = r.output ?? r.outputs;
+  let messages: ConversationMessage[];
+  if (r.messages !== undefined) messages = messagesOf(r.messages);
+  else if (rowInput !== undefined || rowOutput !== undefined) {
+    messages = [
+      ...turnsOf(rowInput, r.input !== undefined ? "input" : "inputs", "user"),
+      ...turnsOf(rowOutput, r.output !== undefined ? "output" : "outputs", "assistant"),
+    ];
+  } else {
+    throw new RecordError(
+      "neither `messages` nor `input` / `output`: not a generic JSONL trace (see docs/traces-jsonl.md)",
+    );
   }
-  const outcome = outcomeOf(r.outcome);
+  if (messages.length === 0 && !Array.isArray(r.tool_calls ?? r.tools)) {
+    throw new RecordError(
+      r.messages !== undefined ? "`messages` is empty" : "`input` and `output` are both empty",
+    );
+  }
+  const traceId =
+    optionalString(r.trace_id ?? r.traceId ?? r.id, r.trace_id !== undefined ? "trace_id" : "id") ||
+    derivedTraceId("jsonl", JSON.stringify(value));
+  const startMs =
+    timeMs(
+      r.timestamp ?? r.started_at ?? r.start_time ?? metadata.timestamp ?? metadata.started_at,
+      "timestamp",
+    ) ?? ctx.nowMs;
+  const conversation: Conversation = { traceId, messages, startMs, format: "jsonl" };
+  const extraCalls = r.tool_calls ?? r.tools;
+  if (extraCalls !== undefined && extraCalls !== null) {
+    const key = r.tool_calls !== undefined ? "tool_calls" : "tools";
+    if (!Array.isArray(extraCalls)) throw new RecordError(`\`${key}\` must be an array`);
+    conversation.toolCalls = extraCalls.map((c, i) => toolCallOf(c, `${key}[${i}]`));
+  }
+  const error = errorText(r.error);
+  if (error !== undefined) conversation.error = error;
+  const outcome = outcomeOf(r.outcome) ?? (error !== undefined ? "error" : undefined);
   if (outcome) conversation.outcome = outcome;
   const score = scoreOf(feedback.score);
   const text = optionalString(feedback.text ?? feedback.comment, "feedback.text");

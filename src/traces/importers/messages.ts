@@ -12,11 +12,17 @@ function parseArguments(v: unknown): unknown {
 }
 
 /** `{id, name, arguments}` or OpenAI's `{id, type: "function", function: {name, arguments}}`. */
-export function toolCallOf(v: unknown, where: string): ConversationToolCall {
+export function toolCallOf(
+  v: unknown,
+  where: string,
+  options: MessageOptions = {},
+): ConversationToolCall {
   if (!isObject(v)) throw new RecordError(`${where} must be an object`);
   const fn = isObject(v.function) ? v.function : v;
-  const name = fn.name;
-  if (typeof name !== "string" || name === "") throw new RecordError(`${where}.name is missing`);
+  let name = fn.name ?? v.tool ?? v.tool_name;
+  if (options.allowUnnamedTools && (name === undefined || name === null)) name = "";
+  if (typeof name !== "string" || (name === "" && !options.allowUnnamedTools))
+    throw new RecordError(`${where}.name is missing`);
   const call: ConversationToolCall = { name, arguments: parseArguments(fn.arguments) };
   if (typeof v.id === "string" && v.id !== "") call.id = v.id;
   if (v.result !== undefined) call.result = v.result;
@@ -25,7 +31,16 @@ export function toolCallOf(v: unknown, where: string): ConversationToolCall {
   return call;
 }
 
-export function messagesOf(v: unknown, key = "messages"): ConversationMessage[] {
+export interface MessageOptions {
+  /** Accept tool calls without a name (their name is then ""), for the caller to fill in. */
+  allowUnnamedTools?: boolean;
+}
+
+export function messagesOf(
+  v: unknown,
+  key = "messages",
+  options: MessageOptions = {},
+): ConversationMessage[] {
   if (!Array.isArray(v)) throw new RecordError(`\`${key}\` must be an array of messages`);
   return v.map((m, i) => {
     const where = `${key}[${i}]`;
@@ -34,7 +49,9 @@ export function messagesOf(v: unknown, key = "messages"): ConversationMessage[] 
       throw new RecordError(`${where}.role is missing`);
     const message: ConversationMessage = { role: m.role, content: contentText(m.content) };
     if (Array.isArray(m.tool_calls) && m.tool_calls.length) {
-      message.tool_calls = m.tool_calls.map((c, j) => toolCallOf(c, `${where}.tool_calls[${j}]`));
+      message.tool_calls = m.tool_calls.map((c, j) =>
+        toolCallOf(c, `${where}.tool_calls[${j}]`, options),
+      );
     }
     if (typeof m.tool_call_id === "string") message.tool_call_id = m.tool_call_id;
     if (typeof m.name === "string") message.name = m.name;

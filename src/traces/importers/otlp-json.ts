@@ -17,5 +17,6 @@ export const parseOtlpJsonRecord: RecordParser = (value) => {
   return {
     spans: result.spans,
     ...(result.rejected > 0 ? { issues: result.errors.map((e) => `rejected ${e}`) } : {}),
+    ...(result.own.length > 0 ? { ownSpans: result.own.length } : {}),
   };
 };

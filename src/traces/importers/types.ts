@@ -29,6 +29,8 @@ export interface ParsedRecord {
   spans: Span[];
   /** Problems that did not stop the record (e.g. some OTLP spans rejected). */
   issues?: string[];
+  /** Spans of a Ratchet evaluation export, left out (they are not production traffic). */
+  ownSpans?: number;
 }
 
 /** One input record (a parsed JSON line) → spans; throws `RecordError` when it is unusable. */

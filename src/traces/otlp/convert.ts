@@ -1,5 +1,12 @@
 import type { Span } from "../../core/index.js";
-import type { OtlpAnyValue, OtlpExportRequest, OtlpId, OtlpKeyValue, OtlpLong } from "./types.js";
+import type {
+  OtlpAnyValue,
+  OtlpExportRequest,
+  OtlpId,
+  OtlpKeyValue,
+  OtlpLong,
+  OtlpSpan,
+} from "./types.js";
 
 type AttrValue = Span["attributes"][string];
 
@@ -149,14 +156,80 @@ function statusOf(
 }
 
 export interface ConvertResult {
+  /** Production spans: everything valid except Ratchet's own evaluation spans. */
   spans: Span[];
   rejected: number;
   /** One line per distinct reason, e.g. `2 spans: invalid traceId`. */
   errors: string[];
+  /** Valid spans that `ratchet export otlp` made from an evaluation run (see `isOwnEvalResource`). */
+  own: Span[];
 }
 
-/** Resource attributes worth keeping on every span (who sent it). */
+/**
+ * Resource attributes copied onto every span's own attributes too (who sent it), because
+ * mining and cost group by them; the whole resource is kept in `span.resource`.
+ */
 const RESOURCE_KEYS = ["service.name", "service.version", "deployment.environment"];
+
+/** What `ratchet export otlp` puts on its resource and scope, so a receiver can tell. */
+export const OWN_EXPORT = {
+  sourceKey: "ratchet.source",
+  sourceValue: "eval",
+  serviceName: "ratchet",
+  scopeName: "ratchet",
+} as const;
+
+/**
+ * Spans that Ratchet exported from one of its evaluation runs: marked `ratchet.source = eval`
+ * on the resource, or (exports made before that mark) `service.name = ratchet` with a
+ * `ratchet.run.id` on the resource and the `ratchet` scope.
+ */
+export function isOwnEvalResource(
+  resource: Span["attributes"],
+  scopeName: string | undefined,
+): boolean {
+  if (resource[OWN_EXPORT.sourceKey] === OWN_EXPORT.sourceValue) return true;
+  return (
+    resource["service.name"] === OWN_EXPORT.serviceName &&
+    resource["ratchet.run.id"] !== undefined &&
+    scopeName === OWN_EXPORT.scopeName
+  );
+}
+
+function scopeOf(
+  scope: { name?: unknown; version?: unknown; attributes?: OtlpKeyValue[] } | undefined,
+): Span["scope"] | undefined {
+  if (scope === null || typeof scope !== "object") return undefined;
+  const name = typeof scope.name === "string" ? scope.name : "";
+  const version =
+    typeof scope.version === "string" && scope.version !== "" ? scope.version : undefined;
+  const attributes = attributesOf(scope.attributes);
+  if (name === "" && version === undefined && Object.keys(attributes).length === 0)
+    return undefined;
+  return {
+    name,
+    ...(version !== undefined ? { version } : {}),
+    ...(Object.keys(attributes).length ? { attributes } : {}),
+  };
+}
+
+function linksOf(links: OtlpSpan["links"]): Span["links"] | undefined {
+  if (!Array.isArray(links) || links.length === 0) return undefined;
+  const out: NonNullable<Span["links"]> = [];
+  for (const link of links) {
+    const traceId = idToHex(link?.traceId, 16);
+    const spanId = idToHex(link?.spanId, 8);
+    // A link to no valid span says nothing; drop it rather than the span.
+    if (traceId === undefined || spanId === undefined) continue;
+    const attributes = attributesOf(link.attributes);
+    out.push({
+      trace_id: traceId,
+      span_id: spanId,
+      ...(Object.keys(attributes).length ? { attributes } : {}),
+    });
+  }
+  return out.length ? out : undefined;
+}
 
 /**
  * Validate and flatten an ExportTraceServiceRequest. Invalid spans are counted and described,
@@ -167,6 +240,7 @@ export function convertExportRequest(request: OtlpExportRequest): ConvertResult 
     throw new TypeError("not an ExportTraceServiceRequest object");
   }
   const spans: Span[] = [];
+  const own: Span[] = [];
   const reasons = new Map<string, number>();
   let rejected = 0;
   const reject = (reason: string) => {
@@ -182,9 +256,12 @@ export function convertExportRequest(request: OtlpExportRequest): ConvertResult 
       const v = resource[key];
       if (v !== undefined) inherited[key] = v;
     }
+    const hasResource = Object.keys(resource).length > 0;
     const scopeSpans = rs?.scopeSpans ?? [];
     if (!Array.isArray(scopeSpans)) throw new TypeError("scopeSpans must be an array");
     for (const ss of scopeSpans) {
+      const scope = scopeOf(ss?.scope);
+      const into = isOwnEvalResource(resource, scope?.name) ? own : spans;
       const list = ss?.spans ?? [];
       if (!Array.isArray(list)) throw new TypeError("spans must be an array");
       for (const s of list) {
@@ -229,10 +306,15 @@ export function convertExportRequest(request: OtlpExportRequest): ConvertResult 
           }),
         };
         if (parent !== undefined) span.parent_span_id = parent;
-        spans.push(span);
+        // One resource and scope object per request part, shared by its spans.
+        if (hasResource) span.resource = resource;
+        if (scope !== undefined) span.scope = scope;
+        const links = linksOf(s.links);
+        if (links !== undefined) span.links = links;
+        into.push(span);
       }
     }
   }
   const errors = [...reasons].map(([reason, n]) => `${n} span${n === 1 ? "" : "s"}: ${reason}`);
-  return { spans, rejected, errors };
+  return { spans, rejected, errors, own };
 }

@@ -32,13 +32,14 @@ export interface OtlpSpan {
   attributes?: OtlpKeyValue[];
   events?: Array<{ timeUnixNano?: OtlpLong; name?: string; attributes?: OtlpKeyValue[] }>;
   status?: { code?: number | string; message?: string };
+  links?: Array<{ traceId?: OtlpId; spanId?: OtlpId; attributes?: OtlpKeyValue[] }>;
 }
 
 export interface OtlpExportRequest {
   resourceSpans?: Array<{
     resource?: { attributes?: OtlpKeyValue[] };
     scopeSpans?: Array<{
-      scope?: { name?: string; version?: string };
+      scope?: { name?: string; version?: string; attributes?: OtlpKeyValue[] };
       spans?: OtlpSpan[];
     }>;
   }>;
