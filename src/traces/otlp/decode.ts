@@ -241,6 +241,27 @@ function event(r: Reader): NonNullable<OtlpSpan["events"]>[number] {
   return e;
 }
 
+type OtlpLink = NonNullable<OtlpSpan["links"]>[number];
+
+/** Span.Link: trace_id (1), span_id (2), attributes (4); trace_state and flags are not kept. */
+function link(r: Reader): OtlpLink {
+  const l: OtlpLink = {};
+  while (r.more) {
+    const tag = r.uint32();
+    const field = tag >>> 3;
+    const wire = tag & 7;
+    if (field === 1) {
+      expectWire(wire, LENGTH, field, "Link");
+      l.traceId = r.bytes();
+    } else if (field === 2) {
+      expectWire(wire, LENGTH, field, "Link");
+      l.spanId = r.bytes();
+    } else if (field === 4) l.attributes = pushKeyValue(l.attributes, r, wire, field, "Link");
+    else r.skip(wire);
+  }
+  return l;
+}
+
 function status(r: Reader): NonNullable<OtlpSpan["status"]> {
   const s: NonNullable<OtlpSpan["status"]> = {};
   while (r.more) {
@@ -300,6 +321,10 @@ function span(r: Reader): OtlpSpan {
         expectWire(wire, LENGTH, field, "Span");
         s.events = append(s.events, event(r.sub()));
         break;
+      case 13:
+        expectWire(wire, LENGTH, field, "Span");
+        s.links = append(s.links, link(r.sub()));
+        break;
       case 15:
         expectWire(wire, LENGTH, field, "Span");
         s.status = status(r.sub());
@@ -314,11 +339,37 @@ function span(r: Reader): OtlpSpan {
 type ResourceSpans = NonNullable<OtlpExportRequest["resourceSpans"]>[number];
 type ScopeSpans = NonNullable<ResourceSpans["scopeSpans"]>[number];
 
+type Scope = NonNullable<ScopeSpans["scope"]>;
+
+/** InstrumentationScope: name (1), version (2), attributes (3). */
+function scope(r: Reader): Scope {
+  const sc: Scope = {};
+  while (r.more) {
+    const tag = r.uint32();
+    const field = tag >>> 3;
+    const wire = tag & 7;
+    if (field === 1) {
+      expectWire(wire, LENGTH, field, "InstrumentationScope");
+      sc.name = r.string();
+    } else if (field === 2) {
+      expectWire(wire, LENGTH, field, "InstrumentationScope");
+      sc.version = r.string();
+    } else if (field === 3)
+      sc.attributes = pushKeyValue(sc.attributes, r, wire, field, "InstrumentationScope");
+    else r.skip(wire);
+  }
+  return sc;
+}
+
 function scopeSpans(r: Reader): ScopeSpans {
   const ss: ScopeSpans = {};
   while (r.more) {
     const tag = r.uint32();
-    if (tag >>> 3 === 2) {
+    const field = tag >>> 3;
+    if (field === 1) {
+      expectWire(tag & 7, LENGTH, 1, "ScopeSpans");
+      ss.scope = scope(r.sub());
+    } else if (field === 2) {
       expectWire(tag & 7, LENGTH, 2, "ScopeSpans");
       ss.spans = append(ss.spans, span(r.sub()));
     } else r.skip(tag & 7);
