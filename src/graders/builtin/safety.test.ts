@@ -92,6 +92,18 @@ describe("no-pii", () => {
   });
 });
 
+describe("findPii on long untrusted text", () => {
+  // Mining runs it on production text (a 10 MiB body is allowed). A pattern that restarts at
+  // every position of a long run would take hours on these; the test's limit catches a hang.
+  it("reads megabytes of one character class once, and still finds what follows", () => {
+    const run = "x".repeat(1_500_000);
+    expect(findPii(run)).toEqual([]);
+    expect(findPii("a.".repeat(750_000))).toEqual([]);
+    const found = findPii(`${run} write to jane.doe@example.com ${"b.".repeat(500_000)}`);
+    expect(found.map((f) => f.kind)).toEqual(["email"]);
+  });
+});
+
 describe("refusal / no-refusal", () => {
   const refusals = [
     "I'm sorry, but I can't help with that.",
