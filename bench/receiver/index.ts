@@ -1,7 +1,7 @@
 /**
  * Receiver throughput benchmark: `npx tsx bench/receiver/index.ts [--quick] [--src]`.
  *
- * The same spans (agent traces of 10 spans, bench/receiver/spans.ts) are stored twice, in the
+ * The same spans (agent traces of 10 spans, bench/support/spans.ts) are stored twice, in the
  * same run, each by a `ratchet` child process:
  *
  * 1. File: `ratchet ingest spans.jsonl --no-mine` (OTLP JSON, one trace per line). Its
@@ -29,7 +29,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { openSqliteStore } from "../../src/store/index.js";
 import { encodeExportRequest, type OtlpExportRequest } from "../../src/traces/index.js";
 import { buildDist } from "../runner/cli-process.js";
-import { RESOURCE, SPANS_PER_TRACE, traceSpans } from "./spans.js";
+import { RESOURCE, SPANS_PER_TRACE, traceSpans } from "../support/spans.js";
 
 const quick = process.argv.includes("--quick");
 const fromSource = process.argv.includes("--src");
