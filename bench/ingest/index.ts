@@ -13,35 +13,22 @@
  * Rates are given in wall time and per CPU-second of this process (user + system), which
  * is less sensitive to other load on a shared 2-core machine.
  */
-import { once } from "node:events";
-import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer } from "../../src/server/index.js";
 import { openSqliteStore } from "../../src/store/index.js";
 import { encodeExportRequest, ingestFile } from "../../src/traces/index.js";
-import { RESOURCE, SPANS_PER_TRACE, traceSpans } from "../support/spans.js";
+import { SPANS_PER_TRACE, traceSpans, writeOtlpFile } from "../support/spans.js";
 
 const quick = process.argv.includes("--quick");
 const FILE_SPANS = quick ? 50_000 : 200_000;
 const HTTP_SPANS = quick ? 20_480 : 102_400;
 const RSS_SPANS = quick ? 100_000 : 1_000_000;
 
-async function writeOtlpFile(path: string, spans: number): Promise<number> {
-  const out = createWriteStream(path);
-  for (let t = 0; t < spans / SPANS_PER_TRACE; t++) {
-    const line = JSON.stringify({
-      resourceSpans: [
-        {
-          resource: RESOURCE,
-          scopeSpans: [{ scope: { name: "bench" }, spans: traceSpans(t, false) }],
-        },
-      ],
-    });
-    if (!out.write(`${line}\n`)) await once(out, "drain");
-  }
-  out.end();
-  await once(out, "finish");
+/** An OTLP-JSON file of `spans` spans; its size in bytes. */
+async function writeSpansFile(path: string, spans: number): Promise<number> {
+  await writeOtlpFile(path, Math.ceil(spans / SPANS_PER_TRACE));
   return statSync(path).size;
 }
 
@@ -59,7 +46,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; wall: number;
 
 async function fileToSqlite(dir: string) {
   const file = join(dir, "spans.jsonl");
-  const size = await writeOtlpFile(file, FILE_SPANS);
+  const size = await writeSpansFile(file, FILE_SPANS);
   const store = await openSqliteStore(join(dir, "file.db"));
   const { value: summary, wall, cpu } = await timed(() => ingestFile(store.traces, file));
   await store.close();
@@ -116,7 +103,7 @@ async function overHttp(dir: string) {
 
 async function rssWhileIngesting(dir: string) {
   const file = join(dir, "big.jsonl");
-  const size = await writeOtlpFile(file, RSS_SPANS);
+  const size = await writeSpansFile(file, RSS_SPANS);
   global.gc?.();
   const store = await openSqliteStore(join(dir, "big.db"));
   const baseline = process.memoryUsage().rss;
