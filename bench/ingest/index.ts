@@ -13,100 +13,22 @@
  * Rates are given in wall time and per CPU-second of this process (user + system), which
  * is less sensitive to other load on a shared 2-core machine.
  */
-import { once } from "node:events";
-import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer } from "../../src/server/index.js";
 import { openSqliteStore } from "../../src/store/index.js";
 import { encodeExportRequest, ingestFile } from "../../src/traces/index.js";
+import { SPANS_PER_TRACE, traceSpans, writeOtlpFile } from "../support/spans.js";
 
 const quick = process.argv.includes("--quick");
 const FILE_SPANS = quick ? 50_000 : 200_000;
 const HTTP_SPANS = quick ? 20_480 : 102_400;
 const RSS_SPANS = quick ? 100_000 : 1_000_000;
-const SPANS_PER_TRACE = 10;
 
-const hex = (n: number, width: number) => n.toString(16).padStart(width, "0");
-const TEXT =
-  "Customer asks where order A-10023 is; it shipped on January 2nd via UPS and should arrive within three business days. ".repeat(
-    2,
-  );
-
-function kv(key: string, value: string | number) {
-  return {
-    key,
-    value: typeof value === "number" ? { intValue: String(value) } : { stringValue: value },
-  };
-}
-
-/** One agent trace in OTLP shape: root, 6 chat spans, 3 tool spans. */
-function traceSpans(t: number, idsAsBytes: boolean) {
-  const id = (h: string) => (idsAsBytes ? Buffer.from(h, "hex") : h);
-  const traceId = hex(t + 1, 32);
-  const base = 1_700_000_000_000 + t * 10;
-  const ns = (ms: number) => `${ms}000000`;
-  const rootId = hex(t * SPANS_PER_TRACE + 1, 16);
-  const spans: Array<Record<string, unknown>> = [
-    {
-      traceId: id(traceId),
-      spanId: id(rootId),
-      name: "invoke_agent support",
-      kind: 1,
-      startTimeUnixNano: ns(base),
-      endTimeUnixNano: ns(base + 9),
-      attributes: [
-        kv("gen_ai.operation.name", "invoke_agent"),
-        kv("gen_ai.agent.name", "support"),
-        kv("ratchet.trace.outcome", t % 5 === 0 ? "failure" : "success"),
-      ],
-    },
-  ];
-  for (let i = 1; i < SPANS_PER_TRACE; i++) {
-    const tool = i % 3 === 0;
-    spans.push({
-      traceId: id(traceId),
-      spanId: id(hex(t * SPANS_PER_TRACE + 1 + i, 16)),
-      parentSpanId: id(rootId),
-      name: tool ? "execute_tool lookup_order" : "chat gpt-4o-mini",
-      kind: tool ? 1 : 3,
-      startTimeUnixNano: ns(base + i),
-      endTimeUnixNano: ns(base + i + 1),
-      attributes: tool
-        ? [
-            kv("gen_ai.operation.name", "execute_tool"),
-            kv("gen_ai.tool.name", "lookup_order"),
-            kv("gen_ai.tool.call.arguments", '{"order_id":"A-10023"}'),
-            kv("gen_ai.tool.call.result", TEXT),
-          ]
-        : [
-            kv("gen_ai.operation.name", "chat"),
-            kv("gen_ai.system", "openai"),
-            kv("gen_ai.request.model", "gpt-4o-mini"),
-            kv("gen_ai.usage.prompt_tokens", 412),
-            kv("gen_ai.usage.completion_tokens", 61),
-            kv("gen_ai.output.messages", JSON.stringify([{ role: "assistant", content: TEXT }])),
-          ],
-    });
-  }
-  return spans;
-}
-
-async function writeOtlpFile(path: string, spans: number): Promise<number> {
-  const out = createWriteStream(path);
-  for (let t = 0; t < spans / SPANS_PER_TRACE; t++) {
-    const line = JSON.stringify({
-      resourceSpans: [
-        {
-          resource: { attributes: [kv("service.name", "support-bot")] },
-          scopeSpans: [{ scope: { name: "bench" }, spans: traceSpans(t, false) }],
-        },
-      ],
-    });
-    if (!out.write(`${line}\n`)) await once(out, "drain");
-  }
-  out.end();
-  await once(out, "finish");
+/** An OTLP-JSON file of `spans` spans; its size in bytes. */
+async function writeSpansFile(path: string, spans: number): Promise<number> {
+  await writeOtlpFile(path, Math.ceil(spans / SPANS_PER_TRACE));
   return statSync(path).size;
 }
 
@@ -124,7 +46,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; wall: number;
 
 async function fileToSqlite(dir: string) {
   const file = join(dir, "spans.jsonl");
-  const size = await writeOtlpFile(file, FILE_SPANS);
+  const size = await writeSpansFile(file, FILE_SPANS);
   const store = await openSqliteStore(join(dir, "file.db"));
   const { value: summary, wall, cpu } = await timed(() => ingestFile(store.traces, file));
   await store.close();
@@ -181,7 +103,7 @@ async function overHttp(dir: string) {
 
 async function rssWhileIngesting(dir: string) {
   const file = join(dir, "big.jsonl");
-  const size = await writeOtlpFile(file, RSS_SPANS);
+  const size = await writeSpansFile(file, RSS_SPANS);
   global.gc?.();
   const store = await openSqliteStore(join(dir, "big.db"));
   const baseline = process.memoryUsage().rss;

@@ -1,7 +1,7 @@
 /**
  * Receiver throughput benchmark: `npx tsx bench/receiver/index.ts [--quick] [--src]`.
  *
- * The same spans (agent traces of 10 spans, bench/receiver/spans.ts) are stored twice, in the
+ * The same spans (agent traces of 10 spans, bench/support/spans.ts) are stored twice, in the
  * same run, each by a `ratchet` child process:
  *
  * 1. File: `ratchet ingest spans.jsonl --no-mine` (OTLP JSON, one trace per line). Its
@@ -20,7 +20,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -29,7 +29,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { openSqliteStore } from "../../src/store/index.js";
 import { encodeExportRequest, type OtlpExportRequest } from "../../src/traces/index.js";
 import { buildDist } from "../runner/cli-process.js";
-import { RESOURCE, SPANS_PER_TRACE, traceSpans } from "./spans.js";
+import { RESOURCE, SPANS_PER_TRACE, traceSpans, writeOtlpFile } from "../support/spans.js";
 
 const quick = process.argv.includes("--quick");
 const fromSource = process.argv.includes("--src");
@@ -69,23 +69,6 @@ async function exited(child: ChildProcess): Promise<{ code: number | null; stder
   });
   const [code] = (await once(child, "exit")) as [number | null];
   return { code, stderr };
-}
-
-async function writeOtlpFile(path: string, traces: number): Promise<void> {
-  const out = createWriteStream(path);
-  for (let t = 0; t < traces; t++) {
-    const line = JSON.stringify({
-      resourceSpans: [
-        {
-          resource: RESOURCE,
-          scopeSpans: [{ scope: { name: "bench" }, spans: traceSpans(t, false) }],
-        },
-      ],
-    });
-    if (!out.write(`${line}\n`)) await once(out, "drain");
-  }
-  out.end();
-  await once(out, "finish");
 }
 
 /** Wall seconds and CPU ms of one `ratchet ingest` (CPU polled from /proc until it exits). */

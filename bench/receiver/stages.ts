@@ -21,7 +21,7 @@ import {
   type OtlpExportRequest,
   redactSpan,
 } from "../../src/traces/index.js";
-import { RESOURCE, SPANS_PER_TRACE, traceSpans } from "./spans.js";
+import { RESOURCE, SPANS_PER_TRACE, traceSpans } from "../support/spans.js";
 
 const quick = process.argv.includes("--quick");
 const TRACES = quick ? 2_000 : 10_000;

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { type CliRun, runCli, runProcess } from "./cli-process.js";
 import { BENCH_KEY, CONCURRENCY, DELAY_MS, type E2eRun } from "./parts.js";
-import { createProject } from "./project.js";
+import { fakeModelProject } from "./project.js";
 
 /** The floor's whole program; argv: N, concurrency, port. Plain JS, node:http alone. */
 const FLOOR_SOURCE = `
@@ -94,17 +94,6 @@ export function parsePhases(stderr: string): { phases: Phase[]; originEpochMs?: 
   return { phases, ...(origin ? { originEpochMs: Number(origin[1]) } : {}) };
 }
 
-function newProject(n: number, port: number) {
-  return createProject({
-    cases: n,
-    concurrency: CONCURRENCY,
-    model: "local:fake-model",
-    port,
-    cache: false,
-    repeat: 1,
-  });
-}
-
 function storedAttempts(dir: string): number {
   const db = new Database(join(dir, ".ratchet", "ratchet.db"), { readonly: true });
   try {
@@ -125,12 +114,12 @@ export async function e2eRun(
   keep: boolean,
   baseline?: string,
 ): Promise<E2eRun> {
-  const projects = [await newProject(n, port)];
+  const projects = [await fakeModelProject(n, port)];
   try {
     const before = await floorRun(n, port);
     let baselineRun: E2eRun["baseline"];
     if (baseline) {
-      const project = await newProject(n, port);
+      const project = await fakeModelProject(n, port);
       projects.push(project);
       const run = await runProcess(
         process.execPath,

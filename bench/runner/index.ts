@@ -58,7 +58,7 @@ import {
   type SimResult,
 } from "./parts.js";
 import { type ProfileSummary, profile } from "./profile.js";
-import { createProject, type Project } from "./project.js";
+import { createProject, fakeModelProject, type Project } from "./project.js";
 import { loadRatchet, type RatchetModules } from "./ratchet.js";
 import { report } from "./report.js";
 
@@ -191,14 +191,7 @@ async function httpPart(n: number, port: number, profiling: boolean): Promise<Ht
 }
 
 async function measuredEval(n: number, port: number, profiling: boolean): Promise<HttpResult> {
-  const project = await createProject({
-    cases: n,
-    concurrency: CONCURRENCY,
-    model: "local:fake-model",
-    port,
-    cache: false,
-    repeat: 1,
-  });
+  const project = await fakeModelProject(n, port);
   try {
     const counted: Counted = {
       completed: 0,
@@ -324,14 +317,7 @@ async function simPart(n: number, profiling: boolean): Promise<SimResult> {
 }
 
 async function cachePart(n: number, port: number, profiling: boolean): Promise<CacheResult> {
-  const project = await createProject({
-    cases: n,
-    concurrency: CONCURRENCY,
-    model: "local:fake-model",
-    port,
-    cache: true,
-    repeat: 1,
-  });
+  const project = await fakeModelProject(n, port, true);
   try {
     const first: Counted = { completed: 0, errors: 0, passed: 0 };
     ratchet.resetProviderCallStats();

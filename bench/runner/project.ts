@@ -4,6 +4,7 @@ import { once } from "node:events";
 import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CONCURRENCY } from "./parts.js";
 
 export interface ProjectOptions {
   cases: number;
@@ -74,4 +75,16 @@ export async function createProject(options: ProjectOptions): Promise<Project> {
   out.end();
   await once(out, "finish");
   return { dir, configPath };
+}
+
+/** `n` cases on the local fake server's model at `port`, run once each, CONCURRENCY in flight. */
+export function fakeModelProject(n: number, port: number, cache = false): Promise<Project> {
+  return createProject({
+    cases: n,
+    concurrency: CONCURRENCY,
+    model: "local:fake-model",
+    port,
+    cache,
+    repeat: 1,
+  });
 }

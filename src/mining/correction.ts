@@ -1,4 +1,4 @@
-import { lastBefore, plain, quoteTurns } from "./turns.js";
+import { lastBefore, plain, turnSignal } from "./turns.js";
 import type { Detector, Signal, TraceMessage, TraceView } from "./types.js";
 
 /**
@@ -113,16 +113,7 @@ export const userCorrectionDetector: Detector = {
       if (!hit) continue;
       const user = messages[i] as TraceMessage;
       const answer = lastBefore(messages, i, "assistant") as TraceMessage;
-      const turns = [answer, user];
-      return {
-        detector: this.name,
-        signal_type: this.type,
-        severity: this.severity,
-        weight: this.weight,
-        reason: `${this.description}: the user ${hit.why}: ${quoteTurns(turns)}`,
-        evidence: user.content,
-        turns,
-      };
+      return turnSignal(this, `: the user ${hit.why}`, user.content, [answer, user]);
     }
     return undefined;
   },

@@ -1,6 +1,6 @@
 import { findPii } from "../graders/index.js";
-import { lastBefore, quoteTurns } from "./turns.js";
-import type { Detector, Signal, TraceMessage, TraceView } from "./types.js";
+import { turnSignal, withQuestion } from "./turns.js";
+import type { Detector, Signal, TraceView } from "./types.js";
 
 /**
  * Kinds of personal data, by the placeholder ingest's redaction writes for them and by the
@@ -48,17 +48,13 @@ export const piiLeakDetector: Detector = {
       if (m.role !== "assistant") continue;
       const leaked = [...personalDataKinds(m.content)].filter((k) => !supplied.has(k));
       if (leaked.length === 0) continue;
-      const asked = lastBefore(trace.messages, i, "user");
-      const turns: TraceMessage[] = asked ? [asked, m] : [m];
-      return {
-        detector: this.name,
-        signal_type: this.type,
-        severity: this.severity,
-        weight: this.weight,
-        reason: `${this.description}: ${leaked.join(", ")}: ${quoteTurns(turns)}`,
-        evidence: `${leaked.join(", ")} | ${m.content}`,
+      const turns = withQuestion(trace.messages, i, m);
+      return turnSignal(
+        this,
+        `: ${leaked.join(", ")}`,
+        `${leaked.join(", ")} | ${m.content}`,
         turns,
-      };
+      );
     }
     return undefined;
   },

@@ -1,6 +1,6 @@
 import { findRefusal } from "../graders/index.js";
-import { lastBefore, quoteTurns } from "./turns.js";
-import type { Detector, Signal, TraceMessage, TraceView } from "./types.js";
+import { turnSignal, withQuestion } from "./turns.js";
+import type { Detector, Signal, TraceView } from "./types.js";
 
 /**
  * `refusal`: the assistant declined the request ("I can't help with that", "I'm sorry, but I
@@ -18,17 +18,7 @@ export const refusalDetector: Detector = {
       if (m.role !== "assistant") continue;
       const phrase = findRefusal(m.content);
       if (phrase === undefined) continue;
-      const asked = lastBefore(trace.messages, i, "user");
-      const turns: TraceMessage[] = asked ? [asked, m] : [m];
-      return {
-        detector: this.name,
-        signal_type: this.type,
-        severity: this.severity,
-        weight: this.weight,
-        reason: `${this.description} ("${phrase}"): ${quoteTurns(turns)}`,
-        evidence: m.content,
-        turns,
-      };
+      return turnSignal(this, ` ("${phrase}")`, m.content, withQuestion(trace.messages, i, m));
     }
     return undefined;
   },

@@ -1,4 +1,4 @@
-import type { TraceMessage } from "./types.js";
+import type { Detector, Signal, TraceMessage } from "./types.js";
 
 const MAX_TURN = 300;
 
@@ -20,6 +20,37 @@ export function lastBefore(
 ): TraceMessage | undefined {
   for (let j = i - 1; j >= 0; j--) if (messages[j]?.role === role) return messages[j];
   return undefined;
+}
+
+/** An assistant message `m` at index `i` with the user message that asked for it, if any. */
+export function withQuestion(
+  messages: readonly TraceMessage[],
+  i: number,
+  m: TraceMessage,
+): TraceMessage[] {
+  const asked = lastBefore(messages, i, "user");
+  return asked ? [asked, m] : [m];
+}
+
+/**
+ * A detector's signal for the turns that made it fire. The reason is the detector's
+ * description, then `about` (what it found), then the quoted turns.
+ */
+export function turnSignal(
+  detector: Detector,
+  about: string,
+  evidence: string,
+  turns: TraceMessage[],
+): Signal {
+  return {
+    detector: detector.name,
+    signal_type: detector.type,
+    severity: detector.severity,
+    weight: detector.weight,
+    reason: `${detector.description}${about}: ${quoteTurns(turns)}`,
+    evidence,
+    turns,
+  };
 }
 
 /** Typographic apostrophes and quotes to ASCII, lowercased: what the phrase rules read. */

@@ -32,6 +32,26 @@ const BODY = JSON.stringify({
   ],
 });
 
+/**
+ * Calls `each` with the status of every complete response on a keep-alive socket (one per
+ * request, each with a Content-Length).
+ */
+function onResponses(socket: Socket, each: (status: number) => void): void {
+  let received = "";
+  socket.on("data", (chunk: Buffer) => {
+    received += chunk.toString("latin1");
+    for (;;) {
+      const end = received.indexOf("\r\n\r\n");
+      if (end < 0) break;
+      const head = received.slice(0, end);
+      const length = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0);
+      if (received.length < end + 4 + length) break;
+      received = received.slice(end + 4 + length);
+      each(Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]));
+    }
+  });
+}
+
 function requestHead(port: number, contentLength: number): string {
   return (
     "POST /v1/traces HTTP/1.1\r\n" +
@@ -172,19 +192,9 @@ describe("receiver under slow clients and backlog", () => {
     await connected(socket);
     const responses: number[] = [];
     let arrived: () => void = () => undefined;
-    let received = "";
-    socket.on("data", (chunk: Buffer) => {
-      received += chunk.toString("latin1");
-      for (;;) {
-        const end = received.indexOf("\r\n\r\n");
-        if (end < 0) break;
-        const head = received.slice(0, end);
-        const length = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0);
-        if (received.length < end + 4 + length) break;
-        received = received.slice(end + 4 + length);
-        responses.push(Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]));
-        arrived();
-      }
+    onResponses(socket, (status) => {
+      responses.push(status);
+      arrived();
     });
     const next = () =>
       new Promise<void>((resolve) => {
@@ -249,20 +259,7 @@ describe("receiver under slow clients and backlog", () => {
     sockets.push(socket);
     await connected(socket);
     let next: (status: number) => void = () => undefined;
-    let received = "";
-    socket.on("data", (chunk: Buffer) => {
-      received += chunk.toString("latin1");
-      // One response per request on this keep-alive socket, each with a Content-Length.
-      for (;;) {
-        const end = received.indexOf("\r\n\r\n");
-        if (end < 0) break;
-        const head = received.slice(0, end);
-        const length = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0);
-        if (received.length < end + 4 + length) break;
-        received = received.slice(end + 4 + length);
-        next(Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]));
-      }
-    });
+    onResponses(socket, (status) => next(status));
     const send = () =>
       new Promise<number>((resolve) => {
         next = resolve;

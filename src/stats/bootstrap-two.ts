@@ -1,11 +1,12 @@
 import {
   type BootstrapOptions,
   type BootstrapResult,
+  bcaInterval,
+  resampleIntervals,
   resampleMeans,
-  sortedQuantile,
   streamFor,
 } from "./bootstrap.js";
-import { pnorm, qnorm } from "./dist.js";
+import { qnorm } from "./dist.js";
 import type { Interval } from "./types.js";
 import { checkCount, checkLevel, finiteSample } from "./validate.js";
 
@@ -67,20 +68,7 @@ export function bcaFromResamples(
   }
   const share = Math.min(1 - 0.5 / B, Math.max(0.5 / B, (below + ties / 2) / B));
   const z0 = qnorm(share);
-  const alpha = (1 - level) / 2;
-  const adjust = (z: number) => {
-    const zz = z0 + z;
-    const denom = 1 - acceleration * zz;
-    // denom <= 0 only for extreme skew with tiny samples; the bound then goes to the edge.
-    return denom > 0 ? pnorm(z0 + zz / denom) : z > 0 ? 1 : 0;
-  };
-  const a1 = adjust(qnorm(alpha));
-  const a2 = adjust(qnorm(1 - alpha));
-  return {
-    interval: { lower: sortedQuantile(sorted, a1), upper: sortedQuantile(sorted, a2), level },
-    z0,
-    alphas: [a1, a2],
-  };
+  return { ...bcaInterval(sorted, z0, acceleration, level), z0 };
 }
 
 /**
@@ -103,19 +91,8 @@ export function bootstrapMeanDiff(
 
   const t = resampleMeans(xs, B, rng);
   const ty = resampleMeans(ys, B, rng);
-  let m1 = 0;
-  for (let b = 0; b < B; b++) {
-    t[b] = t[b]! - ty[b]!;
-    m1 += t[b]!;
-  }
-  m1 /= B;
-  let m2 = 0;
-  for (let b = 0; b < B; b++) m2 += (t[b]! - m1) ** 2;
-  t.sort();
-
-  const alpha = (1 - level) / 2;
-  const qLo = sortedQuantile(t, alpha);
-  const qHi = sortedQuantile(t, 1 - alpha);
+  for (let b = 0; b < B; b++) t[b] = t[b]! - ty[b]!;
+  const spread = resampleIntervals(t, estimate, level);
   const acceleration = twoSampleAcceleration(xs, ys);
   const bca = bcaFromResamples(t, estimate, acceleration, level);
   return {
@@ -125,11 +102,11 @@ export function bootstrapMeanDiff(
     nY: ys.length,
     resamples: B,
     seed,
-    percentile: { lower: qLo, upper: qHi, level },
-    basic: { lower: 2 * estimate - qHi, upper: 2 * estimate - qLo, level },
+    percentile: spread.percentile,
+    basic: spread.basic,
     bca: bca.interval,
     z0: bca.z0,
     acceleration,
-    stderr: Math.sqrt(m2 / (B - 1)),
+    stderr: spread.stderr,
   };
 }

@@ -65,6 +65,58 @@ export function resampleMeans(
   return res;
 }
 
+/**
+ * Percentile and basic intervals and the bootstrap standard error (sd of the resampled
+ * statistics) from the resampled statistics `t`, which this sorts in place.
+ */
+export function resampleIntervals(
+  t: Float64Array,
+  estimate: number,
+  level: number,
+): Pick<BootstrapResult, "percentile" | "basic" | "stderr"> {
+  const B = t.length;
+  let m1 = 0;
+  for (let b = 0; b < B; b++) m1 += t[b]!;
+  m1 /= B;
+  let m2 = 0;
+  for (let b = 0; b < B; b++) m2 += (t[b]! - m1) ** 2;
+  t.sort();
+  const alpha = (1 - level) / 2;
+  const qLo = sortedQuantile(t, alpha);
+  const qHi = sortedQuantile(t, 1 - alpha);
+  return {
+    percentile: { lower: qLo, upper: qHi, level },
+    basic: { lower: 2 * estimate - qHi, upper: 2 * estimate - qLo, level },
+    stderr: Math.sqrt(m2 / (B - 1)),
+  };
+}
+
+/**
+ * The BCa interval from sorted resampled statistics, given the bias correction z0 and the
+ * acceleration: the adjusted levels α_i = Φ(z0 + (z0 + z_i) / (1 − a (z0 + z_i))) and the
+ * type-7 quantiles at them.
+ */
+export function bcaInterval(
+  sorted: Float64Array,
+  z0: number,
+  acceleration: number,
+  level: number,
+): { interval: Interval; alphas: [number, number] } {
+  const alpha = (1 - level) / 2;
+  const adjust = (z: number) => {
+    const zz = z0 + z;
+    const denom = 1 - acceleration * zz;
+    // denom <= 0 only for extreme skew with tiny samples; the bound then goes to the edge.
+    return denom > 0 ? pnorm(z0 + zz / denom) : z > 0 ? 1 : 0;
+  };
+  const a1 = adjust(qnorm(alpha));
+  const a2 = adjust(qnorm(1 - alpha));
+  return {
+    interval: { lower: sortedQuantile(sorted, a1), upper: sortedQuantile(sorted, a2), level },
+    alphas: [a1, a2],
+  };
+}
+
 export function streamFor(
   options: BootstrapOptions,
   what: string,
@@ -90,19 +142,8 @@ function intervalsFor(d: Float64Array, options: BootstrapOptions, what: string):
 
   const t = resampleMeans(d, B, rng);
   let below = 0;
-  let m1 = 0;
-  for (let b = 0; b < B; b++) {
-    if (t[b]! < est) below++;
-    m1 += t[b]!;
-  }
-  m1 /= B;
-  let m2 = 0;
-  for (let b = 0; b < B; b++) m2 += (t[b]! - m1) ** 2;
-  t.sort();
-
-  const alpha = (1 - level) / 2;
-  const qLo = sortedQuantile(t, alpha);
-  const qHi = sortedQuantile(t, 1 - alpha);
+  for (let b = 0; b < B; b++) if (t[b]! < est) below++;
+  const spread = resampleIntervals(t, est, level);
 
   // A share of 0 or 1 (every resample on one side, e.g. constant data) would make z0 infinite;
   // it is clamped to half a resample from the edge so the interval stays defined.
@@ -118,25 +159,17 @@ function intervalsFor(d: Float64Array, options: BootstrapOptions, what: string):
     s3 += u * u * u;
   }
   const acceleration = s2 > 0 ? s3 / (6 * s2 ** 1.5) : 0;
-  const adj = (z: number) => {
-    const zz = z0 + z;
-    const denom = 1 - acceleration * zz;
-    // denom <= 0 only for extreme skew with tiny n; the bound then goes to the edge.
-    return denom > 0 ? pnorm(z0 + zz / denom) : z > 0 ? 1 : 0;
-  };
-  const a1 = adj(qnorm(alpha));
-  const a2 = adj(qnorm(1 - alpha));
   return {
     estimate: est,
     n,
     resamples: B,
     seed,
-    percentile: { lower: qLo, upper: qHi, level },
-    basic: { lower: 2 * est - qHi, upper: 2 * est - qLo, level },
-    bca: { lower: sortedQuantile(t, a1), upper: sortedQuantile(t, a2), level },
+    percentile: spread.percentile,
+    basic: spread.basic,
+    bca: bcaInterval(t, z0, acceleration, level).interval,
     z0,
     acceleration,
-    stderr: Math.sqrt(m2 / (B - 1)),
+    stderr: spread.stderr,
   };
 }
 

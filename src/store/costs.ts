@@ -65,6 +65,14 @@ const ownAgent = (column: string) =>
 /** How far up a span's agent is looked for (agents nest a few levels, never dozens). */
 const MAX_AGENT_DEPTH = 64;
 
+/** One step up to the parent span, within one source (a constant, so its partial index is used). */
+const parentStep = (source: "production" | "eval") => `
+  SELECT a.id, a.trace_id, a.akey, a.source, p.parent_span_id, ${ownAgent("p.attributes")}, a.depth + 1
+  FROM span_agent a JOIN spans p
+    ON a.source = '${source}' AND p.source = '${source}'
+    AND p.trace_id = a.trace_id AND p.span_id = a.parent AND coalesce(p.attempt_id, '') = a.akey
+  WHERE a.agent IS NULL AND a.depth < ${MAX_AGENT_DEPTH}`;
+
 const LLM_OPS = "('chat', 'text_completion', 'generate_content', 'embeddings')";
 
 /** SQL for each dimension over the `counted` CTE (alias c) joined to runs (alias r). */
@@ -138,18 +146,8 @@ span_agent AS (
   SELECT b.id, b.trace_id, b.akey, b.source, b.parent_span_id AS parent,
     ${ownAgent("b.attributes")} AS agent, 0 AS depth
   FROM base b WHERE b.has_usage
-  UNION ALL
-  SELECT a.id, a.trace_id, a.akey, a.source, p.parent_span_id, ${ownAgent("p.attributes")}, a.depth + 1
-  FROM span_agent a JOIN spans p
-    ON a.source = 'production' AND p.source = 'production'
-    AND p.trace_id = a.trace_id AND p.span_id = a.parent AND coalesce(p.attempt_id, '') = a.akey
-  WHERE a.agent IS NULL AND a.depth < ${MAX_AGENT_DEPTH}
-  UNION ALL
-  SELECT a.id, a.trace_id, a.akey, a.source, p.parent_span_id, ${ownAgent("p.attributes")}, a.depth + 1
-  FROM span_agent a JOIN spans p
-    ON a.source = 'eval' AND p.source = 'eval'
-    AND p.trace_id = a.trace_id AND p.span_id = a.parent AND coalesce(p.attempt_id, '') = a.akey
-  WHERE a.agent IS NULL AND a.depth < ${MAX_AGENT_DEPTH}
+  UNION ALL${parentStep("production")}
+  UNION ALL${parentStep("eval")}
 ),
 counted AS (
   SELECT b.name, b.start_ms, coalesce(b.run_id, ${attr("b.attributes", "ratchet.run.id")}) AS run_id,

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { InputError } from "../../core/index.js";
 import type { Label } from "../../stats/index.js";
 import { UNPARSED } from "./calibrate-agreement.js";
+import { jsonlObjects } from "./jsonl.js";
 import type { LabelSet } from "./labels.js";
 
 /** One line of a verdicts file: a judge's stored answer for the labelled row with this id. */
@@ -49,27 +50,12 @@ export function parseVerdicts(text: string, file: string, mode: LabelSet["mode"]
   const seen = new Map<string, number>();
   let swappedSince: number | undefined;
   let plainSince: number | undefined;
-  const lines = text.split("\n");
   const expected =
     mode === "pairwise"
       ? "1, 2, tie or null (which output the judge preferred)"
       : "pass, fail (also true/false, 1/0) or null";
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!.trim();
-    if (raw === "") continue;
-    const line = i + 1;
-    const bad = (message: string, key?: string) =>
-      new InputError(message, { file, line, ...(key ? { key } : {}) });
-    let row: unknown;
-    try {
-      row = JSON.parse(raw);
-    } catch (error) {
-      throw bad(`not valid JSON: ${(error as Error).message}`);
-    }
-    if (typeof row !== "object" || row === null || Array.isArray(row)) {
-      throw bad("each line must be a JSON object {id, verdict, verdict_swapped?}");
-    }
-    const r = row as Record<string, unknown>;
+  const shape = "a JSON object {id, verdict, verdict_swapped?}";
+  for (const { line, row: r, bad } of jsonlObjects(text, file, shape)) {
     const id = typeof r.id === "number" ? String(r.id) : r.id;
     if (typeof id !== "string" || id === "") {
       throw bad("`id` must be a non-empty string (the id of a row in --labels)", "id");

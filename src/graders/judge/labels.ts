@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { InputError } from "../../core/index.js";
+import { jsonlObjects } from "./jsonl.js";
 
 export type PointwiseLabel = "pass" | "fail";
 
@@ -61,23 +62,7 @@ export function labelSetHash(labels: LabelSet): string {
 export function parseLabels(text: string, file: string): LabelSet {
   const pointwise: PointwiseRow[] = [];
   const pairwise: PairwiseRow[] = [];
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!.trim();
-    if (raw === "") continue;
-    const line = i + 1;
-    const bad = (message: string, key?: string) =>
-      new InputError(message, { file, line, ...(key ? { key } : {}) });
-    let row: unknown;
-    try {
-      row = JSON.parse(raw);
-    } catch (error) {
-      throw bad(`not valid JSON: ${(error as Error).message}`);
-    }
-    if (typeof row !== "object" || row === null || Array.isArray(row)) {
-      throw bad("each line must be a JSON object");
-    }
-    const r = row as Record<string, unknown>;
+  for (const { line, row: r, bad } of jsonlObjects(text, file, "a JSON object")) {
     const str = (key: string): string => {
       const v = r[key];
       if (typeof v !== "string") throw bad(`\`${key}\` must be a string`, key);

@@ -132,6 +132,27 @@ function expectWire(wire: number, expected: number, field: number, message: stri
   }
 }
 
+/**
+ * The `values` (field 1) of an ArrayValue or KeyValueList, each read by `read` one level
+ * deeper. `read` is a top-level function, so no closure is made per list.
+ */
+function nestedValues<T>(
+  list: Reader,
+  read: (r: Reader, depth: number) => T,
+  depth: number,
+  message: string,
+): T[] {
+  const values: T[] = [];
+  while (list.more) {
+    const t = list.uint32();
+    if (t >>> 3 === 1) {
+      expectWire(t & 7, LENGTH, 1, message);
+      values.push(read(list.sub(), depth));
+    } else list.skip(t & 7);
+  }
+  return values;
+}
+
 function anyValue(r: Reader, depth: number): OtlpAnyValue {
   if (depth > MAX_DEPTH) throw new Error(`attribute values nested deeper than ${MAX_DEPTH}`);
   const v: OtlpAnyValue = {};
@@ -156,34 +177,14 @@ function anyValue(r: Reader, depth: number): OtlpAnyValue {
         expectWire(wire, FIXED64, field, "AnyValue");
         v.doubleValue = r.double();
         break;
-      case 5: {
+      case 5:
         expectWire(wire, LENGTH, field, "AnyValue");
-        const list = r.sub();
-        const values: OtlpAnyValue[] = [];
-        while (list.more) {
-          const t = list.uint32();
-          if (t >>> 3 === 1) {
-            expectWire(t & 7, LENGTH, 1, "ArrayValue");
-            values.push(anyValue(list.sub(), depth + 1));
-          } else list.skip(t & 7);
-        }
-        v.arrayValue = { values };
+        v.arrayValue = { values: nestedValues(r.sub(), anyValue, depth + 1, "ArrayValue") };
         break;
-      }
-      case 6: {
+      case 6:
         expectWire(wire, LENGTH, field, "AnyValue");
-        const list = r.sub();
-        const values: OtlpKeyValue[] = [];
-        while (list.more) {
-          const t = list.uint32();
-          if (t >>> 3 === 1) {
-            expectWire(t & 7, LENGTH, 1, "KeyValueList");
-            values.push(keyValue(list.sub(), depth + 1));
-          } else list.skip(t & 7);
-        }
-        v.kvlistValue = { values };
+        v.kvlistValue = { values: nestedValues(r.sub(), keyValue, depth + 1, "KeyValueList") };
         break;
-      }
       case 7:
         expectWire(wire, LENGTH, field, "AnyValue");
         v.bytesValue = r.bytes();

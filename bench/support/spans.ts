@@ -3,6 +3,9 @@
  * attributes and ~250 characters of message text per span, in OTLP shape. Ids are hex
  * strings (OTLP JSON) or bytes (for the protobuf encoder).
  */
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
+
 export const SPANS_PER_TRACE = 10;
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, "0");
@@ -69,4 +72,22 @@ export function traceSpans(t: number, idsAsBytes: boolean): Array<Record<string,
     });
   }
   return spans;
+}
+
+/** An OTLP-JSON file: one ExportTraceServiceRequest of one trace per line. */
+export async function writeOtlpFile(path: string, traces: number): Promise<void> {
+  const out = createWriteStream(path);
+  for (let t = 0; t < traces; t++) {
+    const line = JSON.stringify({
+      resourceSpans: [
+        {
+          resource: RESOURCE,
+          scopeSpans: [{ scope: { name: "bench" }, spans: traceSpans(t, false) }],
+        },
+      ],
+    });
+    if (!out.write(`${line}\n`)) await once(out, "drain");
+  }
+  out.end();
+  await once(out, "finish");
 }
