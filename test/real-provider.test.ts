@@ -122,14 +122,21 @@ describe("the same suite on a real provider protocol", () => {
         cost_usd: number;
         usage: { input_tokens: number };
         tool_calls: Array<{ name: string }>;
+        scores: Array<{ details?: { judge_cost_usd?: number } }>;
       }>;
     };
     const [attempt] = report.attempts;
     expect(attempt?.status).toBe("passed");
     expect(attempt?.tool_calls.map((call) => call.name)).toEqual(["lookup_order"]);
     expect(attempt?.usage.input_tokens).toBe(240);
-    // gpt-4o-mini list price from the example's cost.token_pricing: 0.15 / 0.60 per million.
-    expect(attempt?.cost_usd).toBeCloseTo((240 * 0.15 + 40 * 0.6) / 1e6, 12);
+    // gpt-4o-mini list price from the example's cost.token_pricing: 0.15 / 0.60 per million,
+    // plus what the example's judge (on sim:judge) cost to grade it.
+    const judgeCost = (attempt?.scores ?? []).reduce(
+      (sum, score) => sum + (score.details?.judge_cost_usd ?? 0),
+      0,
+    );
+    expect(judgeCost).toBeGreaterThan(0);
+    expect(attempt?.cost_usd).toBeCloseTo((240 * 0.15 + 40 * 0.6) / 1e6 + judgeCost, 12);
 
     const second = await ratchet(args, { cwd: project, env: { OPENAI_API_KEY: KEY } });
     expect(second.code).toBe(0);
