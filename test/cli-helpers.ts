@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 export const REPO = fileURLToPath(new URL("..", import.meta.url));
 const BIN = fileURLToPath(new URL("../src/cli/bin.ts", import.meta.url));
 /** tsx's loader by absolute URL: `--import tsx` would resolve from the child's cwd. */
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+export const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 export interface CliResult {
   code: number | null;

@@ -1,5 +1,12 @@
 import { main } from "./main.js";
 
+// A reader that stops early (`ratchet traces list | head`) is not an error of ours: stop
+// quietly, as Unix tools do, instead of dying on an unhandled EPIPE with a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 process.exitCode = await main(process.argv.slice(2));
 // Every command has finished its work when main returns (the store is closed, reports are
 // written, servers stopped). Left to end by itself, Node would then tear down the heap, the
