@@ -171,6 +171,8 @@ export interface Attempt {
   finished_at: string;
   tags: string[];
   severity: Severity;
+  /** sha256 of the case as run (see `caseHash`); the gate reuses an attempt only for the same case. */
+  case_hash?: string;
 }
 
 export type RunStatus = "running" | "completed" | "interrupted" | "failed";

@@ -69,3 +69,12 @@ export async function validateSuites(
   }
   return { count, judgeSpecs: [...judgeSpecs.values()], ...(kept ? { cases: kept } : {}) };
 }
+
+/** The cases a run with these flags takes, streamed in suite order (not validated here). */
+export function selectCases(
+  loaded: LoadedConfig,
+  flags: RunFlags,
+  suites: string[] = loaded.config.evaluation.suites,
+): AsyncIterable<Case> {
+  return filterCases(loadSuites(suites, loaded.dir), makeCaseFilter(flags));
+}

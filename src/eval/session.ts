@@ -35,7 +35,7 @@ import { buildVariants, perProviderLimits } from "./variants.js";
  * before anything is stored), then create or resume the run, execute it, and store totals.
  */
 export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
-  const loaded = await loadProjectConfig(request);
+  const loaded = withSuites(await loadProjectConfig(request), request.suites);
   markPhase("config loaded");
   const { config } = loaded;
   const env = request.env ?? process.env;
@@ -119,12 +119,17 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       await store.createRun(run);
     }
     const existing = previous ? await store.attemptKeys(run.id) : new Set<string>();
+    // Attempts the caller already holds from earlier runs (the gate's reuse) are not run again.
+    for (const key of request.skipAttempts ?? []) existing.add(key);
     // Totals grow as attempts are stored, so the end of a run does not read it all back; a
     // resumed run starts them from the attempts its earlier sessions stored.
     let accumulator = previous ? await accumulateStored(store, run.id) : new TotalsAccumulator();
     markPhase("run created");
     let firstStored = false;
-    request.onStart?.(run, caseCount * epochs * variants.length);
+    request.onStart?.(
+      run,
+      caseCount * epochs * variants.length - (request.skipAttempts?.size ?? 0),
+    );
 
     const outcome = await executeRun(
       {
@@ -180,7 +185,8 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       targets: { latency: config.evaluation.latency, cost: config.evaluation.cost },
     });
     if (config.agent.kind === "prompt") totals.pricing = modelPricing(config, run.models);
-    const complete = totals.attempts >= caseCount * epochs * variants.length;
+    const skipped = request.skipAttempts?.size ?? 0;
+    const complete = totals.attempts + skipped >= caseCount * epochs * variants.length;
     const status = outcome.stopped || !complete ? "interrupted" : "completed";
     const finishedAt = new Date().toISOString();
     await store.finishRun(run.id, status, totals, finishedAt);
@@ -214,6 +220,13 @@ export async function loadProjectConfig(
     );
   }
   return loadConfig(path);
+}
+
+/** The project as if `evaluation.suites` listed these globs (a gate's change-type subset). */
+function withSuites(loaded: LoadedConfig, suites: string[] | undefined): LoadedConfig {
+  if (!suites) return loaded;
+  const evaluation = { ...loaded.config.evaluation, suites };
+  return { ...loaded, config: { ...loaded.config, evaluation } };
 }
 
 /** Totals over every attempt the store holds for a run, read in one streaming pass. */

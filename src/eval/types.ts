@@ -15,8 +15,16 @@ export interface EvalRequest {
   seed?: number;
   threshold?: number;
   filterTags?: string[];
+  /** Suite globs (relative to the config) in place of `evaluation.suites`. */
+  suites?: string[];
   caseIds?: string[];
   noCache?: boolean;
+  /**
+   * Attempt keys (`attemptKey(variant, case, epoch)`) the caller already holds from earlier
+   * runs and reuses: they are neither run nor stored again, and the run counts as complete
+   * without them. Every key must belong to the run's case selection.
+   */
+  skipAttempts?: ReadonlySet<string>;
   /** Finish a stopped run: only the missing attempts run. */
   resume?: string;
   env?: NodeJS.ProcessEnv;

@@ -1,5 +1,13 @@
 import type { AgentRunResult } from "../agents/index.js";
-import { type Attempt, type Case, type Clock, newId, rngFor, systemClock } from "../core/index.js";
+import {
+  type Attempt,
+  type Case,
+  type Clock,
+  caseHash,
+  newId,
+  rngFor,
+  systemClock,
+} from "../core/index.js";
 import { redactAttempt } from "../redact/index.js";
 import { DEFAULT_BACKOFF, retryDelayMs } from "./backoff.js";
 import {
@@ -128,6 +136,7 @@ export async function executeAttempt(
     finished_at: new Date().toISOString(),
     tags: testCase.tags,
     severity: testCase.severity,
+    case_hash: caseHash(testCase),
   };
   return plan.redactor ? redactAttempt(attempt, plan.redactor) : attempt;
 }

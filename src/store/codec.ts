@@ -91,6 +91,7 @@ export function encodeAttempt(a: Attempt): AttemptsTable {
     finished_at: a.finished_at,
     tags: JSON.stringify(a.tags),
     severity: a.severity,
+    case_hash: a.case_hash ?? null,
   };
 }
 
@@ -120,6 +121,7 @@ export function decodeAttempt(row: AttemptsTable): Attempt {
     severity: row.severity as Severity,
   };
   if (row.error !== null) attempt.error = parse(row.error);
+  if (row.case_hash !== null) attempt.case_hash = row.case_hash;
   return attempt;
 }
 

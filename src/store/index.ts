@@ -10,6 +10,14 @@ export type {
   TriageInput,
 } from "./failures.js";
 export { failureScore, recurrenceFactor } from "./failures.js";
+export type {
+  CaseOutcomeRow,
+  GateDecisionFilter,
+  GateDecisionRecord,
+  GateStore,
+  ReusableAttempt,
+  ReuseQuery,
+} from "./gate.js";
 export type { JudgeCalibration, JudgeCalibrationFilter, JudgeStore } from "./judges.js";
 export type { Migration, MigrationResult } from "./migrations.js";
 export { LATEST_SCHEMA_VERSION } from "./migrations.js";

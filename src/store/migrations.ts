@@ -255,6 +255,37 @@ ALTER TABLE judge_calibrations ADD COLUMN labels_hash TEXT;
 CREATE INDEX judge_calibrations_labels ON judge_calibrations (judge, labels_hash, created_at);
 `,
   },
+  {
+    version: 9,
+    name: "gate_decisions_case_hash",
+    sql: `
+-- Which exact case an attempt ran (sha256 of the case as validated, without where it was read
+-- from): the gate reuses a stored attempt only when the case is unchanged. NULL on older rows,
+-- which are never reused.
+ALTER TABLE attempts ADD COLUMN case_hash TEXT;
+CREATE INDEX runs_prompt_version ON runs (prompt_version, config_hash, seed)
+  WHERE prompt_version IS NOT NULL;
+
+-- A gate decision is written once and never updated: its evidence is what the verdict saw.
+-- A promotion it caused is a label event pointing back at it (prompt_label_events.decision_id).
+CREATE TABLE gate_decisions (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  prompt_name TEXT NOT NULL,
+  champion TEXT NOT NULL,
+  challenger TEXT NOT NULL,
+  change_type TEXT NOT NULL,
+  verdict TEXT NOT NULL CHECK (verdict IN ('promote', 'block', 'inconclusive')),
+  reasons TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  champion_runs TEXT NOT NULL,
+  challenger_runs TEXT NOT NULL,
+  evidence TEXT NOT NULL
+) STRICT;
+CREATE INDEX gate_decisions_created ON gate_decisions (created_at, id);
+CREATE INDEX gate_decisions_prompt ON gate_decisions (prompt_name, created_at);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

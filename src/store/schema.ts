@@ -55,6 +55,8 @@ export interface AttemptsTable {
   finished_at: string;
   tags: string;
   severity: string;
+  /** sha256 of the case as run; NULL on attempts stored before migration 9. */
+  case_hash: string | null;
 }
 
 export interface SpansTable {

@@ -8,6 +8,7 @@ import type {
 } from "../core/index.js";
 import type { CostStore } from "./costs.js";
 import type { FailureStore } from "./failures.js";
+import type { GateStore } from "./gate.js";
 import type { JudgeStore } from "./judges.js";
 import type { TraceStore } from "./traces.js";
 
@@ -55,6 +56,7 @@ export interface Store extends CacheStore {
   costs: CostStore;
   traces: TraceStore;
   judges: JudgeStore;
+  gate: GateStore;
   createRun(run: Run): Promise<void>;
   updateRunStatus(id: string, status: RunStatus, finishedAt?: string): Promise<void>;
   finishRun(id: string, status: RunStatus, totals: RunTotals, finishedAt: string): Promise<void>;

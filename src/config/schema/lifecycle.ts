@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LIMITS } from "./limits.js";
 
 const Unit = z.number().min(0).max(1);
 
@@ -21,17 +22,53 @@ export const OptimizationSchema = z
   })
   .prefault({});
 
+const ChangeTypeSubsetSchema = z.strictObject({
+  /** Suite files (globs, relative to the config) this change must pass; default: all suites. */
+  suites: z.array(z.string().min(1)).min(1).optional(),
+  /** Only cases with one of these tags; default: every case. */
+  tags: z.array(z.string().min(1)).min(1).optional(),
+  /** Dimensions gated besides `overall`; default per change type (see gate/change-types.ts). */
+  dimensions: z.array(z.enum(["accuracy", "latency", "tool_use", "safety", "cost"])).optional(),
+});
+
 export const PromotionSchema = z
   .strictObject({
     gatekeeper: z
       .strictObject({
-        /** Gate for promotion; separate from `evaluation.threshold` on purpose. */
-        minimum_score: Unit.default(0.85),
+        /** Gate for promotion; separate from `evaluation.threshold` on purpose (seed: 0.88). */
+        minimum_score: Unit.default(0.88),
+        /** `bootstrap` is read as `paired_bootstrap`. */
         statistical_test: z
-          .enum(["welch_t_test", "paired_t_test", "bootstrap", "wilcoxon", "mcnemar"])
-          .default("welch_t_test"),
+          .enum([
+            "welch_t_test",
+            "paired_t_test",
+            "paired_bootstrap",
+            "bootstrap",
+            "wilcoxon",
+            "mcnemar",
+          ])
+          .default("paired_t_test"),
         significance_level: z.number().gt(0).lt(1).default(0.05),
-        shadow_sample_size: z.int().min(1).max(10_000_000).default(200),
+        shadow_sample_size: z.int().min(1).max(10_000_000).default(500),
+        /** Epochs per side in a fixed gate and in the first round of `--until-decided`. */
+        epochs: z.int().min(1).max(LIMITS.repeat).default(3),
+        /** Upper bound on epochs per case for `--until-decided`. */
+        max_epochs: z.int().min(1).max(LIMITS.repeat).default(10),
+        /** Bootstrap resamples. */
+        resamples: z.int().min(100).max(1_000_000).default(10_000),
+        /**
+         * Cases with this tag are held out: the gate decides on the others and confirms a
+         * promotion on these before the label moves (no sealed case: fresh seeds instead).
+         */
+        sealed_tag: z.string().min(1).default("sealed"),
+      })
+      .prefault({}),
+    change_types: z
+      .strictObject({
+        prompt: ChangeTypeSubsetSchema.optional(),
+        tool: ChangeTypeSubsetSchema.optional(),
+        model: ChangeTypeSubsetSchema.optional(),
+        retrieval: ChangeTypeSubsetSchema.optional(),
       })
       .prefault({}),
   })
