@@ -6,6 +6,7 @@ import { renderFailures, renderSummaryTable, writeReport } from "../../report/in
 import { parseIntOption, parseNumberOption } from "../options.js";
 import type { Output } from "../output.js";
 import { createProgress } from "../progress.js";
+import { withRunSignals } from "../signals.js";
 import { printJudgeComparison } from "./judge.js";
 
 interface EvalFlags {
@@ -24,9 +25,6 @@ interface EvalFlags {
   resume?: string;
   compare?: string[];
 }
-
-/** How long a stopped run waits for the attempts in flight before it cancels them. */
-const STOP_GRACE_MS = 1500;
 
 export function registerEval(
   program: Command,
@@ -77,31 +75,8 @@ export function registerEval(
       "run these models side by side and add pairwise judge preferences",
     )
     .action(async (flags: EvalFlags) => {
-      const stop = new AbortController();
-      const kill = new AbortController();
-      // Ctrl-C: stop scheduling and give the attempts in flight STOP_GRACE_MS to finish, then
-      // cancel them (users' code in workers is terminated): a stuck grader or a slow model
-      // must not keep a stopped run alive. Ctrl-C again, or SIGTERM: cancel them at once.
-      // Either way what finished is saved and the run is marked interrupted. A signal after
-      // that: the run is stuck outside user code; leave now.
-      const onSigint = () => {
-        if (kill.signal.aborted) process.exit(EXIT.failed);
-        if (stop.signal.aborted) {
-          kill.abort();
-          return;
-        }
-        stop.abort(); // the progress output says what is waited for
-        setTimeout(() => kill.abort(), STOP_GRACE_MS).unref();
-      };
-      const onSigterm = () => {
-        if (kill.signal.aborted) process.exit(EXIT.failed);
-        kill.abort();
-        stop.abort();
-      };
-      process.on("SIGINT", onSigint);
-      process.on("SIGTERM", onSigterm);
-      let progress: ReturnType<typeof createProgress> | undefined;
-      try {
+      await withRunSignals(async ({ stop, kill }) => {
+        let progress: ReturnType<typeof createProgress> | undefined;
         const result = await runEvaluation({
           cwd: process.cwd(),
           ...(flags.config ? { configPath: flags.config } : {}),
@@ -116,8 +91,8 @@ export function registerEval(
           ...(flags.case ? { caseIds: flags.case } : {}),
           ...(flags.resume ? { resume: flags.resume } : {}),
           noCache: !flags.cache,
-          stopSignal: stop.signal,
-          killSignal: kill.signal,
+          stopSignal: stop,
+          killSignal: kill,
           onStart: (run, total) => {
             output.err(`run ${run.id}: ${total} attempts (${run.models.join(", ")})`);
             progress = createProgress(output, total);
@@ -153,12 +128,6 @@ export function registerEval(
         } else if (!result.passed) {
           setExit(EXIT.failed);
         }
-      } finally {
-        process.off("SIGINT", onSigint);
-        process.off("SIGTERM", onSigterm);
-        // After a kill the run is stored and reported; something still pending that ignored the
-        // kill (a judge's HTTP call) must not keep the process alive. The timer itself does not.
-        if (kill.signal.aborted) setTimeout(() => process.exit(), 1000).unref();
-      }
+      });
     });
 }
