@@ -17,6 +17,12 @@ export interface EvalRequest {
   filterTags?: string[];
   caseIds?: string[];
   noCache?: boolean;
+  /**
+   * A prompt registry reference (`support@production`, `support@<hash>`): its content and
+   * settings replace the prompt agent's system prompt and settings, and the run records
+   * `name@<full hash>` as its prompt version. Overrides `agent.system_prompt`.
+   */
+  prompt?: string;
   /** Finish a stopped run: only the missing attempts run. */
   resume?: string;
   env?: NodeJS.ProcessEnv;

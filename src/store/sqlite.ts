@@ -25,6 +25,7 @@ import { SqliteCostStore } from "./costs.js";
 import { SqliteFailureStore } from "./failures.js";
 import { SqliteJudgeStore } from "./judges.js";
 import { migrate } from "./migrations.js";
+import { SqlitePromptStore } from "./prompts.js";
 import type { AttemptsTable, Database as Schema } from "./schema.js";
 import { createSqliteTraceStore, type TraceStore } from "./traces.js";
 import {
@@ -168,6 +169,7 @@ class SqliteStore implements Store {
   readonly costs: SqliteCostStore;
   readonly traces: TraceStore;
   readonly judges: SqliteJudgeStore;
+  readonly prompts: SqlitePromptStore;
   readonly #db: Database.Database;
   readonly #kysely: Kysely<Schema>;
   readonly #path: string;
@@ -196,6 +198,7 @@ class SqliteStore implements Store {
     this.costs = new SqliteCostStore(db);
     this.traces = createSqliteTraceStore(db);
     this.judges = new SqliteJudgeStore(db);
+    this.prompts = new SqlitePromptStore(db);
     this.#path = path;
     this.#batch = Math.max(1, Math.floor(batch));
     this.#kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: db }) });

@@ -9,6 +9,7 @@ import type {
 import type { CostStore } from "./costs.js";
 import type { FailureStore } from "./failures.js";
 import type { JudgeStore } from "./judges.js";
+import type { PromptStore } from "./prompts.js";
 import type { TraceStore } from "./traces.js";
 
 export interface SaveAttemptOptions {
@@ -55,6 +56,7 @@ export interface Store extends CacheStore {
   costs: CostStore;
   traces: TraceStore;
   judges: JudgeStore;
+  prompts: PromptStore;
   createRun(run: Run): Promise<void>;
   updateRunStatus(id: string, status: RunStatus, finishedAt?: string): Promise<void>;
   finishRun(id: string, status: RunStatus, totals: RunTotals, finishedAt: string): Promise<void>;

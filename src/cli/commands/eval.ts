@@ -23,6 +23,7 @@ interface EvalFlags {
   cache: boolean;
   resume?: string;
   compare?: string[];
+  prompt?: string;
 }
 
 /** How long a stopped run waits for the attempts in flight before it cancels them. */
@@ -70,6 +71,10 @@ export function registerEval(
     .option("-t, --filter-tag <tag...>", "only cases with one of these tags")
     .option("--case <id...>", "only these case ids")
     .option("-o, --output <path...>", "write a report: .json .jsonl .csv .xml (JUnit) .md .html")
+    .option(
+      "--prompt <ref>",
+      "system prompt from the registry: name@label or name@hash (overrides agent.system_prompt)",
+    )
     .option("--no-cache", "do not read or write the response cache")
     .option("--resume <run>", "finish an interrupted run: only missing attempts run")
     .option(
@@ -115,6 +120,7 @@ export function registerEval(
           ...(flags.filterTag ? { filterTags: flags.filterTag } : {}),
           ...(flags.case ? { caseIds: flags.case } : {}),
           ...(flags.resume ? { resume: flags.resume } : {}),
+          ...(flags.prompt ? { prompt: flags.prompt } : {}),
           noCache: !flags.cache,
           stopSignal: stop.signal,
           killSignal: kill.signal,

@@ -1,0 +1,33 @@
+export { hashPromptVersion } from "./hash.js";
+export type { PromptRef, PromptVersionRecord } from "./ref.js";
+export {
+  checkLabel,
+  checkPromptName,
+  DEFAULT_LABEL,
+  isRegistryRef,
+  MIN_HASH_PREFIX,
+  parsePromptRef,
+  REGISTRY_REF,
+  resolvePromptRef,
+} from "./ref.js";
+export type { AddPromptInput, AddPromptResult, LabelInput } from "./registry.js";
+export {
+  addPrompt,
+  defaultActor,
+  labelPrompt,
+  listPrompts,
+  removeLabel,
+  rollbackPrompt,
+} from "./registry.js";
+export type {
+  PromptChange,
+  PromptPart,
+  PromptSettings,
+  PromptToolDefinition,
+} from "./settings.js";
+export {
+  describePromptChange,
+  normalizeSettings,
+  PromptSettingsSchema,
+  parsePromptSettings,
+} from "./settings.js";
