@@ -1,3 +1,7 @@
+export type { DiffLine } from "./diff.js";
+export { diffLines, unifiedDiff } from "./diff.js";
+export type { ExportResult, ImportOptions, ImportSummary } from "./files.js";
+export { exportPrompts, importPrompts, MANIFEST_FILE } from "./files.js";
 export { hashPromptVersion } from "./hash.js";
 export type { PromptRef, PromptVersionRecord } from "./ref.js";
 export {
