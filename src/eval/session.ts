@@ -24,6 +24,7 @@ import {
 import { configWarnings } from "./config-warnings.js";
 import { createGrader } from "./grade.js";
 import { modelPricing } from "./pricing.js";
+import { promptForRun } from "./prompt-ref.js";
 import { configSnapshot } from "./snapshot.js";
 import { noCasesError, unmatchedGlobs, unmatchedGlobWarning } from "./suite-globs.js";
 import { TotalsAccumulator } from "./totals.js";
@@ -55,7 +56,9 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
   try {
     const previous = request.resume ? await loadRunToResume(store, request.resume) : undefined;
     if (previous) refuseResumeOverrides(request);
-    const models = previous?.models ?? request.models ?? [config.agent.model];
+    const prompt = await promptForRun(store, loaded, request, previous);
+    const models = previous?.models ??
+      request.models ?? [prompt?.settings?.model ?? config.agent.model];
     const epochs = previous?.epochs ?? request.repeat ?? config.evaluation.repeat;
     const seed = previous?.seed ?? request.seed ?? config.pipeline.seed;
     const threshold = previous?.threshold ?? request.threshold ?? config.evaluation.threshold;
@@ -71,6 +74,7 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       noCache: request.noCache === true,
       store,
       userCode,
+      ...(prompt ? { prompt } : {}),
     });
     markPhase("models resolved");
     const caseFilter = makeCaseFilter(flags);
@@ -97,6 +101,7 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       pipeline: config.pipeline.name,
       suite: config.evaluation.suites.join(","),
       config_hash: loaded.hash,
+      ...(prompt ? { prompt_version: `${prompt.name}@${prompt.hash}` } : {}),
       agent_kind: config.agent.kind,
       models: variants.map((variant) => variant.name),
       seed,
@@ -252,6 +257,7 @@ function refuseResumeOverrides(request: EvalRequest): void {
     request.repeat !== undefined && "--repeat",
     request.seed !== undefined && "--seed",
     request.threshold !== undefined && "--threshold",
+    request.prompt !== undefined && "--prompt",
     request.filterTags?.length && "--filter-tag",
     request.caseIds?.length && "--case",
   ].filter((flag): flag is string => typeof flag === "string");

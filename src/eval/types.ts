@@ -25,6 +25,12 @@ export interface EvalRequest {
    * without them. Every key must belong to the run's case selection.
    */
   skipAttempts?: ReadonlySet<string>;
+  /**
+   * A prompt registry reference (`support@production`, `support@<hash>`): its content and
+   * settings replace the prompt agent's system prompt and settings, and the run records
+   * `name@<full hash>` as its prompt version. Overrides `agent.system_prompt`.
+   */
+  prompt?: string;
   /** Finish a stopped run: only the missing attempts run. */
   resume?: string;
   env?: NodeJS.ProcessEnv;

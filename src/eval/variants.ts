@@ -11,8 +11,10 @@ import {
   loadAgentTools,
   loadSystemPrompt,
   type RatchetConfig,
+  type ToolFixture,
 } from "../config/index.js";
 import { InputError, type UserCodeHost } from "../core/index.js";
+import type { PromptToolDefinition, PromptVersionRecord } from "../prompts/index.js";
 import {
   expandSecret,
   expandSecretValues,
@@ -35,7 +37,13 @@ export async function buildVariants(
   loaded: LoadedConfig,
   models: string[],
   env: NodeJS.ProcessEnv,
-  options: { noCache: boolean; store: Store; userCode: UserCodeHost },
+  options: {
+    noCache: boolean;
+    store: Store;
+    userCode: UserCodeHost;
+    /** A registry version: its content is the system prompt, its settings override the agent's. */
+    prompt?: PromptVersionRecord;
+  },
 ): Promise<Variant[]> {
   const { config } = loaded;
   if (config.agent.kind !== "prompt") {
@@ -66,9 +74,13 @@ export async function buildVariants(
         : {}),
     },
   );
-  const tools = await loadAgentTools(loaded);
+  const settings = options.prompt?.settings ?? {};
+  const fixtures = await loadAgentTools(loaded);
+  const tools = settings.tools ? withToolDefinitions(fixtures, settings.tools) : fixtures;
   const prices = tokenPricesFromConfig(config.cost.token_pricing);
-  const defaultPrompt = (await loadSystemPrompt(loaded)) ?? "";
+  const defaultPrompt = options.prompt
+    ? options.prompt.content
+    : ((await loadSystemPrompt(loaded)) ?? "");
   const variants: Variant[] = [];
   for (const [i, model] of resolved.entries()) {
     const spec = specs[i] as VariantSpec;
@@ -82,13 +94,37 @@ export async function buildVariants(
         model: toPromptModel(model, prices, config),
         systemPrompt,
         tools,
-        maxSteps: config.agent.max_steps,
-        temperature: config.agent.temperature,
-        ...(config.agent.max_tokens ? { maxTokens: config.agent.max_tokens } : {}),
+        maxSteps: settings.max_steps ?? config.agent.max_steps,
+        temperature: settings.temperature ?? config.agent.temperature,
+        ...((settings.max_tokens ?? config.agent.max_tokens)
+          ? { maxTokens: settings.max_tokens ?? config.agent.max_tokens }
+          : {}),
       }),
     });
   }
   return variants;
+}
+
+/**
+ * The tools a versioned prompt defines: its names, descriptions and parameters, with the
+ * mocked responses of the agent's fixture of the same name (none for a new tool).
+ */
+function withToolDefinitions(
+  fixtures: ToolFixture[],
+  definitions: PromptToolDefinition[],
+): ToolFixture[] {
+  const byName = new Map(fixtures.map((tool) => [tool.name, tool]));
+  return definitions.map((definition) => {
+    const fixture = byName.get(definition.name);
+    return {
+      name: definition.name,
+      description: definition.description ?? fixture?.description ?? "",
+      parameters: definition.parameters ??
+        fixture?.parameters ?? { type: "object", properties: {} },
+      responses: fixture?.responses ?? [],
+      side_effect: fixture?.side_effect ?? false,
+    };
+  });
 }
 
 interface VariantSpec {

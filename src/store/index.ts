@@ -23,6 +23,20 @@ export type { Migration, MigrationResult } from "./migrations.js";
 export { LATEST_SCHEMA_VERSION } from "./migrations.js";
 export type { StoreConfig } from "./open.js";
 export { DEFAULT_STORE_PATH, openStore } from "./open.js";
+export type {
+  ImportResult,
+  LabelMove,
+  PromptAuthorKind,
+  PromptLabel,
+  PromptLabelEvent,
+  PromptLabelEventKind,
+  PromptPin,
+  PromptStore,
+  SaveVersionOptions,
+  SaveVersionResult,
+  StoredPromptVersion,
+} from "./prompts.js";
+export { previousTarget } from "./prompts.js";
 export type { SqliteStoreOptions } from "./sqlite.js";
 export { openSqliteStore } from "./sqlite.js";
 export type {

@@ -256,6 +256,65 @@ CREATE INDEX judge_calibrations_labels ON judge_calibrations (judge, labels_hash
 `,
   },
   {
+    version: 8,
+    name: "prompt_registry",
+    sql: `
+-- Prompt versions are content-addressed (hash = sha256 of the canonical JSON of content and
+-- settings) and never change; a name's versions are pruned only by retention.
+CREATE TABLE prompt_versions (
+  name TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  content TEXT NOT NULL,
+  settings TEXT,
+  parents TEXT NOT NULL,
+  author TEXT NOT NULL,
+  author_kind TEXT NOT NULL CHECK (author_kind IN ('human', 'optimizer')),
+  rationale TEXT,
+  target_cluster TEXT,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (name, hash)
+) STRICT;
+CREATE INDEX prompt_versions_created ON prompt_versions (name, created_at);
+
+-- Labels move; a label can only point at a version that exists.
+CREATE TABLE prompt_labels (
+  name TEXT NOT NULL,
+  label TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (name, label),
+  FOREIGN KEY (name, hash) REFERENCES prompt_versions (name, hash)
+) STRICT;
+
+-- Every label move, appended, never rewritten: rollback replays it.
+CREATE TABLE prompt_label_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  label TEXT NOT NULL,
+  from_hash TEXT,
+  to_hash TEXT,
+  kind TEXT NOT NULL CHECK (kind IN ('set', 'rollback', 'promote', 'remove')),
+  actor TEXT NOT NULL,
+  reason TEXT,
+  decision_id TEXT,
+  at TEXT NOT NULL
+) STRICT;
+CREATE INDEX prompt_label_events_label ON prompt_label_events (name, label, id);
+
+-- Versions something outside the registry (a gate decision) points at: never pruned.
+CREATE TABLE prompt_pins (
+  name TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  pinned_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (name, hash, pinned_by),
+  FOREIGN KEY (name, hash) REFERENCES prompt_versions (name, hash)
+) STRICT;
+-- Retention asks which runs used a version of a name.
+CREATE INDEX runs_prompt_version ON runs (prompt_version) WHERE prompt_version IS NOT NULL;
+`,
+  },
+  {
     version: 9,
     name: "gate_decisions_case_hash",
     sql: `
@@ -263,7 +322,7 @@ CREATE INDEX judge_calibrations_labels ON judge_calibrations (judge, labels_hash
 -- from): the gate reuses a stored attempt only when the case is unchanged. NULL on older rows,
 -- which are never reused.
 ALTER TABLE attempts ADD COLUMN case_hash TEXT;
-CREATE INDEX runs_prompt_version ON runs (prompt_version, config_hash, seed)
+CREATE INDEX runs_prompt_version_reuse ON runs (prompt_version, config_hash, seed)
   WHERE prompt_version IS NOT NULL;
 
 -- A gate decision is written once and never updated: its evidence is what the verdict saw.

@@ -26,6 +26,7 @@ import { SqliteFailureStore } from "./failures.js";
 import { SqliteGateStore } from "./gate.js";
 import { SqliteJudgeStore } from "./judges.js";
 import { migrate } from "./migrations.js";
+import { SqlitePromptStore } from "./prompts.js";
 import type { AttemptsTable, Database as Schema } from "./schema.js";
 import { createSqliteTraceStore, type TraceStore } from "./traces.js";
 import {
@@ -171,6 +172,7 @@ class SqliteStore implements Store {
   readonly traces: TraceStore;
   readonly judges: SqliteJudgeStore;
   readonly gate: SqliteGateStore;
+  readonly prompts: SqlitePromptStore;
   readonly #db: Database.Database;
   readonly #kysely: Kysely<Schema>;
   readonly #path: string;
@@ -200,6 +202,7 @@ class SqliteStore implements Store {
     this.traces = createSqliteTraceStore(db);
     this.judges = new SqliteJudgeStore(db);
     this.gate = new SqliteGateStore(db);
+    this.prompts = new SqlitePromptStore(db);
     this.#path = path;
     this.#batch = Math.max(1, Math.floor(batch));
     this.#kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: db }) });

@@ -10,6 +10,7 @@ import type { CostStore } from "./costs.js";
 import type { FailureStore } from "./failures.js";
 import type { GateStore } from "./gate.js";
 import type { JudgeStore } from "./judges.js";
+import type { PromptStore } from "./prompts.js";
 import type { TraceStore } from "./traces.js";
 
 export interface SaveAttemptOptions {
@@ -57,6 +58,7 @@ export interface Store extends CacheStore {
   traces: TraceStore;
   judges: JudgeStore;
   gate: GateStore;
+  prompts: PromptStore;
   createRun(run: Run): Promise<void>;
   updateRunStatus(id: string, status: RunStatus, finishedAt?: string): Promise<void>;
   finishRun(id: string, status: RunStatus, totals: RunTotals, finishedAt: string): Promise<void>;

@@ -24,6 +24,7 @@ interface EvalFlags {
   cache: boolean;
   resume?: string;
   compare?: string[];
+  prompt?: string;
 }
 
 export function registerEval(
@@ -68,6 +69,10 @@ export function registerEval(
     .option("-t, --filter-tag <tag...>", "only cases with one of these tags")
     .option("--case <id...>", "only these case ids")
     .option("-o, --output <path...>", "write a report: .json .jsonl .csv .xml (JUnit) .md .html")
+    .option(
+      "--prompt <ref>",
+      "system prompt from the registry: name@label or name@hash (overrides agent.system_prompt)",
+    )
     .option("--no-cache", "do not read or write the response cache")
     .option("--resume <run>", "finish an interrupted run: only missing attempts run")
     .option(
@@ -90,6 +95,7 @@ export function registerEval(
           ...(flags.filterTag ? { filterTags: flags.filterTag } : {}),
           ...(flags.case ? { caseIds: flags.case } : {}),
           ...(flags.resume ? { resume: flags.resume } : {}),
+          ...(flags.prompt ? { prompt: flags.prompt } : {}),
           noCache: !flags.cache,
           stopSignal: stop,
           killSignal: kill,
