@@ -121,7 +121,10 @@ export function testDimension(
     }
     case "wilcoxon": {
       const { ci } = pairedT(sample.challenger, sample.champion, level, options.seed);
-      return { ...base, ci, pValue: wilcoxonSignedRank(sample.challenger, sample.champion).pValue };
+      // Ranks need exact ties: differences equal up to float rounding (0.7 − 0.6 vs 0.4 − 0.3)
+      // are made equal at 1e-9, far below any score's resolution.
+      const d = sample.challenger.map((b, i) => Math.round((b - sample.champion[i]!) * 1e9) / 1e9);
+      return { ...base, ci, pValue: wilcoxonSignedRank(d).pValue };
     }
     case "welch_t_test": {
       try {
