@@ -2,6 +2,7 @@ import {
   type BootstrapOptions,
   type BootstrapResult,
   bcaInterval,
+  percentilePValue,
   resampleIntervals,
   resampleMeans,
   streamFor,
@@ -108,5 +109,6 @@ export function bootstrapMeanDiff(
     z0: bca.z0,
     acceleration,
     stderr: spread.stderr,
+    pValue: percentilePValue(t),
   };
 }

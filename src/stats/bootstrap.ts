@@ -34,6 +34,13 @@ export interface BootstrapResult {
   acceleration: number;
   /** Bootstrap standard error (sd of the resampled statistics). */
   stderr: number;
+  /**
+   * Two-sided bootstrap p-value for "the statistic is 0", by inverting the percentile interval:
+   * min(1, 2 min((1 + #{t* <= 0}) / (B + 1), (1 + #{t* >= 0}) / (B + 1))). The +1 keeps it
+   * above 0 (Davison & Hinkley 1997, eq. 4.11). It rejects at level α about when the
+   * percentile interval at 1 − α excludes 0.
+   */
+  pValue: number;
 }
 
 /** Type-7 quantile of an already sorted array (the NumPy default, used on resamples). */
@@ -63,6 +70,17 @@ export function resampleMeans(
     res[b] = s / n;
   }
   return res;
+}
+
+/** The two-sided percentile-inversion p-value for "the statistic is 0" (see `pValue`). */
+export function percentilePValue(t: Float64Array): number {
+  let atMostZero = 0;
+  let atLeastZero = 0;
+  for (let b = 0; b < t.length; b++) {
+    if (t[b]! <= 0) atMostZero++;
+    if (t[b]! >= 0) atLeastZero++;
+  }
+  return Math.min(1, (2 * (1 + Math.min(atMostZero, atLeastZero))) / (t.length + 1));
 }
 
 /**
@@ -143,6 +161,7 @@ function intervalsFor(d: Float64Array, options: BootstrapOptions, what: string):
   const t = resampleMeans(d, B, rng);
   let below = 0;
   for (let b = 0; b < B; b++) if (t[b]! < est) below++;
+  const pValue = percentilePValue(t);
   const spread = resampleIntervals(t, est, level);
 
   // A share of 0 or 1 (every resample on one side, e.g. constant data) would make z0 infinite;
@@ -170,6 +189,7 @@ function intervalsFor(d: Float64Array, options: BootstrapOptions, what: string):
     z0,
     acceleration,
     stderr: spread.stderr,
+    pValue,
   };
 }
 

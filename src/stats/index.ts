@@ -37,20 +37,29 @@ export type {
   PairedVerdict,
 } from "./compare.js";
 export { comparePaired } from "./compare.js";
+export { PairedConfidenceSequence } from "./confidence-sequence.js";
 export { mean, sd, variance } from "./descriptive.js";
 export { cohensD, cohensDz, hedgesG, riskDifference } from "./effect.js";
 export { StatsInputError } from "./errors.js";
 export { ExactSum } from "./exact-sum.js";
 export type { McNemarMethod, McNemarResult } from "./mcnemar.js";
 export { discordant, mcnemar, mcnemarTable } from "./mcnemar.js";
+export type { CorrectedDifference } from "./misclassification.js";
+export { correctedDifference, roganGladen, youdenJ } from "./misclassification.js";
 export type { QuantileType } from "./percentile.js";
 export { quantile, quantiles } from "./percentile.js";
 export type { SignFlipOptions, SignFlipResult } from "./permutation.js";
 export { signFlipTest } from "./permutation.js";
-export type { MoreCasesEstimate, PairedPowerOptions, SampleSize } from "./power.js";
+export type {
+  MoreCasesEstimate,
+  MoreEpochsEstimate,
+  PairedPowerOptions,
+  SampleSize,
+} from "./power.js";
 export {
   effectiveEffectSize,
   moreCasesNeeded,
+  moreEpochsNeeded,
   noncentralTUpper,
   pairedPower,
   pairedSampleSize,

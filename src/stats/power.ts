@@ -195,3 +195,68 @@ export function moreCasesNeeded(
     effectSize,
   };
 }
+
+export interface MoreEpochsEstimate {
+  currentEpochs: number;
+  /** Epochs per case at which the paired t-test over `cases` reaches the target power. */
+  neededEpochs: number;
+  /** max(0, needed - current). */
+  moreEpochs: number;
+  /** Power with the current epochs, for the report. */
+  currentPower: number;
+}
+
+/**
+ * For an inconclusive paired comparison over a fixed set of cases: how many epochs per case
+ * would let a paired t-test on the per-case mean differences detect `delta` with `power`,
+ * given the between-case SD of the true differences (`sdCase`) and the SD of one epoch's
+ * difference around its case's value (`sdEpoch`). Epochs shrink only the second part
+ * (sdEpoch² / epochs), so when sdCase alone already keeps the power below target no number
+ * of epochs helps and this returns null (more cases are then the way: `moreCasesNeeded`).
+ * Also null for delta 0 (nothing to aim at).
+ */
+export function moreEpochsNeeded(options: {
+  delta: number;
+  sdCase: number;
+  sdEpoch: number;
+  cases: number;
+  epochs: number;
+  alpha?: number;
+  power?: number;
+  alternative?: Alternative;
+  /** Search limit, default 1,000 epochs. */
+  maxEpochs?: number;
+}): MoreEpochsEstimate | null {
+  const { delta, sdCase, sdEpoch, cases, epochs } = options;
+  if (!(Number.isInteger(cases) && cases >= 2))
+    throw new StatsInputError(`cases must be an integer >= 2, got ${String(cases)}`);
+  if (!(Number.isInteger(epochs) && epochs >= 1))
+    throw new StatsInputError(`epochs must be an integer >= 1, got ${String(epochs)}`);
+  if (!(Number.isFinite(delta) && Number.isFinite(sdCase) && Number.isFinite(sdEpoch)))
+    throw new StatsInputError("delta, sdCase and sdEpoch must be finite");
+  const target = checkLevel("power", options.power, 0.8);
+  const maxEpochs = options.maxEpochs ?? 1000;
+  if (delta === 0 || !(sdCase >= 0 && sdEpoch >= 0) || sdCase + sdEpoch === 0) return null;
+  const at = (e: number) =>
+    pairedPower(cases, {
+      delta,
+      sdCase,
+      sdEpoch,
+      epochs: e,
+      alpha: options.alpha,
+      alternative: options.alternative,
+    });
+  const currentPower = at(epochs);
+  if (currentPower >= target)
+    return { currentEpochs: epochs, neededEpochs: epochs, moreEpochs: 0, currentPower };
+  if (at(maxEpochs) < target) return null;
+  // Power rises with epochs: the smallest sufficient count by bisection on integers.
+  let lo = epochs;
+  let hi = maxEpochs;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (at(mid) >= target) hi = mid;
+    else lo = mid;
+  }
+  return { currentEpochs: epochs, neededEpochs: hi, moreEpochs: hi - epochs, currentPower };
+}

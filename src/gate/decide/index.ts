@@ -1,0 +1,13 @@
+/**
+ * The promotion gate's decision logic: pure functions of paired observations and settings.
+ * Rules: README.md in this folder.
+ */
+export { OVERALL } from "./cases.js";
+export type { GateExtras } from "./gate.js";
+export { decideGate } from "./gate.js";
+export { MIN_YOUDEN } from "./judge.js";
+export { FLAKY_FLIP_RATE, FLAKY_PASS_RATE, historyIsFlaky } from "./regressions.js";
+export { casesToRerun } from "./rerun.js";
+export type { SequentialOptions, SequentialVerdict } from "./sequential.js";
+export { decideSequential } from "./sequential.js";
+export { checkSettings } from "./settings.js";

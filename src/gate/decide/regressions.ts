@@ -1,0 +1,62 @@
+import type { CaseHistory, CaseRegression } from "../types.js";
+import type { CaseSummary } from "./cases.js";
+
+/**
+ * A champion history is flaky when its epochs flip often or it fails often: then one gate's
+ * all-pass / all-fail can be chance rather than a break. The thresholds are deliberately low
+ * (one flip in ten consecutive epochs, or a pass rate under 90%) because a flaky verdict only
+ * asks for more epochs; calling a real break flaky never lets it through.
+ */
+export const FLAKY_FLIP_RATE = 0.1;
+export const FLAKY_PASS_RATE = 0.9;
+
+export function historyIsFlaky(h: CaseHistory | undefined): boolean {
+  if (!h || h.attempts < 2) return false;
+  return h.flipRate >= FLAKY_FLIP_RATE || h.passRate < FLAKY_PASS_RATE;
+}
+
+export interface CaseChanges {
+  regressions: CaseRegression[];
+  fixes: string[];
+}
+
+/**
+ * A case regressed when the champion passed it in a majority of this gate's epochs and the
+ * challenger failed it in a majority (one epoch: passed vs failed). It is CONFIRMED (not
+ * flaky) only when the champion passed every epoch, the challenger failed every epoch, and
+ * its history (when given) is not flaky. Fixes are the mirror image (majority both ways).
+ * Regressions are ordered blocking first, then by the size of the drop.
+ */
+export function caseChanges(
+  cases: readonly CaseSummary[],
+  history?: ReadonlyMap<string, CaseHistory>,
+): CaseChanges {
+  const regressions: CaseRegression[] = [];
+  const fixes: string[] = [];
+  for (const c of cases) {
+    if (c.epochs === 0) continue;
+    const champ = c.championPasses / c.epochs;
+    const chall = c.challengerPasses / c.epochs;
+    if (champ > 0.5 && chall < 0.5) {
+      const clean = c.championPasses === c.epochs && c.challengerPasses === 0;
+      regressions.push({
+        caseId: c.caseId,
+        severity: c.severity,
+        championPassRate: champ,
+        challengerPassRate: chall,
+        epochs: c.epochs,
+        flaky: !clean || historyIsFlaky(history?.get(c.caseId)),
+      });
+    } else if (champ < 0.5 && chall > 0.5) {
+      fixes.push(c.caseId);
+    }
+  }
+  const rank = { blocking: 0, warning: 1, exploratory: 2 } as const;
+  regressions.sort(
+    (a, b) =>
+      rank[a.severity] - rank[b.severity] ||
+      b.championPassRate - b.challengerPassRate - (a.championPassRate - a.challengerPassRate) ||
+      (a.caseId < b.caseId ? -1 : 1),
+  );
+  return { regressions, fixes };
+}
