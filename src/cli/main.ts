@@ -18,6 +18,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ["judge", async () => (await import("./commands/judge.js")).registerJudge],
   ["failures", async () => (await import("./commands/failures.js")).registerFailures],
   ["cost", async () => (await import("./commands/cost.js")).registerCost],
+  ["gate", async () => (await import("./commands/gate.js")).registerGate],
   [
     "serve",
     async () => {
