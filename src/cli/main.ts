@@ -19,6 +19,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ["failures", async () => (await import("./commands/failures.js")).registerFailures],
   ["cost", async () => (await import("./commands/cost.js")).registerCost],
   ["prompts", async () => (await import("./commands/prompts.js")).registerPrompts],
+  ["gate", async () => (await import("./commands/gate.js")).registerGate],
   [
     "serve",
     async () => {

@@ -7,12 +7,14 @@ export type ChangeType = "prompt" | "tool" | "model" | "retrieval";
 export const CHANGE_TYPES: readonly ChangeType[] = ["prompt", "tool", "model", "retrieval"];
 
 /** `welch_t_test` is the seed's name; the others use the pairing the gate's design gives. */
-export type GateTest =
-  | "welch_t_test"
-  | "paired_t_test"
-  | "paired_bootstrap"
-  | "wilcoxon"
-  | "mcnemar";
+export const GATE_TESTS = [
+  "welch_t_test",
+  "paired_t_test",
+  "paired_bootstrap",
+  "wilcoxon",
+  "mcnemar",
+] as const;
+export type GateTest = (typeof GATE_TESTS)[number];
 
 export type CaseSeverity = "blocking" | "warning" | "exploratory";
 

@@ -1,0 +1,13 @@
+/**
+ * The promotion gate: champion and challenger on the same cases, epochs and seeds; a verdict
+ * (promote, block, inconclusive) from paired statistics and the regression rules; decisions
+ * stored with their evidence; reports for terminals, pull requests and CI.
+ */
+export type { ChangePlan } from "./change-types.js";
+export { changePlan } from "./change-types.js";
+export { createGateRegistry } from "./prompts-registry.js";
+export type { GateRegistry, GateVersion } from "./registry.js";
+export { gateJunit, gateMarkdown, gateText } from "./report/index.js";
+export type { GateEvidence, GateOutcome, GateRequest } from "./run.js";
+export { GateStopped, outcomeOf, runGate } from "./run.js";
+export * from "./types.js";
