@@ -131,10 +131,8 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
     let accumulator = previous ? await accumulateStored(store, run.id) : new TotalsAccumulator();
     markPhase("run created");
     let firstStored = false;
-    request.onStart?.(
-      run,
-      caseCount * epochs * variants.length - (request.skipAttempts?.size ?? 0),
-    );
+    // Skipped attempts (resumed or reused) are counted as they are passed over.
+    request.onStart?.(run, caseCount * epochs * variants.length);
 
     const outcome = await executeRun(
       {

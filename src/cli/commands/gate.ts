@@ -184,20 +184,28 @@ export function registerGate(
     .option("-c, --config <path>", "config file (default: ratchet.yaml here or above)")
     .option("--db <path>", "SQLite store (default: the config's store.path)")
     .option("--format <format>", `${FORMATS.join(", ")}`, oneOf("--format", FORMATS), "text")
-    .action(async (ref: string, flags: { config?: string; db?: string; format: Format }) => {
-      await withProject(flags, async ({ store }) => {
-        const id = await store.gate.resolveDecisionId(ref);
-        const decision = id ? await store.gate.getDecision(id) : undefined;
-        if (!decision) {
-          throw new InputError(`no gate decision matches '${ref}' (see \`ratchet gate list\`)`, {
-            key: "<decision>",
-          });
-        }
-        const outcome = outcomeOf(decision);
-        output.out(render(outcome, flags.format));
-        if (flags.format === "text") output.out(await labelMoves(store, decision));
-      });
-    });
+    .action(
+      async (
+        ref: string,
+        own: { config?: string; db?: string; format: Format },
+        command: Command,
+      ) => {
+        // `-c` before the subcommand is parsed as the parent's option.
+        const flags = { ...command.parent?.opts(), ...own };
+        await withProject(flags, async ({ store }) => {
+          const id = await store.gate.resolveDecisionId(ref);
+          const decision = id ? await store.gate.getDecision(id) : undefined;
+          if (!decision) {
+            throw new InputError(`no gate decision matches '${ref}' (see \`ratchet gate list\`)`, {
+              key: "<decision>",
+            });
+          }
+          const outcome = outcomeOf(decision);
+          output.out(render(outcome, flags.format));
+          if (flags.format === "text") output.out(await labelMoves(store, decision));
+        });
+      },
+    );
 
   gate
     .command("list")
@@ -208,13 +216,11 @@ export function registerGate(
     .option("-n, --limit <n>", "at most this many", parseIntOption("--limit", 1, 100_000), 20)
     .option("--json", "JSON instead of a table")
     .action(
-      async (flags: {
-        config?: string;
-        db?: string;
-        prompt?: string;
-        limit: number;
-        json?: boolean;
-      }) => {
+      async (
+        own: { config?: string; db?: string; prompt?: string; limit: number; json?: boolean },
+        command: Command,
+      ) => {
+        const flags = { ...command.parent?.opts(), ...own };
         await withProject(flags, async ({ store }) => {
           const decisions = await store.gate.listDecisions({
             limit: flags.limit,

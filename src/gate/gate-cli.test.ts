@@ -1,0 +1,258 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../cli/main.js";
+import type { Output } from "../cli/output.js";
+
+const EXAMPLE = new URL("../../examples/support-agent", import.meta.url).pathname;
+
+let dir: string;
+let config: string;
+
+async function ratchet(...args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const output: Output = {
+    out: (text) => {
+      stdout += text.endsWith("\n") ? text : `${text}\n`;
+    },
+    err: (text) => {
+      stderr += `${text}\n`;
+    },
+    isTTY: false,
+    color: false,
+  };
+  const code = await main(args, output);
+  return { code, stdout, stderr };
+}
+
+interface DecisionJson {
+  id: string;
+  verdict: string;
+  reasons: string[];
+  champion: string;
+  challenger: string;
+  evidence: {
+    champion: { ran: number; reused: number };
+    challenger: { ran: number; reused: number };
+    rounds: Array<{ round: number; maxEpochs: number }>;
+    verdict: { regressions: Array<{ caseId: string; severity: string; flaky: boolean }> };
+    promotion: { moved: boolean; label: string };
+  };
+}
+
+const gateJson = async (...args: string[]) => {
+  const result = await ratchet("gate", "-c", config, "--format", "json", ...args);
+  return { ...result, decision: JSON.parse(result.stdout || "null") as DecisionJson | null };
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "ratchet-gate-"));
+  cpSync(EXAMPLE, dir, { recursive: true });
+  // Two suites (20 cases) keep the test quick; blocking JSON cases are what a bad prompt breaks.
+  for (const suite of ["escalation", "pii", "policy", "refunds"]) {
+    rmSync(join(dir, "suites", `${suite}.yaml`));
+  }
+  config = join(dir, "ratchet.yaml");
+  writeFileSync(config, readFileSync(config, "utf8").replace("latency_ms: 5", "latency_ms: 0"));
+  const prompt = readFileSync(join(dir, "prompts/system.md"), "utf8");
+  writeFileSync(
+    join(dir, "candidate.md"),
+    `${prompt}\nNever guess: always use the tools before answering, and pass order ids exactly as written, with their ORD- prefix.\n`,
+  );
+  writeFileSync(join(dir, "bad.md"), prompt.replace(/^When the customer asks for JSON.*$/m, ""));
+  for (const [file, label] of [
+    ["prompts/system.md", "production"],
+    ["candidate.md", "candidate"],
+    ["bad.md", "bad"],
+  ] as const) {
+    const added = await ratchet(
+      "prompts",
+      "add",
+      "support",
+      join(dir, file),
+      "--label",
+      label,
+      "-c",
+      config,
+    );
+    expect(added.code, added.stderr).toBe(0);
+  }
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("ratchet gate", () => {
+  it("promotes a better challenger, then reuses every stored attempt on the same question", async () => {
+    const first = await gateJson(
+      "--champion",
+      "support@production",
+      "--challenger",
+      "support@candidate",
+      "--epochs",
+      "2",
+    );
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.decision?.verdict).toBe("promote");
+    expect(first.decision?.evidence.champion.ran).toBe(40);
+
+    const again = await gateJson(
+      "--champion",
+      "support@production",
+      "--challenger",
+      "support@candidate",
+      "--epochs",
+      "2",
+    );
+    expect(again.code, again.stderr).toBe(0);
+    // Same config, versions, cases, epochs and seed: not one attempt runs, on either side.
+    expect(again.decision?.evidence.champion).toMatchObject({ ran: 0, reused: 40 });
+    expect(again.decision?.evidence.challenger).toMatchObject({ ran: 0, reused: 40 });
+    expect(again.decision?.verdict).toBe("promote");
+  }, 120_000);
+
+  it("blocks a challenger that breaks blocking cases, in JUnit for CI, and exits 1", async () => {
+    const result = await ratchet(
+      "gate",
+      "-c",
+      config,
+      "--champion",
+      "support@production",
+      "--challenger",
+      "support@bad",
+      "--epochs",
+      "2",
+      "--format",
+      "junit",
+    );
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/^<\?xml/);
+    expect(result.stdout).toMatch(
+      /<testcase classname="ratchet.gate" name="verdict"><failure message="block:/,
+    );
+    expect(result.stdout).toMatch(
+      /classname="ratchet.gate.regression" name="json-summary-\d+"><failure/,
+    );
+  }, 120_000);
+
+  it("writes a pull-request comment with the verdict first", async () => {
+    const result = await ratchet(
+      "gate",
+      "-c",
+      config,
+      "--champion",
+      "support@production",
+      "--challenger",
+      "support@bad",
+      "--epochs",
+      "2",
+      "--format",
+      "markdown",
+    );
+    expect(result.code).toBe(1);
+    const lines = result.stdout.split("\n");
+    expect(lines[0]).toBe("## ⛔ Ratchet gate: **block**");
+    expect(result.stdout).toMatch(/\| overall \| \d+\.\d% \| \d+\.\d% \| −\d+\.\d pts \|/);
+    expect(result.stdout).toMatch(/### Regressions \(\d+\)/);
+  }, 120_000);
+
+  it("asks a model change for a shadow run instead of promoting on offline evidence", async () => {
+    const result = await gateJson(
+      "--champion",
+      "support@production",
+      "--challenger",
+      "support@candidate",
+      "--epochs",
+      "2",
+      "--change-type",
+      "model",
+    );
+    expect(result.code).toBe(1);
+    expect(result.decision?.verdict).toBe("inconclusive");
+    expect(result.decision?.reasons[0]).toMatch(/shadow/);
+  }, 120_000);
+
+  it("adds epochs in rounds with --until-decided, never beyond --max-epochs", async () => {
+    const result = await gateJson(
+      "--champion",
+      "support@production",
+      "--challenger",
+      "support@candidate",
+      "--until-decided",
+      "--max-epochs",
+      "3",
+    );
+    const decision = result.decision;
+    expect(decision).not.toBeNull();
+    expect(result.code).toBe(decision?.verdict === "promote" ? 0 : 1);
+    const rounds = decision?.evidence.rounds ?? [];
+    expect(rounds.map((r) => r.round)).toEqual(rounds.map((_, i) => i + 1));
+    expect(rounds.length).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...rounds.map((r) => r.maxEpochs))).toBeLessThanOrEqual(3);
+    // A better challenger is never blocked by looking after every round.
+    expect(decision?.verdict).not.toBe("block");
+  }, 120_000);
+
+  it("--promote moves the label after confirming on fresh seeds, and the history points at the decision", async () => {
+    const result = await gateJson(
+      "--champion",
+      "support@production",
+      "--challenger",
+      "support@candidate",
+      "--epochs",
+      "2",
+      "--promote",
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.decision?.evidence.promotion).toMatchObject({ moved: true, label: "production" });
+    const candidate = result.decision?.challenger.split("@")[1] ?? "";
+
+    const show = await ratchet("prompts", "show", "support@production", "-c", config);
+    expect(show.stdout).toContain(candidate.slice(0, 12));
+    const history = await ratchet("prompts", "history", "support", "-c", config);
+    expect(history.stdout).toMatch(/production\s+promote/);
+    const evidence = await ratchet("gate", "show", result.decision?.id ?? "", "-c", config);
+    expect(evidence.code).toBe(0);
+    expect(evidence.stdout).toMatch(/label moves:\n.*support@production: \w{12} → \w{12}/);
+  }, 120_000);
+
+  it("lists decisions and refuses an unknown one", async () => {
+    const list = await ratchet("gate", "list", "--json", "-c", config);
+    expect(list.code).toBe(0);
+    const decisions = JSON.parse(list.stdout) as Array<{ verdict: string }>;
+    expect(decisions.length).toBeGreaterThanOrEqual(5);
+    expect(decisions.map((d) => d.verdict)).toContain("block");
+    const missing = await ratchet("gate", "show", "gate_nope", "-c", config);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no gate decision matches 'gate_nope'/);
+  });
+
+  it("refuses bad input with exit 2 and leaves the registry as it was", async () => {
+    const before = await ratchet("prompts", "history", "support", "-c", config);
+    const decisionsBefore = (await ratchet("gate", "list", "--json", "-c", config)).stdout;
+    const cases: Array<[string[], RegExp]> = [
+      [["--champion", "support@nope", "--challenger", "support@candidate"], /--champion.*nope/s],
+      [["--champion", "nobody@production", "--challenger", "support@candidate"], /nobody/],
+      [["--champion", "support@candidate", "--challenger", "support@candidate"], /same version/],
+      [["--champion", "support@production"], /--challenger/],
+      [
+        ["--champion", "support@production", "--challenger", "support@bad", "--max-epochs", "3"],
+        /--until-decided/,
+      ],
+      [
+        ["--champion", "support@production", "--challenger", "support@bad", "--test", "z_test"],
+        /--test must be one of/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const result = await ratchet("gate", "-c", config, ...args);
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stderr, args.join(" ")).toMatch(message);
+    }
+    expect((await ratchet("prompts", "history", "support", "-c", config)).stdout).toBe(
+      before.stdout,
+    );
+    expect((await ratchet("gate", "list", "--json", "-c", config)).stdout).toBe(decisionsBefore);
+  }, 120_000);
+});
