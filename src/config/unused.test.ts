@@ -12,9 +12,11 @@ describe("keys accepted for the seed template but not used yet", () => {
     const loaded = await loadConfig(SEED);
     const byKey = new Map((loaded.notices ?? []).map((n) => [n.key, n]));
     for (const [key, needle] of [
-      ["pipeline.optimization", "optimization:"],
-      ["pipeline.promotion", "promotion:"],
-      ["pipeline.rollback", "rollback:"],
+      ["pipeline.optimization.clustering", "clustering:"],
+      ["pipeline.optimization.patching.max_prompt_length", "max_prompt_length:"],
+      ["pipeline.optimization.patching.validation_scenarios", "validation_scenarios:"],
+      ["pipeline.promotion.gatekeeper.shadow_sample_size", "shadow_sample_size:"],
+      ["pipeline.rollback.enabled", "enabled: true"],
     ] as const) {
       expect(byKey.get(key)).toMatchObject({
         file: SEED,
@@ -22,6 +24,11 @@ describe("keys accepted for the seed template but not used yet", () => {
         message: "not used yet by this version; accepted for the seed template",
       });
     }
+    // What the gate and the registry read is in use.
+    expect(byKey.has("pipeline.promotion")).toBe(false);
+    expect(byKey.has("pipeline.promotion.gatekeeper.minimum_score")).toBe(false);
+    expect(byKey.has("pipeline.optimization.patching.regression_tolerance")).toBe(false);
+    expect(byKey.has("pipeline.rollback.max_versions_retained")).toBe(false);
     // The accuracy dimension's judge model is the judges' default; the others do nothing yet.
     expect(byKey.has("pipeline.evaluation.dimensions[0].judge_model")).toBe(false);
     expect(byKey.get("pipeline.evaluation.dimensions[1].judge_model")?.line).toBe(

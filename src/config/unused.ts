@@ -10,8 +10,18 @@ export interface ConfigNotice {
   message: string;
 }
 
-/** Seed-template sections that later versions build (clustering, promotion gate, rollback). */
-const NOT_YET_USED = ["optimization", "promotion", "rollback"] as const;
+/**
+ * Seed-template keys that later versions build: clustering and patching (the optimizer),
+ * shadow runs and automatic rollback (the live side). The gate, the registry's retention and
+ * `regression_tolerance` are in use.
+ */
+const NOT_YET_USED: ReadonlyArray<readonly string[]> = [
+  ["optimization", "clustering"],
+  ["optimization", "patching", "max_prompt_length"],
+  ["optimization", "patching", "validation_scenarios"],
+  ["promotion", "gatekeeper", "shadow_sample_size"],
+  ["rollback", "enabled"],
+];
 /** Judges take their default model from `evaluation.judge_model` or the accuracy dimension. */
 const DIMENSIONS_WITH_JUDGES = new Set(["accuracy"]);
 
@@ -28,6 +38,18 @@ function section(raw: unknown, name: string): { value: unknown; path: PathSegmen
   return undefined;
 }
 
+function nested(
+  found: { value: unknown; path: PathSegment[] } | undefined,
+  keys: readonly string[],
+): { value: unknown; path: PathSegment[] } | undefined {
+  let at = found;
+  for (const key of keys) {
+    if (!at || !isRecord(at.value) || !(key in at.value)) return undefined;
+    at = { value: at.value[key], path: [...at.path, key] };
+  }
+  return at;
+}
+
 /**
  * Keys accepted for the seed template that nothing reads yet. They stay valid (later versions
  * build these sections) but a user must not believe they took effect.
@@ -38,8 +60,8 @@ export function unusedKeyNotices(raw: unknown, file: string, locate: Locator): C
     const line = locate(path)?.line;
     notices.push({ file, ...(line !== undefined ? { line } : {}), key: formatPath(path), message });
   };
-  for (const name of NOT_YET_USED) {
-    const found = section(raw, name);
+  for (const [name = "", ...rest] of NOT_YET_USED) {
+    const found = nested(section(raw, name), rest);
     if (found) note(found.path, "not used yet by this version; accepted for the seed template");
   }
   const evaluation = section(raw, "evaluation");
