@@ -24,7 +24,7 @@ describe("ratchet eval on a config without a model", () => {
     expect(code).not.toBe(EXIT.input);
     expect(err).toContain("agent.model: no model configured: using the offline sim:support model");
     expect(err).toContain(
-      `ratchet.yaml:${lineOf(config, "shadow_sample_size:")}: pipeline.promotion.gatekeeper.shadow_sample_size: not used yet by this version; accepted for the seed template`,
+      `ratchet.yaml:${lineOf(config, "enabled:")}: pipeline.rollback.enabled: not used yet by this version; accepted for the seed template`,
     );
   });
 });
