@@ -280,6 +280,8 @@ export const FAILURE_SIGNAL_TYPES = [
   "pii_leak",
   /** The agent declined the user's request. */
   "refusal",
+  /** A case the champion passed fails for a challenger the gate compared (eval, not production). */
+  "regression",
 ] as const;
 export type FailureSignalType = (typeof FAILURE_SIGNAL_TYPES)[number];
 export const FAILURE_SEVERITIES = ["critical", "high", "medium", "low"] as const;

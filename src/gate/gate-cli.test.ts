@@ -134,6 +134,26 @@ describe("ratchet gate", () => {
     expect(result.stdout).toMatch(
       /classname="ratchet.gate.regression" name="json-summary-\d+"><failure/,
     );
+    // The regressions wait as failures for triage and eval drafting, once per case.
+    expect(result.stderr).toMatch(/recorded \d+ regression\(s\) as failures/);
+    const failures = await ratchet(
+      "failures",
+      "list",
+      "--type",
+      "regression",
+      "--json",
+      "-c",
+      config,
+    );
+    expect(failures.code, failures.stderr).toBe(0);
+    // One failure per line.
+    const listed = failures.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { signal_type: string; reason: string });
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.every((f) => f.signal_type === "regression")).toBe(true);
+    expect(listed[0]?.reason).toMatch(/passed 100% for the champion, 0% for the challenger/);
   }, 120_000);
 
   it("writes a pull-request comment with the verdict first", async () => {

@@ -13,6 +13,7 @@ import {
   type SideAttempts,
   soleJudgeVersions,
 } from "./observe.js";
+import { recordRegressions } from "./record-regressions.js";
 import { type GateRegistry, type GateVersion, shortHash, versionRef } from "./registry.js";
 import { runSide, type SideOutcome } from "./side.js";
 import type {
@@ -99,6 +100,8 @@ export interface GateEvidence {
 export interface GateOutcome {
   decision: GateDecisionRecord;
   evidence: GateEvidence;
+  /** Regressions newly stored as failures (`ratchet failures list --type regression`). */
+  recordedFailures?: number;
 }
 
 /** Runs the gate end to end: both sides, the verdict, the optional confirmation and promotion. */
@@ -414,7 +417,14 @@ async function gateWithStore(
       decisionId: id,
     });
   }
-  return { decision, evidence };
+  const recordedFailures = await recordRegressions(
+    store,
+    loaded.config,
+    id,
+    finalVerdict.regressions,
+    decision.challenger_runs,
+  );
+  return { decision, evidence, recordedFailures };
 }
 
 export class GateStopped extends Error {

@@ -169,6 +169,11 @@ export function registerGate(
           throw error;
         }
         progress?.done();
+        if (outcome.recordedFailures) {
+          output.err(
+            `recorded ${outcome.recordedFailures} regression(s) as failures: ratchet failures list --type regression`,
+          );
+        }
         output.out(render(outcome, flags.format));
         for (const path of flags.output ?? []) {
           await writeFile(path, render(outcome, formatOfPath(path)));
