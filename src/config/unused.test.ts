@@ -14,7 +14,7 @@ describe("keys accepted for the seed template but not used yet", () => {
     for (const [key, needle] of [
       ["pipeline.optimization", "optimization:"],
       ["pipeline.promotion", "promotion:"],
-      ["pipeline.rollback", "rollback:"],
+      ["pipeline.rollback.enabled", "enabled: true"],
     ] as const) {
       expect(byKey.get(key)).toMatchObject({
         file: SEED,
@@ -22,6 +22,9 @@ describe("keys accepted for the seed template but not used yet", () => {
         message: "not used yet by this version; accepted for the seed template",
       });
     }
+    // The registry's retention is in use.
+    expect(byKey.has("pipeline.rollback")).toBe(false);
+    expect(byKey.has("pipeline.rollback.max_versions_retained")).toBe(false);
     // The accuracy dimension's judge model is the judges' default; the others do nothing yet.
     expect(byKey.has("pipeline.evaluation.dimensions[0].judge_model")).toBe(false);
     expect(byKey.get("pipeline.evaluation.dimensions[1].judge_model")?.line).toBe(

@@ -10,8 +10,10 @@ export interface ConfigNotice {
   message: string;
 }
 
-/** Seed-template sections that later versions build (clustering, promotion gate, rollback). */
-const NOT_YET_USED = ["optimization", "promotion", "rollback"] as const;
+/** Seed-template sections that later versions build (clustering, promotion gate). */
+const NOT_YET_USED = ["optimization", "promotion"] as const;
+/** Of `rollback`, the prompt registry's retention is built; the rest is not yet. */
+const ROLLBACK_USED = new Set(["max_versions_retained"]);
 /** Judges take their default model from `evaluation.judge_model` or the accuracy dimension. */
 const DIMENSIONS_WITH_JUDGES = new Set(["accuracy"]);
 
@@ -41,6 +43,17 @@ export function unusedKeyNotices(raw: unknown, file: string, locate: Locator): C
   for (const name of NOT_YET_USED) {
     const found = section(raw, name);
     if (found) note(found.path, "not used yet by this version; accepted for the seed template");
+  }
+  const rollback = section(raw, "rollback");
+  if (rollback && isRecord(rollback.value)) {
+    for (const key of Object.keys(rollback.value)) {
+      if (!ROLLBACK_USED.has(key)) {
+        note(
+          [...rollback.path, key],
+          "not used yet by this version; accepted for the seed template",
+        );
+      }
+    }
   }
   const evaluation = section(raw, "evaluation");
   const dimensions = isRecord(evaluation?.value) ? evaluation.value.dimensions : undefined;
