@@ -139,4 +139,12 @@ describe("evaluating a registry prompt", () => {
     expect(await store.listRuns()).toEqual([]);
     await store.close();
   });
+
+  it("--prompt on an agent that is not a prompt agent is bad input", async () => {
+    const dir = await project(`agent:\n  kind: exec\n  exec:\n    command: cat\n${BASE}`);
+    await seed(dir, [{ content: "x", label: "production" }]);
+    const error = await inputErrorOf(() => runEvaluation({ cwd: dir, prompt: "support" }));
+    expect(error.location.key).toBe("--prompt");
+    expect(error.message).toContain("this agent is `exec`");
+  });
 });

@@ -90,6 +90,7 @@ describe("ratchet prompts", () => {
     ]);
     const show = await run(["prompts", "show", "support@candidate"]);
     expect(show.out).toContain("rationale: kinder");
+    expect(show.out).toMatch(/lineage:\n {2}← \w{12} \(production\) ana, /);
     expect(show.out).toContain("Be brief and kind.");
     const diff = await run(["prompts", "diff", "support@production", "support@candidate"]);
     expect(diff.out).toContain("content, model, tools changed (change type: model)");
