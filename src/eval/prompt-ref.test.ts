@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { inputErrorOf, lineOf, tempDir } from "../config/testdata/helpers.js";
-import { addPrompt } from "../prompts/index.js";
+import { addPrompt, labelPrompt } from "../prompts/index.js";
 import { openSqliteStore } from "../store/index.js";
 import { runEvaluation } from "./index.js";
 
@@ -146,5 +146,27 @@ describe("evaluating a registry prompt", () => {
     const error = await inputErrorOf(() => runEvaluation({ cwd: dir, prompt: "support" }));
     expect(error.location.key).toBe("--prompt");
     expect(error.message).toContain("this agent is `exec`");
+  });
+
+  it("a resumed run keeps the version it started with, even after the label moved", async () => {
+    const dir = await project(`agent:\n  system_prompt: support@production\n${BASE}`);
+    const [first, second] = await seed(dir, [
+      { content: "First.", label: "production" },
+      { content: "Second." },
+    ]);
+    const stop = new AbortController();
+    stop.abort();
+    const stopped = await runEvaluation({ cwd: dir, stopSignal: stop.signal });
+    expect(stopped.run.status).toBe("interrupted");
+    const store = await openSqliteStore(join(dir, ".ratchet/ratchet.db"));
+    await labelPrompt(store, "support", second as string, "production", { actor: "test" });
+    await store.close();
+    const refused = await inputErrorOf(() =>
+      runEvaluation({ cwd: dir, resume: stopped.run.id, prompt: "support" }),
+    );
+    expect(refused.message).toContain("drop --prompt");
+    const resumed = await runEvaluation({ cwd: dir, resume: stopped.run.id });
+    expect(resumed.run.prompt_version).toBe(`support@${first}`);
+    expect(await systemPrompts(dir, resumed.run.id)).toEqual(new Set(["First."]));
   });
 });
