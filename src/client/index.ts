@@ -175,11 +175,13 @@ export function createPromptClient(defaults: GetPromptOptions = {}): PromptClien
       if (cached && Date.now() - cached.fetchedAt < (o.ttlMs ?? 60_000)) {
         return { ...cached.prompt, source: "cache" };
       }
-      // Callers asking at once share one request.
-      const pending = inFlight.get(key);
+      // Callers asking at once share one request (those with the same fallback: an outage
+      // answers each with its own).
+      const flightKey = JSON.stringify([key, o.fallback ?? null]);
+      const pending = inFlight.get(flightKey);
       if (pending) return pending;
-      const request = fetchPrompt(key, name, o, cached).finally(() => inFlight.delete(key));
-      inFlight.set(key, request);
+      const request = fetchPrompt(key, name, o, cached).finally(() => inFlight.delete(flightKey));
+      inFlight.set(flightKey, request);
       return request;
     },
     clear(name) {
