@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { inputErrorOf, lineOf, tempDir } from "../config/testdata/helpers.js";
-import { addPrompt } from "../prompts/index.js";
+import { addPrompt, labelPrompt } from "../prompts/index.js";
+import { sendJson, startServer } from "../providers/test-helpers.js";
 import { openSqliteStore } from "../store/index.js";
 import { runEvaluation } from "./index.js";
 
@@ -138,5 +139,114 @@ describe("evaluating a registry prompt", () => {
     const store = await openSqliteStore(join(dir, ".ratchet/ratchet.db"));
     expect(await store.listRuns()).toEqual([]);
     await store.close();
+  });
+
+  it("--prompt on an agent that is not a prompt agent is bad input", async () => {
+    const dir = await project(`agent:\n  kind: exec\n  exec:\n    command: cat\n${BASE}`);
+    await seed(dir, [{ content: "x", label: "production" }]);
+    const error = await inputErrorOf(() => runEvaluation({ cwd: dir, prompt: "support" }));
+    expect(error.location.key).toBe("--prompt");
+    expect(error.message).toContain("this agent is `exec`");
+  });
+
+  it("a resumed run keeps the version it started with, even after the label moved", async () => {
+    const dir = await project(`agent:\n  system_prompt: support@production\n${BASE}`);
+    const [first, second] = await seed(dir, [
+      { content: "First.", label: "production" },
+      { content: "Second." },
+    ]);
+    const stop = new AbortController();
+    stop.abort();
+    const stopped = await runEvaluation({ cwd: dir, stopSignal: stop.signal });
+    expect(stopped.run.status).toBe("interrupted");
+    const store = await openSqliteStore(join(dir, ".ratchet/ratchet.db"));
+    await labelPrompt(store, "support", second as string, "production", { actor: "test" });
+    await store.close();
+    const refused = await inputErrorOf(() =>
+      runEvaluation({ cwd: dir, resume: stopped.run.id, prompt: "support" }),
+    );
+    expect(refused.message).toContain("drop --prompt");
+    const resumed = await runEvaluation({ cwd: dir, resume: stopped.run.id });
+    expect(resumed.run.prompt_version).toBe(`support@${first}`);
+    expect(await systemPrompts(dir, resumed.run.id)).toEqual(new Set(["First."]));
+  });
+
+  it("sends the version's tool definitions and temperature to the model; mocked responses stay", async () => {
+    const model = await startServer((request, res) => {
+      const sawTool = (request.body.messages as Array<{ role: string }>).some(
+        (m) => m.role === "tool",
+      );
+      sendJson(res, 200, {
+        id: "c",
+        object: "chat.completion",
+        created: 1,
+        model: request.body.model,
+        choices: [
+          {
+            index: 0,
+            message: sawTool
+              ? { role: "assistant", content: "your order ships" }
+              : {
+                  role: "assistant",
+                  content: null,
+                  tool_calls: [
+                    { id: "t1", type: "function", function: { name: "lookup", arguments: "{}" } },
+                  ],
+                },
+            finish_reason: sawTool ? "stop" : "tool_calls",
+          },
+        ],
+        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+      });
+    });
+    try {
+      const dir = await project(`agent:
+  model: local:m
+  tools:
+    - name: lookup
+      description: old description
+      responses:
+        - default: true
+          result: {status: shipped}
+providers:
+  local:
+    type: openai-compatible
+    base_url: ${model.url}/v1
+${BASE}`);
+      const store = await openSqliteStore(join(dir, ".ratchet/ratchet.db"));
+      const added = await addPrompt(store, {
+        name: "support",
+        content: "Use tools.",
+        settings: {
+          temperature: 0.7,
+          tools: [{ name: "lookup", description: "find an order by id" }],
+        },
+        author: "t",
+      });
+      await store.close();
+      const result = await runEvaluation({
+        cwd: dir,
+        prompt: `support@${added.version.hash}`,
+        caseIds: ["a"],
+      });
+      const first = model.requests[0]?.body as {
+        temperature: number;
+        tools: Array<{ function: { name: string; description: string } }>;
+      };
+      expect(first.temperature).toBe(0.7);
+      expect(first.tools.map((t) => [t.function.name, t.function.description])).toEqual([
+        ["lookup", "find an order by id"],
+      ]);
+      // The fixture's mocked response answered the call.
+      const second = (model.requests[1]?.body.messages ?? []) as Array<{
+        role: string;
+        content: string;
+      }>;
+      const toolMessage = second.find((m) => m.role === "tool");
+      expect(toolMessage?.content).toContain("shipped");
+      expect(result.run.prompt_version).toBe(`support@${added.version.hash}`);
+    } finally {
+      await model.close();
+    }
   });
 });

@@ -107,7 +107,10 @@ export function unifiedDiff(
     const newCount = hunk.filter((l) => l.op !== "-").length;
     const oldStart = oldCount === 0 ? (oldAt[start] as number) : (oldAt[start] as number) + 1;
     const newStart = newCount === 0 ? (newAt[start] as number) : (newAt[start] as number) + 1;
-    out.push(`@@ -${oldStart},${oldCount} +${newStart},${newCount} @@`);
+    // As GNU diff writes it: a count of 1 is left out.
+    const range = (start: number, count: number) =>
+      count === 1 ? `${start}` : `${start},${count}`;
+    out.push(`@@ -${range(oldStart, oldCount)} +${range(newStart, newCount)} @@`);
     for (const line of hunk) out.push(`${line.op}${line.text}`);
     index = stop;
   }

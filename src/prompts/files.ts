@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { z } from "zod";
 import { errorMessage, InputError } from "../core/index.js";
@@ -97,6 +97,7 @@ export async function exportPrompts(
   };
   const dir = join(out, name);
   await mkdir(dir, { recursive: true });
+  const stale = await previouslyExported(join(dir, MANIFEST_FILE));
   const written: string[] = [];
   for (const v of versions) {
     const path = join(dir, files.get(v.hash) as string);
@@ -106,7 +107,23 @@ export async function exportPrompts(
   const manifestPath = join(dir, MANIFEST_FILE);
   await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   written.push(manifestPath);
+  // A version's file is renamed when its labels change (candidate.md → production.md): the
+  // old name, listed by the previous manifest and by nothing now, would be a stale copy.
+  const current = new Set(files.values());
+  for (const file of stale) {
+    if (!current.has(file)) await rm(join(dir, file), { force: true });
+  }
   return { dir, files: written };
+}
+
+/** The files an earlier export into the same folder wrote (none when there was none). */
+async function previouslyExported(manifestPath: string): Promise<string[]> {
+  try {
+    const parsed = ManifestSchema.safeParse(JSON.parse(await readFile(manifestPath, "utf8")));
+    return parsed.success ? parsed.data.versions.map((v) => v.file) : [];
+  } catch {
+    return [];
+  }
 }
 
 export interface ImportOptions {

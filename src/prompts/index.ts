@@ -14,12 +14,13 @@ export {
   REGISTRY_REF,
   resolvePromptRef,
 } from "./ref.js";
-export type { AddPromptInput, AddPromptResult, LabelInput } from "./registry.js";
+export type { AddPromptInput, AddPromptResult, LabelInput, LineageEntry } from "./registry.js";
 export {
   addPrompt,
   defaultActor,
   labelPrompt,
   listPrompts,
+  promptLineage,
   removeLabel,
   rollbackPrompt,
 } from "./registry.js";

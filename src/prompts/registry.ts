@@ -217,3 +217,39 @@ export async function listPrompts(store: Stores, name?: string): Promise<PromptV
     };
   });
 }
+
+export interface LineageEntry {
+  hash: string;
+  /** Generations back: 1 for a parent. */
+  depth: number;
+  /** Absent when the version was pruned (its hash is still known from its child). */
+  version?: PromptVersionRecord;
+}
+
+/** A version's ancestors, nearest first, up to `maxDepth` generations. */
+export async function promptLineage(
+  store: Stores,
+  version: PromptVersionRecord,
+  maxDepth = 20,
+): Promise<LineageEntry[]> {
+  const out: LineageEntry[] = [];
+  const seen = new Set<string>([version.hash]);
+  let frontier = version.parents.map((hash) => ({ hash, depth: 1 }));
+  while (frontier.length > 0) {
+    const next: Array<{ hash: string; depth: number }> = [];
+    for (const { hash, depth } of frontier) {
+      if (seen.has(hash) || depth > maxDepth) continue;
+      seen.add(hash);
+      const stored = await store.prompts.getVersion(version.name, hash);
+      if (stored === undefined) {
+        out.push({ hash, depth });
+        continue;
+      }
+      const record = await recordOf(store.prompts, stored);
+      out.push({ hash, depth, version: record });
+      for (const parent of record.parents) next.push({ hash: parent, depth: depth + 1 });
+    }
+    frontier = next;
+  }
+  return out;
+}

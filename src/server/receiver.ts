@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { errorMessage } from "../core/index.js";
 import { defaultRedactor, type Redactor } from "../redact/index.js";
-import type { TraceStore } from "../store/index.js";
+import type { PromptStore, TraceStore } from "../store/index.js";
 import {
   convertExportRequest,
   decodeExportRequest,
@@ -15,9 +15,12 @@ import {
 } from "../traces/index.js";
 import { createTokenCheck } from "./auth.js";
 import { discardBody, gunzipLimited, HttpError, readLimited } from "./body.js";
+import { addPromptRoutes } from "./prompts.js";
 
 export interface ReceiverOptions {
   traces: TraceStore;
+  /** Serves `GET /v1/prompts/:name` (same bearer token) when given. */
+  prompts?: PromptStore;
   /** Required: every `/v1/traces` request must carry `Authorization: Bearer <token>`. */
   token: string;
   /** Largest body, compressed and decompressed alike. Default 10 MiB. */
@@ -95,6 +98,7 @@ export function createReceiverApp(options: ReceiverOptions): Hono {
   const app = new Hono();
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
+  if (options.prompts) addPromptRoutes(app, { prompts: options.prompts, authorized });
 
   app.post("/v1/traces", async (c) => {
     const wire = wireOf(c.req.header("content-type"));

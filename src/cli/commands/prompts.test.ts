@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -9,6 +9,9 @@ import type { Output } from "../output.js";
 
 let dir: string;
 let db: string;
+
+const versionsOf = (manifest: { versions: Array<{ hash: string }> }) =>
+  manifest.versions.map((v) => v.hash);
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
@@ -90,6 +93,7 @@ describe("ratchet prompts", () => {
     ]);
     const show = await run(["prompts", "show", "support@candidate"]);
     expect(show.out).toContain("rationale: kinder");
+    expect(show.out).toMatch(/lineage:\n {2}← \w{12} \(production\) ana, /);
     expect(show.out).toContain("Be brief and kind.");
     const diff = await run(["prompts", "diff", "support@production", "support@candidate"]);
     expect(diff.out).toContain("content, model, tools changed (change type: model)");
@@ -138,6 +142,19 @@ describe("ratchet prompts", () => {
     expect(await readFile(join(dir, "exported/support/production.md"), "utf8")).toBe(
       "You are a support agent.\nBe brief.\n",
     );
+    // After a label move, a second export renames the file and leaves no stale copy.
+    await writeFile(join(dir, "exported/support/notes.md"), "mine\n");
+    await run(["prompts", "label", "support", "production", "candidate"]);
+    await run(["prompts", "export", "support", "--out", "exported"]);
+    // Both labels on the first version now: candidate.md is gone, the second is by hash.
+    expect((await readdir(join(dir, "exported/support"))).sort()).toEqual([
+      `${versionsOf(manifest)[1]?.slice(0, 12)}.md`,
+      "notes.md",
+      "production.md",
+      "registry.json",
+    ]);
+    await run(["prompts", "label", "support", versionsOf(manifest)[1] as string, "candidate"]);
+    await run(["prompts", "export", "support", "--out", "exported"]);
     db = join(dir, "other.db");
     expect((await run(["prompts", "import", "exported"])).code).toBe(0);
     const show = await run(["prompts", "show", "support@candidate", "--format", "json"]);

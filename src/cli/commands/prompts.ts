@@ -9,11 +9,13 @@ import {
   describePromptChange,
   exportPrompts,
   importPrompts,
+  type LineageEntry,
   labelPrompt,
   listPrompts,
   type PromptSettings,
   type PromptVersionRecord,
   parsePromptSettings,
+  promptLineage,
   resolvePromptRef,
   rollbackPrompt,
   unifiedDiff,
@@ -124,7 +126,7 @@ function labelsText(labels: string[]): string {
   return labels.length ? labels.join(", ") : "-";
 }
 
-function describeVersion(v: PromptVersionRecord): string {
+function describeVersion(v: PromptVersionRecord, lineage: LineageEntry[]): string {
   const lines = [
     `${v.name}@${v.hash}`,
     `labels:    ${labelsText(v.labels)}`,
@@ -135,6 +137,19 @@ function describeVersion(v: PromptVersionRecord): string {
   if (v.rationale) lines.push(`rationale: ${v.rationale}`);
   if (v.target_cluster) lines.push(`cluster:   ${v.target_cluster}`);
   if (v.settings) lines.push(`settings:  ${JSON.stringify(v.settings)}`);
+  if (lineage.length > 0) {
+    lines.push("lineage:");
+    for (const entry of lineage) {
+      const a = entry.version;
+      lines.push(
+        `  ${"  ".repeat(entry.depth - 1)}← ${short(entry.hash)}${
+          a
+            ? ` ${a.labels.length ? `(${a.labels.join(", ")}) ` : ""}${a.author}, ${a.created_at}${a.rationale ? `: ${a.rationale}` : ""}`
+            : " (pruned)"
+        }`,
+      );
+    }
+  }
   lines.push("", v.content.endsWith("\n") ? v.content.slice(0, -1) : v.content);
   return lines.join("\n");
 }
@@ -256,7 +271,15 @@ export function registerPrompts(
       const format = checkFormat(flags.format);
       await withProject(flags, async ({ store }) => {
         const v = await resolvePromptRef(store, ref, "ref");
-        output.out(format === "json" ? JSON.stringify(v) : describeVersion(v));
+        const lineage = await promptLineage(store, v);
+        output.out(
+          format === "json"
+            ? JSON.stringify({
+                ...v,
+                lineage: lineage.map((e) => ({ hash: e.hash, depth: e.depth, pruned: !e.version })),
+              })
+            : describeVersion(v, lineage),
+        );
       });
       setExit(0);
     });

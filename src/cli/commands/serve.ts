@@ -84,7 +84,7 @@ export function registerServe(
   program
     .command("serve")
     .description(
-      "OTLP/HTTP trace receiver: POST /v1/traces (protobuf or JSON, gzip), bearer token required",
+      "OTLP/HTTP trace receiver (POST /v1/traces, protobuf or JSON, gzip) and live prompts (GET /v1/prompts/<name>); bearer token required",
     )
     .option("-c, --config <path>", "config file (default: ratchet.yaml here or above, if any)")
     .option("--db <path>", "SQLite store (default: the config's store.path)")
@@ -118,6 +118,7 @@ export function registerServe(
         const host = flags.host ?? server?.host ?? "127.0.0.1";
         const running = await startServer({
           traces: ctx.store.traces,
+          prompts: ctx.store.prompts,
           token,
           port: flags.port ?? server?.port ?? 4318,
           host,
@@ -144,7 +145,7 @@ export function registerServe(
         });
         if (!isLoopbackHost(host)) output.err(exposureWarning(host, tokenSource));
         output.out(
-          `ratchet: listening on ${running.url} (POST /v1/traces, GET /healthz); store ${ctx.storePath}`,
+          `ratchet: listening on ${running.url} (POST /v1/traces, GET /v1/prompts/<name>, GET /healthz); store ${ctx.storePath}`,
         );
         const signal = await (options.until ?? untilSignal)();
         await running.close();
