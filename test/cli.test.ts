@@ -297,8 +297,11 @@ describe("ratchet CLI, as a user runs it", () => {
         "serve",
         "ingest",
         "export",
+        "traces",
+        "prompts",
+        "gate",
       ])
-        expect(help.stdout).toContain(command);
+        expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, "m"));
     });
 
     it("a JSONL suite with a broken line", async () => {
