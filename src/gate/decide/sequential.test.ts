@@ -45,11 +45,20 @@ describe("decideSequential", () => {
     expect(v.dimensions[0]!.pValue).toBeLessThan(0.05);
   });
 
-  it("blocks a confirmed blocking regression without waiting", () => {
+  it("one epoch of pass → fail on a blocking case waits for a second epoch, then blocks", () => {
     const rng = createRng(5);
     const obs = round(30, 1, 0, rng);
     obs.push(pair("must", 1, side(1, true), side(0, false), "blocking"));
-    expect(decideSequential(obs, SETTINGS, { round: 1, maxRounds: 5 })).toMatchObject({
+    const first = decideSequential(obs, SETTINGS, { round: 1, maxRounds: 5 });
+    expect(first).toMatchObject({ verdict: "inconclusive", done: false });
+    expect(first.regressions[0]).toMatchObject({ caseId: "must", flaky: true });
+    // With a steady history one epoch is enough.
+    const history = new Map([["must", { caseId: "must", attempts: 20, passRate: 1, flipRate: 0 }]]);
+    expect(decideSequential(obs, SETTINGS, { round: 1, maxRounds: 5, history }).verdict).toBe(
+      "block",
+    );
+    obs.push(...round(30, 2, 0, rng), pair("must", 2, side(1, true), side(0, false), "blocking"));
+    expect(decideSequential(obs, SETTINGS, { round: 2, maxRounds: 5 })).toMatchObject({
       verdict: "block",
       done: true,
     });
