@@ -3,6 +3,7 @@
  * Rules: README.md in this folder.
  */
 export { OVERALL } from "./cases.js";
+export { DEFAULT_GATE_TEST } from "./default-test.js";
 export type { GateExtras } from "./gate.js";
 export { decideGate } from "./gate.js";
 export { MIN_YOUDEN } from "./judge.js";
