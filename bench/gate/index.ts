@@ -1,6 +1,7 @@
 /**
  * Gate benchmark: `npx tsx bench/gate/index.ts --part sim [--runs 1000] [--cases 200]
- * [--epochs 3] [--max-rounds 10] [--resamples 2000] [--tests paired_t_test,wilcoxon]`.
+ * [--epochs 3] [--max-rounds 10] [--resamples 2000] [--tests paired_t_test,wilcoxon]
+ * [--sections fixed,passfail,sequential,regressions,speed]`.
  *
  * Parts:
  *  - sim        the decision logic on simulated paired data (sim.ts): false promotions in A/A
@@ -59,6 +60,9 @@ export const PARTS: Record<string, (f: Flags) => void | Promise<void>> = {
       resamples: int(f, "resamples", 2000),
       tests,
       hardRuns: int(f, "hard-runs", int(f, "runs", 1000)),
+      sections: new Set(
+        (f.get("sections") ?? "fixed,passfail,sequential,regressions,speed").split(","),
+      ),
     });
   },
 };

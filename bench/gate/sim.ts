@@ -23,6 +23,8 @@ export interface SimOptions {
   tests: GateTest[];
   /** Runs for the pass/fail-only rows. */
   hardRuns: number;
+  /** Sections to run: fixed, passfail, sequential, regressions, speed (default all). */
+  sections: ReadonlySet<string>;
 }
 
 const BASE: Omit<GateSettings, "test" | "seed"> = {
@@ -144,7 +146,7 @@ export function runSim(o: SimOptions): void {
 
   // (a) + (b): the fixed design, per test.
   const power = new Map<GateTest, number>();
-  for (const test of o.tests) {
+  for (const test of o.sections.has("fixed") ? o.tests : []) {
     const settings = { ...BASE, resamples: o.resamples, test };
     const aa = fixedVerdicts({ ...AA, cases }, settings, o.epochs, o.runs, `aa-${test}`);
     const alt = fixedVerdicts({ ...PLUS5, cases }, settings, o.epochs, o.runs, `p5-${test}`);
@@ -158,7 +160,7 @@ export function runSim(o: SimOptions): void {
   }
 
   // The noisiest realistic case: one binary check per epoch, so overall is pass/fail.
-  for (const test of o.tests) {
+  for (const test of o.sections.has("passfail") ? o.tests : []) {
     const settings = { ...BASE, resamples: o.resamples, test };
     const aa = fixedVerdicts(
       { ...AA, cases, checks: 1 },
@@ -183,7 +185,7 @@ export function runSim(o: SimOptions): void {
 
   // Sequential designs, looking after every round (the sequence does not use the test).
   const seqSettings = { ...BASE, resamples: o.resamples, test: "paired_t_test" as const };
-  for (const rerun of [false, true]) {
+  for (const rerun of o.sections.has("sequential") ? [false, true] : []) {
     const name = rerun ? "sequential + rerun uncertain" : "sequential, all cases";
     const aa = sequentialOutcomes(
       { ...AA, cases },
@@ -216,8 +218,39 @@ export function runSim(o: SimOptions): void {
     );
   }
 
+  if (o.sections.has("sequential")) {
+    const verdicts = (xs: SequentialOutcome[]) => xs.map((x) => x.verdict);
+    const mean = (xs: SequentialOutcome[]) =>
+      xs.reduce((a, x) => a + x.epochsPerCase, 0) / xs.length;
+    const hard = sequentialOutcomes(
+      { ...PLUS5, cases, checks: 1 },
+      seqSettings,
+      o.maxRounds,
+      false,
+      o.hardRuns,
+      "s-h-p5",
+    );
+    row(
+      "(b') power +5 pts, pass/fail overall, sequential, all cases",
+      rate(count(verdicts(hard), "promote"), o.hardRuns),
+    );
+    row("    mean epochs per case, +5 pts", mean(hard).toFixed(2));
+    const hidden = sequentialOutcomes(
+      { ...PLUS5, cases, brokenBlocking: 1 },
+      seqSettings,
+      o.maxRounds,
+      false,
+      o.runs,
+      "s-c",
+    );
+    row(
+      "(c) hidden blocking regression blocked, sequential",
+      `${rate(count(verdicts(hidden), "block"), o.runs)}  after ${mean(hidden).toFixed(2)} epochs`,
+    );
+  }
+
   // (c) one hidden blocking regression among cases that otherwise improve.
-  for (const test of o.tests) {
+  for (const test of o.sections.has("regressions") ? o.tests : []) {
     const settings = { ...BASE, resamples: o.resamples, test };
     const vs = fixedVerdicts(
       { ...PLUS5, cases, brokenBlocking: 1 },
@@ -228,6 +261,19 @@ export function runSim(o: SimOptions): void {
     );
     row(`(c) hidden blocking regression blocked, ${test}`, rate(count(vs, "block"), o.runs));
   }
+  if (o.sections.has("regressions")) regressionRows(o, row);
+  if (o.sections.has("speed")) speedRow(row);
+
+  const ranked = [...power.entries()].sort((x, y) => y[1] - x[1]);
+  if (ranked.length > 0)
+    console.log(
+      `\nPower ranking (fixed): ${ranked.map(([t, p]) => `${t} ${(100 * p).toFixed(1)}%`).join(", ")}`,
+    );
+  console.log(`Total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+function regressionRows(o: SimOptions, row: (label: string, value: string) => void): void {
+  const cases = o.cases;
   // (d) a challenger that improves 2 of the cases and flips one blocking case.
   const settings = { ...BASE, resamples: o.resamples, test: "paired_t_test" as const };
   const dv = fixedVerdicts(
@@ -238,7 +284,9 @@ export function runSim(o: SimOptions): void {
     "d",
   );
   row("(d) 2 cases better + 1 blocking case flipped: blocked", rate(count(dv, "block"), o.runs));
+}
 
+function speedRow(row: (label: string, value: string) => void): void {
   // (e) the paired bootstrap's speed.
   const rng = createRng(42);
   const a = new Float64Array(10_000).map(() => rng.next());
@@ -255,10 +303,4 @@ export function runSim(o: SimOptions): void {
     "(e) paired bootstrap 10,000 pairs × 10,000 resamples",
     `${(times[2]! / 1000).toFixed(2)} s median of 5 (min ${(times[0]! / 1000).toFixed(2)} s; target ≤ 2 s)`,
   );
-
-  const ranked = [...power.entries()].sort((x, y) => y[1] - x[1]);
-  console.log(
-    `\nPower ranking (fixed): ${ranked.map(([t, p]) => `${t} ${(100 * p).toFixed(1)}%`).join(", ")}`,
-  );
-  console.log(`Total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }

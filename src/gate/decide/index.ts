@@ -15,5 +15,5 @@ export {
 } from "./regressions.js";
 export { casesToRerun } from "./rerun.js";
 export type { SequentialOptions, SequentialVerdict } from "./sequential.js";
-export { decideSequential } from "./sequential.js";
+export { decideSequential, SEQUENTIAL_CONFIRM_EPOCHS } from "./sequential.js";
 export { checkSettings } from "./settings.js";

@@ -35,13 +35,14 @@ export interface CaseChanges {
  * A case regressed when the champion passed it in a majority of this gate's epochs and the
  * challenger failed it in a majority (one epoch: passed vs failed). It is CONFIRMED (not
  * flaky) only when the champion passed every epoch, the challenger failed every epoch, its
- * history (when given) is not flaky, and there were at least two epochs (or one epoch and a
- * steady history). Fixes are the mirror image (majority both ways).
+ * history (when given) is not flaky, and there were at least `minimumEpochs` epochs (two
+ * for the fixed gate, three for the sequential one; fewer with a steady history). Fixes are the mirror image (majority both ways).
  * Regressions are ordered blocking first, then by the size of the drop.
  */
 export function caseChanges(
   cases: readonly CaseSummary[],
   history?: ReadonlyMap<string, CaseHistory>,
+  minimumEpochs = 2,
 ): CaseChanges {
   const regressions: CaseRegression[] = [];
   const fixes: string[] = [];
@@ -54,7 +55,7 @@ export function caseChanges(
       const clean =
         c.championPasses === c.epochs &&
         c.challengerPasses === 0 &&
-        (c.epochs >= 2 || historyIsSteady(h));
+        (c.epochs >= minimumEpochs || historyIsSteady(h));
       regressions.push({
         caseId: c.caseId,
         severity: c.severity,

@@ -45,7 +45,7 @@ describe("decideSequential", () => {
     expect(v.dimensions[0]!.pValue).toBeLessThan(0.05);
   });
 
-  it("one epoch of pass → fail on a blocking case waits for a second epoch, then blocks", () => {
+  it("pass → fail on a blocking case waits for three epochs (or a steady history), then blocks", () => {
     const rng = createRng(5);
     const obs = round(30, 1, 0, rng);
     obs.push(pair("must", 1, side(1, true), side(0, false), "blocking"));
@@ -57,8 +57,13 @@ describe("decideSequential", () => {
     expect(decideSequential(obs, SETTINGS, { round: 1, maxRounds: 5, history }).verdict).toBe(
       "block",
     );
+    // Without history, the sequential gate waits for three epochs (it looks every round).
     obs.push(...round(30, 2, 0, rng), pair("must", 2, side(1, true), side(0, false), "blocking"));
-    expect(decideSequential(obs, SETTINGS, { round: 2, maxRounds: 5 })).toMatchObject({
+    expect(decideSequential(obs, SETTINGS, { round: 2, maxRounds: 5 }).verdict).toBe(
+      "inconclusive",
+    );
+    obs.push(...round(30, 3, 0, rng), pair("must", 3, side(1, true), side(0, false), "blocking"));
+    expect(decideSequential(obs, SETTINGS, { round: 3, maxRounds: 5 })).toMatchObject({
       verdict: "block",
       done: true,
     });
