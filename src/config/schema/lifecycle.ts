@@ -37,7 +37,12 @@ export const PromotionSchema = z
       .strictObject({
         /** Gate for promotion; separate from `evaluation.threshold` on purpose (seed: 0.88). */
         minimum_score: Unit.default(0.88),
-        /** `bootstrap` is read as `paired_bootstrap`. */
+        /**
+         * Default paired_t_test: on bench/gate's simulated gates it keeps A/A false promotions
+         * near 1% with the top power (welch_t_test, the seed's name, ignores the pairing and
+         * has about half the power); see src/gate/decide/default-test.ts. `bootstrap` is read
+         * as `paired_bootstrap`.
+         */
         statistical_test: z
           .enum([
             "welch_t_test",

@@ -177,6 +177,15 @@ describe("verdict rules", () => {
     expect(lenient.reasons.join("\n")).toMatch(/safety is worse .* but within the tolerance/);
   });
 
+  it("blocks when overall itself is worse beyond noise by more than the tolerance", () => {
+    const obs = improving(40, -0.1);
+    const v = decideGate(obs, { ...SETTINGS, regressionTolerance: 0.02 });
+    expect(v.verdict).toBe("block");
+    expect(v.reasons[0]).toMatch(/^overall is worse beyond noise/);
+    // A tolerance wider than the drop: not a block (and not a promote either).
+    expect(decideGate(obs, { ...SETTINGS, regressionTolerance: 0.5 }).verdict).toBe("inconclusive");
+  });
+
   it("a gated dimension whose estimate drops past the tolerance, unproven, holds promotion", () => {
     // safety: a few cases drop a lot, most not: Δ ≈ −0.06, too noisy to be sure.
     const obs = improving(40, 0.05).map((o, i) => ({

@@ -45,11 +45,25 @@ describe("decideSequential", () => {
     expect(v.dimensions[0]!.pValue).toBeLessThan(0.05);
   });
 
-  it("blocks a confirmed blocking regression without waiting", () => {
+  it("pass → fail on a blocking case waits for three epochs (or a steady history), then blocks", () => {
     const rng = createRng(5);
     const obs = round(30, 1, 0, rng);
     obs.push(pair("must", 1, side(1, true), side(0, false), "blocking"));
-    expect(decideSequential(obs, SETTINGS, { round: 1, maxRounds: 5 })).toMatchObject({
+    const first = decideSequential(obs, SETTINGS, { round: 1, maxRounds: 5 });
+    expect(first).toMatchObject({ verdict: "inconclusive", done: false });
+    expect(first.regressions[0]).toMatchObject({ caseId: "must", flaky: true });
+    // With a steady history one epoch is enough.
+    const history = new Map([["must", { caseId: "must", attempts: 20, passRate: 1, flipRate: 0 }]]);
+    expect(decideSequential(obs, SETTINGS, { round: 1, maxRounds: 5, history }).verdict).toBe(
+      "block",
+    );
+    // Without history, the sequential gate waits for three epochs (it looks every round).
+    obs.push(...round(30, 2, 0, rng), pair("must", 2, side(1, true), side(0, false), "blocking"));
+    expect(decideSequential(obs, SETTINGS, { round: 2, maxRounds: 5 }).verdict).toBe(
+      "inconclusive",
+    );
+    obs.push(...round(30, 3, 0, rng), pair("must", 3, side(1, true), side(0, false), "blocking"));
+    expect(decideSequential(obs, SETTINGS, { round: 3, maxRounds: 5 })).toMatchObject({
       verdict: "block",
       done: true,
     });

@@ -20,6 +20,15 @@ export interface SequentialOptions extends GateExtras {
 export type SequentialVerdict = GateVerdict & { done: boolean };
 
 /**
+ * Epochs a blocking regression needs before the sequential gate calls it confirmed (without a
+ * steady history). The fixed gate looks once and takes two; the sequential one looks after
+ * every round, and at two epochs a 90%-pass case shows pass, pass / fail, fail about once in
+ * a hundred looks, which over ten looks and dozens of blocking cases made A/A gates block
+ * 2.5% of the time in bench/gate. Three epochs cut that chance about tenfold per case.
+ */
+export const SEQUENTIAL_CONFIRM_EPOCHS = 3;
+
+/**
  * One dimension's stream in the order it was observed: by epoch (round), then by a fixed
  * per-case key that does not depend on any outcome, so the sequence's bets stay predictable.
  */
@@ -123,7 +132,7 @@ export function decideSequential(
     challengerStream(cases, settings.seed),
   );
   const minimum = { challengerMean: level.mean(), upper: level.interval().upper };
-  const changes = caseChanges(all, options.history);
+  const changes = caseChanges(all, options.history, SEQUENTIAL_CONFIRM_EPOCHS);
   const lastRound = options.round >= options.maxRounds;
   const verdict = verdictFrom(dimensions, minimum, changes, settings, () => ({
     ...(lastRound ? {} : { epochs: 1 }),

@@ -1,0 +1,79 @@
+/**
+ * Gate benchmark: `npx tsx bench/gate/index.ts --part sim [--runs 1000] [--cases 200]
+ * [--epochs 3] [--max-rounds 10] [--resamples 2000] [--tests paired_t_test,wilcoxon]
+ * [--sections fixed,passfail,sequential,regressions,speed]`.
+ *
+ * Parts:
+ *  - sim        the decision logic on simulated paired data (sim.ts): false promotions in A/A
+ *               gates (fixed and sequential), power at +5 points per test, epochs the
+ *               sequential design spends, hidden blocking regressions, bootstrap speed.
+ *  - sim-model  (to come) gates run end to end on the sim model, with stored attempts reused:
+ *               register a runner in PARTS below.
+ */
+import type { GateTest } from "../../src/gate/types.js";
+import { runSim } from "./sim.js";
+
+const ALL_TESTS: GateTest[] = [
+  "paired_t_test",
+  "paired_bootstrap",
+  "wilcoxon",
+  "mcnemar",
+  "welch_t_test",
+];
+
+type Flags = Map<string, string>;
+
+function flags(argv: readonly string[]): Flags {
+  const out: Flags = new Map();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith("--")) throw new Error(`unexpected argument ${a}`);
+    const next = argv[i + 1];
+    if (next !== undefined && !next.startsWith("--")) {
+      out.set(a.slice(2), next);
+      i++;
+    } else out.set(a.slice(2), "true");
+  }
+  return out;
+}
+
+function int(f: Flags, name: string, fallback: number): number {
+  const v = f.get(name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`--${name} must be a positive integer, got ${v}`);
+  return n;
+}
+
+/** Each part is a function of the parsed flags; the sim-model part registers here. */
+export const PARTS: Record<string, (f: Flags) => void | Promise<void>> = {
+  sim: (f) => {
+    const tests = (f.get("tests")?.split(",") ?? ALL_TESTS) as GateTest[];
+    for (const t of tests)
+      if (!ALL_TESTS.includes(t)) throw new Error(`--tests: unknown test ${t}`);
+    runSim({
+      runs: int(f, "runs", 1000),
+      cases: int(f, "cases", 200),
+      epochs: int(f, "epochs", 3),
+      maxRounds: int(f, "max-rounds", 10),
+      resamples: int(f, "resamples", 2000),
+      tests,
+      hardRuns: int(f, "hard-runs", int(f, "runs", 1000)),
+      sections: new Set(
+        (f.get("sections") ?? "fixed,passfail,sequential,regressions,speed").split(","),
+      ),
+    });
+  },
+};
+
+const f = flags(process.argv.slice(2));
+const parts = (f.get("part") ?? "sim").split(",");
+for (const p of parts) {
+  const run = PARTS[p];
+  if (!run) {
+    console.error(`unknown part ${p}; known: ${Object.keys(PARTS).join(", ")}`);
+    process.exit(2);
+  }
+  await run(f);
+}
