@@ -7,11 +7,13 @@
  *  - sim        the decision logic on simulated paired data (sim.ts): false promotions in A/A
  *               gates (fixed and sequential), power at +5 points per test, epochs the
  *               sequential design spends, hidden blocking regressions, bootstrap speed.
- *  - sim-model  (to come) gates run end to end on the sim model, with stored attempts reused:
- *               register a runner in PARTS below.
+ *  - sim-model  gates run end to end on the sim model (sim-model.ts): A/A with whitespace-only
+ *               versions (`--gates 20`), and a 200 × 3 gate twice, the second reusing every
+ *               stored attempt (`--model-cases 200`, `--model-epochs 3`, `--keep`).
  */
 import type { GateTest } from "../../src/gate/types.js";
 import { runSim } from "./sim.js";
+import { runSimModel } from "./sim-model.js";
 
 const ALL_TESTS: GateTest[] = [
   "paired_t_test",
@@ -65,6 +67,13 @@ export const PARTS: Record<string, (f: Flags) => void | Promise<void>> = {
       ),
     });
   },
+  "sim-model": (f) =>
+    runSimModel({
+      gates: int(f, "gates", 20),
+      cases: int(f, "model-cases", 200),
+      epochs: int(f, "model-epochs", 3),
+      keep: f.has("keep"),
+    }),
 };
 
 const f = flags(process.argv.slice(2));
