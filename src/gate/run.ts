@@ -280,15 +280,8 @@ async function gateWithStore(
     } else {
       const step = decideSequential(observations, settings, { round, maxRounds, ...extras });
       verdict = step;
-      // One epoch that flipped is not yet a regression worth blocking on: confirm it first.
-      const unconfirmed = step.regressions
-        .filter((r) => r.severity === "blocking" && !r.flaky && r.epochs < 2)
-        .map((r) => r.caseId);
-      const decided = step.done && !(step.verdict === "block" && unconfirmed.length > 0);
-      if (!decided && round < maxRounds) {
-        const rerun = [...new Set([...unconfirmed, ...casesToRerun(observations)])].filter(
-          (id) => (wanted.get(id) ?? 0) < maxEpochs,
-        );
+      if (!step.done && round < maxRounds) {
+        const rerun = casesToRerun(observations).filter((id) => (wanted.get(id) ?? 0) < maxEpochs);
         if (rerun.length > 0) {
           for (const id of rerun) wanted.set(id, (wanted.get(id) ?? 0) + 1);
           rounds.push(roundEvidence(round, observations, wanted, verdict));
