@@ -79,6 +79,8 @@ beforeAll(async () => {
     );
     expect(added.code, added.stderr).toBe(0);
   }
+  const kept = await ratchet("prompts", "label", "support", "production", "original", "-c", config);
+  expect(kept.code, kept.stderr).toBe(0);
 }, 120_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -235,6 +237,38 @@ describe("ratchet gate", () => {
     const evidence = await ratchet("gate", "show", result.decision?.id ?? "", "-c", config);
     expect(evidence.code).toBe(0);
     expect(evidence.stdout).toMatch(/label moves:\n.*support@production: \w{12} → \w{12}/);
+  }, 120_000);
+
+  it("holds the sealed split out of the decision and confirms a promotion on it", async () => {
+    const sealed = join(dir, "ratchet-sealed.yaml");
+    writeFileSync(
+      sealed,
+      `${readFileSync(config, "utf8")}\npromotion:\n  gatekeeper:\n    sealed_tag: json\n`,
+    );
+    const result = await ratchet(
+      "gate",
+      "-c",
+      sealed,
+      "--champion",
+      "support@original",
+      "--challenger",
+      "support@candidate",
+      "--epochs",
+      "2",
+      "--promote",
+      "--format",
+      "json",
+    );
+    const decision = JSON.parse(result.stdout || "null") as {
+      verdict: string;
+      evidence: {
+        cases: number;
+        sealedCases: number;
+        confirmation?: { on: string; cases: number };
+      };
+    } | null;
+    expect(decision?.evidence).toMatchObject({ cases: 12, sealedCases: 8 });
+    expect(decision?.evidence.confirmation).toMatchObject({ on: "sealed split", cases: 8 });
   }, 120_000);
 
   it("lists decisions and refuses an unknown one", async () => {
