@@ -85,6 +85,8 @@ export interface GateEvidence {
   rounds: RoundEvidence[];
   sequential: boolean;
   judgeNoise: JudgeNoise[];
+  /** Calibrated judges whose error rates could not be applied, and why. */
+  judgeNotes: string[];
   historyCases: number;
   verdict: GateVerdict;
   confirmation?: {
@@ -371,6 +373,7 @@ async function gateWithStore(
     rounds,
     sequential,
     judgeNoise: extras.judgeNoise ?? [],
+    judgeNotes: extras.judgeNotes,
     historyCases: extras.history?.size ?? 0,
     verdict: finalVerdict,
     ...(confirmation ? { confirmation } : {}),
@@ -452,10 +455,29 @@ async function gateExtras(
   championRuns: ReadonlySet<string>,
   left: SideAttempts | undefined,
   right: SideAttempts | undefined,
-): Promise<{ history: Map<string, CaseHistory>; judgeNoise: JudgeNoise[] }> {
+): Promise<{
+  history: Map<string, CaseHistory>;
+  judgeNoise: JudgeNoise[];
+  judgeNotes: string[];
+}> {
   const history = caseHistories(store.gate.caseOutcomes(versionRef(champion)), championRuns);
   const judgeNoise: JudgeNoise[] = [];
+  const judgeNotes: string[] = [];
   if (left && right) {
+    // A calibrated judge that shares its dimension with other graders: its error rates are
+    // known but describe only part of the score, so the interval does not carry them.
+    const sole = soleJudgeVersions(left, right);
+    for (const [dimension, versions] of left.judges) {
+      if (sole.has(dimension)) continue;
+      for (const version of versions) {
+        if (!version) continue;
+        const calibration = await store.judges.latestForVersion(version);
+        if (!calibration) continue;
+        judgeNotes.push(
+          `${dimension}: judge ${calibration.judge} is calibrated (accuracy ${(calibration.accuracy * 100).toFixed(0)}%, κ ${calibration.kappa.toFixed(2)}) but shares the dimension with other graders, so its error rates are not in the interval`,
+        );
+      }
+    }
     for (const [dimension, version] of soleJudgeVersions(left, right)) {
       const calibration = await store.judges.latestForVersion(version);
       const details = calibration?.details as {
@@ -469,7 +491,7 @@ async function gateExtras(
       if (noise) judgeNoise.push(noise);
     }
   }
-  return { history, judgeNoise };
+  return { history, judgeNoise, judgeNotes };
 }
 
 function sideSpec(version: GateVersion, agentModel: string) {

@@ -72,6 +72,7 @@ export function gateMarkdown({ decision, evidence }: GateOutcome): string {
           `- Confirmation on the ${evidence.confirmation.on} (${evidence.confirmation.cases} cases): ${evidence.confirmation.confirmed ? "confirmed" : "not confirmed"}`,
         ]
       : []),
+    ...(evidence.judgeNotes ?? []).map((note) => `- ${cell(note)}`),
     ...(evidence.judgeNoise.length > 0
       ? [
           `- Judges as noisy instruments: ${evidence.judgeNoise.map((j) => `${j.dimension} by ${j.judge} (sensitivity ${pct(j.sensitivity)}, specificity ${pct(j.specificity)})`).join("; ")}`,

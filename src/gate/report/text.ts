@@ -56,6 +56,12 @@ export function gateText({ decision, evidence }: GateOutcome): string {
     }
   }
   if (verdict.fixes.length > 0) lines.push(`fixed: ${verdict.fixes.length} case(s)`);
+  for (const note of evidence.judgeNotes ?? []) lines.push(`judge: ${note}`);
+  for (const j of evidence.judgeNoise) {
+    lines.push(
+      `judge: ${j.dimension} corrected for ${j.judge}'s error rates (sensitivity ${pct(j.sensitivity)}, specificity ${pct(j.specificity)}, ${j.positives + j.negatives} human labels)`,
+    );
+  }
   lines.push(
     `attempts: champion ${evidence.champion.ran} run + ${evidence.champion.reused} reused, challenger ${evidence.challenger.ran} run + ${evidence.challenger.reused} reused`,
   );
