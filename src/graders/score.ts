@@ -87,6 +87,22 @@ export function validateWeights(
   return out;
 }
 
+const DEFAULT_WEIGHTS = validateWeights();
+/** A run passes the same weights object with every attempt: checked once, not per attempt. */
+const checkedByObject = new WeakMap<object, Record<Dimension, number>>();
+
+function checkedWeights(
+  weights: Partial<Record<Dimension, number>> | undefined,
+): Record<Dimension, number> {
+  if (weights === undefined) return DEFAULT_WEIGHTS;
+  let checked = checkedByObject.get(weights);
+  if (checked === undefined) {
+    checked = validateWeights(weights);
+    checkedByObject.set(weights, checked);
+  }
+  return checked;
+}
+
 /**
  * Scoring rules:
  * - dimension score = weighted mean (assertion `weight`) of its assertions' scores;
@@ -105,7 +121,7 @@ export async function scoreAttempt(
   compiled: readonly CompiledAssertion[],
   options: ScoreOptions = {},
 ): Promise<AttemptScore> {
-  const weights = validateWeights(options.weights);
+  const weights = checkedWeights(options.weights);
   if (input.error) return erroredAttempt(input, compiled);
   let pending: Array<Promise<void>> | undefined;
   const scores: Score[] = new Array(compiled.length);

@@ -10,10 +10,10 @@ import type {
   SharedV3ProviderMetadata,
   SharedV3Warning,
 } from "@ai-sdk/provider";
-import { wrapLanguageModel } from "ai";
 import type { JsonValue } from "../core/index.js";
 import type { CacheStore } from "../store/types.js";
 import { canonicalJson, sha256 } from "./canonical.js";
+import { DeferredLanguageModel } from "./deferred.js";
 import { holdsKnownSecret } from "./redact.js";
 
 export interface ResponseCacheOptions {
@@ -340,9 +340,16 @@ export function createCacheMiddleware(options: ResponseCacheOptions): LanguageMo
   };
 }
 
+/**
+ * `model` behind the cache middleware. The AI SDK's `ai` package, which applies it, is imported
+ * on the first call (as provider SDKs are, deferred.ts): a run with the cache off never loads it.
+ */
 export function withResponseCache(
   model: LanguageModelV3,
   options: ResponseCacheOptions,
 ): LanguageModelV3 {
-  return wrapLanguageModel({ model, middleware: createCacheMiddleware(options) });
+  const middleware = createCacheMiddleware(options);
+  return new DeferredLanguageModel(model.provider, model.modelId, async () =>
+    (await import("ai")).wrapLanguageModel({ model, middleware }),
+  );
 }

@@ -1,9 +1,7 @@
-import { createOpenAI } from "@ai-sdk/openai";
-import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { EmbeddingModelV3 } from "@ai-sdk/provider";
-import { createOllama } from "ollama-ai-provider-v2";
 import { InputError } from "../core/index.js";
 import { countingFetch } from "./call-stats.js";
+import { DeferredEmbeddingModel } from "./deferred.js";
 import { expandHeaders } from "./headers.js";
 import { ollamaBaseUrl, providerTable, readProviderKey } from "./settings.js";
 import { SIM_EMBEDDER_IDS, SimEmbeddingModel } from "./sim/embedder.js";
@@ -69,25 +67,33 @@ export function resolveEmbeddingModel(
       }
       model = new SimEmbeddingModel({ providerName: name, modelId: spec.modelId });
       break;
+    // The SDK is imported on the first call (deferred.ts); `provider` is what its model reports.
     case "openai": {
-      const provider = createOpenAI({
-        apiKey: readProviderKey(name, settings, env, `embedding model "${spec.spec}"`),
-        ...(settings.base_url ? { baseURL: settings.base_url } : {}),
-        ...(headers ? { headers } : {}),
-        fetch,
-      });
-      model = provider.embedding(spec.modelId);
+      const apiKey = readProviderKey(name, settings, env, `embedding model "${spec.spec}"`);
+      model = new DeferredEmbeddingModel("openai.embedding", spec.modelId, async () =>
+        (await import("@ai-sdk/openai"))
+          .createOpenAI({
+            apiKey,
+            ...(settings.base_url ? { baseURL: settings.base_url } : {}),
+            ...(headers ? { headers } : {}),
+            fetch,
+          })
+          .embedding(spec.modelId),
+      );
       break;
     }
     case "ollama": {
       const key = readProviderKey(name, settings, env, `embedding model "${spec.spec}"`);
       const baseURL = ollamaBaseUrl(settings, env);
-      const provider = createOllama({
-        ...(baseURL ? { baseURL } : {}),
-        headers: { ...(headers ?? {}), ...(key ? { Authorization: `Bearer ${key}` } : {}) },
-        fetch,
-      });
-      model = provider.embedding(spec.modelId);
+      model = new DeferredEmbeddingModel("ollama.embedding", spec.modelId, async () =>
+        (await import("ollama-ai-provider-v2"))
+          .createOllama({
+            ...(baseURL ? { baseURL } : {}),
+            headers: { ...(headers ?? {}), ...(key ? { Authorization: `Bearer ${key}` } : {}) },
+            fetch,
+          })
+          .embedding(spec.modelId),
+      );
       break;
     }
     case "openai-compatible": {
@@ -96,15 +102,19 @@ export function resolveEmbeddingModel(
           key: `providers.${name}.base_url`,
         });
       }
+      const baseURL = settings.base_url;
       const key = readProviderKey(name, settings, env, `embedding model "${spec.spec}"`);
-      const provider = createOpenAICompatible({
-        name,
-        baseURL: settings.base_url,
-        ...(key ? { apiKey: key } : {}),
-        ...(headers ? { headers } : {}),
-        fetch,
-      });
-      model = provider.embeddingModel(spec.modelId);
+      model = new DeferredEmbeddingModel(`${name}.embedding`, spec.modelId, async () =>
+        (await import("@ai-sdk/openai-compatible"))
+          .createOpenAICompatible({
+            name,
+            baseURL,
+            ...(key ? { apiKey: key } : {}),
+            ...(headers ? { headers } : {}),
+            fetch,
+          })
+          .embeddingModel(spec.modelId),
+      );
       break;
     }
     case "anthropic":

@@ -1,11 +1,8 @@
-import { createAnthropic } from "@ai-sdk/anthropic";
-import { createOpenAI } from "@ai-sdk/openai";
-import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModelV3 } from "@ai-sdk/provider";
-import { createOllama } from "ollama-ai-provider-v2";
 import { type Clock, InputError } from "../core/index.js";
 import { type ResponseCacheOptions, withResponseCache } from "./cache.js";
 import { countingFetch } from "./call-stats.js";
+import { DeferredLanguageModel, Later } from "./deferred.js";
 import { expandHeaders } from "./headers.js";
 import { ollamaBaseUrl, providerTable, readProviderKey } from "./settings.js";
 import { parseSimJudgeId, SimJudgeModel } from "./sim/judge.js";
@@ -33,7 +30,11 @@ export interface ResolveOptions {
   clock?: Clock;
 }
 
-/** Builds (once per provider name) a function from model id to a raw LanguageModelV3. */
+/**
+ * Builds (once per provider name) a function from model id to a raw LanguageModelV3. Settings
+ * and keys are checked here; a real provider's SDK is imported on its model's first call
+ * (deferred.ts), and its `provider` string is the one that SDK's model reports.
+ */
 function makeFactory(
   name: string,
   settings: ProviderSettingsInput,
@@ -45,32 +46,47 @@ function makeFactory(
   const headers = expandHeaders(name, settings.headers, env);
   switch (settings.type) {
     case "openai": {
-      const provider = createOpenAI({
-        apiKey: readProviderKey(name, settings, env, `model "${spec}"`),
-        ...(settings.base_url ? { baseURL: settings.base_url } : {}),
-        ...(headers ? { headers } : {}),
-        fetch,
-      });
-      return (id) => provider.chat(id);
+      const apiKey = readProviderKey(name, settings, env, `model "${spec}"`);
+      const provider = new Later(async () =>
+        (await import("@ai-sdk/openai")).createOpenAI({
+          apiKey,
+          ...(settings.base_url ? { baseURL: settings.base_url } : {}),
+          ...(headers ? { headers } : {}),
+          fetch,
+        }),
+      );
+      return (id) =>
+        new DeferredLanguageModel("openai.chat", id, async () => (await provider.get()).chat(id));
     }
     case "anthropic": {
-      const provider = createAnthropic({
-        apiKey: readProviderKey(name, settings, env, `model "${spec}"`),
-        ...(settings.base_url ? { baseURL: settings.base_url } : {}),
-        ...(headers ? { headers } : {}),
-        fetch,
-      });
-      return (id) => provider.messages(id);
+      const apiKey = readProviderKey(name, settings, env, `model "${spec}"`);
+      const provider = new Later(async () =>
+        (await import("@ai-sdk/anthropic")).createAnthropic({
+          apiKey,
+          ...(settings.base_url ? { baseURL: settings.base_url } : {}),
+          ...(headers ? { headers } : {}),
+          fetch,
+        }),
+      );
+      return (id) =>
+        new DeferredLanguageModel("anthropic.messages", id, async () =>
+          (await provider.get()).messages(id),
+        );
     }
     case "ollama": {
       const key = readProviderKey(name, settings, env, `model "${spec}"`);
       const baseURL = ollamaBaseUrl(settings, env);
-      const provider = createOllama({
-        ...(baseURL ? { baseURL } : {}),
-        headers: { ...(headers ?? {}), ...(key ? { Authorization: `Bearer ${key}` } : {}) },
-        fetch,
-      });
-      return (id) => provider.chat(id);
+      const provider = new Later(async () =>
+        (await import("ollama-ai-provider-v2")).createOllama({
+          ...(baseURL ? { baseURL } : {}),
+          headers: { ...(headers ?? {}), ...(key ? { Authorization: `Bearer ${key}` } : {}) },
+          fetch,
+        }),
+      );
+      return (id) =>
+        new DeferredLanguageModel("ollama.responses", id, async () =>
+          (await provider.get()).chat(id),
+        );
     }
     case "openai-compatible": {
       if (!settings.base_url) {
@@ -78,16 +94,22 @@ function makeFactory(
           key: `providers.${name}.base_url`,
         });
       }
+      const baseURL = settings.base_url;
       const key = readProviderKey(name, settings, env, `model "${spec}"`);
-      const provider = createOpenAICompatible({
-        name,
-        baseURL: settings.base_url,
-        ...(key ? { apiKey: key } : {}),
-        ...(headers ? { headers } : {}),
-        includeUsage: true,
-        fetch,
-      });
-      return (id) => provider.chatModel(id);
+      const provider = new Later(async () =>
+        (await import("@ai-sdk/openai-compatible")).createOpenAICompatible({
+          name,
+          baseURL,
+          ...(key ? { apiKey: key } : {}),
+          ...(headers ? { headers } : {}),
+          includeUsage: true,
+          fetch,
+        }),
+      );
+      return (id) =>
+        new DeferredLanguageModel(`${name}.chat`, id, async () =>
+          (await provider.get()).chatModel(id),
+        );
     }
     case "sim":
       return (id) => {

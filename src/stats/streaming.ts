@@ -1,4 +1,8 @@
-import * as hdr from "hdr-histogram-js";
+import type { Histogram } from "hdr-histogram-js";
+// The pure-JS 64-bit histogram alone: the package's index also loads its WebAssembly build (with
+// pako) and its log writer, whose module body creates an Intl.NumberFormat, ~50 ms of CPU at
+// the start of every command (bench/runner, e2e part).
+import float64Module from "hdr-histogram-js/dist/Float64Histogram.js";
 import { StatsInputError } from "./errors.js";
 
 export interface StreamingPercentilesOptions {
@@ -26,8 +30,18 @@ export interface StreamingPercentilesOptions {
  * Against type 7 the two also differ by the gap between neighbouring order statistics, which
  * is negligible for large n.
  */
+type Float64HistogramClass = (typeof float64Module)["default"];
+/**
+ * A CommonJS module: Node and esbuild give its `module.exports` as the default import, whose
+ * `default` is the class; vitest's loader gives the class itself.
+ */
+const Float64Histogram: Float64HistogramClass =
+  typeof float64Module === "function"
+    ? (float64Module as unknown as Float64HistogramClass)
+    : float64Module.default;
+
 export class StreamingPercentiles {
-  private readonly hist: hdr.Histogram;
+  private readonly hist: Histogram;
   private readonly scale: number;
   private sum = 0;
   private min = Infinity;
@@ -44,13 +58,11 @@ export class StreamingPercentiles {
         `unitsPerValue must be a positive number, got ${String(this.scale)}`,
       );
     }
-    this.hist = hdr.build({
-      bitBucketSize: 64,
-      autoResize: true,
-      lowestDiscernibleValue: 1,
-      numberOfSignificantValueDigits: digits,
-      useWebAssembly: false,
-    });
+    // As hdr.build({ bitBucketSize: 64, autoResize: true, lowestDiscernibleValue: 1, ... })
+    // builds it: the highest trackable value grows with what is recorded.
+    const hist = new Float64Histogram(1, 2, digits);
+    hist.autoResize = true;
+    this.hist = hist;
   }
 
   /** Record one value; negative or non-finite values are refused (latencies and costs are >= 0). */

@@ -3,6 +3,7 @@ import { DEFAULT_MAX_LINE_CHARS, errorMessage, InputError, readLines } from "../
 import { parseWith } from "../issues.js";
 import { CaseInputSchema } from "../schema/case.js";
 import { finishCase } from "./case.js";
+import { parsePlainCase } from "./plain-case.js";
 
 /** One case per line, read line by line so suites larger than memory still stream. */
 export async function* readJsonlSuite(file: string, label: string): AsyncGenerator<Case> {
@@ -22,7 +23,9 @@ export async function* readJsonlSuite(file: string, label: string): AsyncGenerat
       } catch (error) {
         throw new InputError(`invalid JSON: ${errorMessage(error)}`, { file, line });
       }
-      const parsed = parseWith(CaseInputSchema, value, { file, line, locate: () => ({ line }) });
+      const parsed =
+        parsePlainCase(value) ??
+        parseWith(CaseInputSchema, value, { file, line, locate: () => ({ line }) });
       yield finishCase(parsed, `${label}:${line}`);
     }
   } catch (error) {

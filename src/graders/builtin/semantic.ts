@@ -1,5 +1,4 @@
 import type { EmbeddingModelV3 } from "@ai-sdk/provider";
-import { embed } from "ai";
 import { z } from "zod";
 import { InputError } from "../../core/index.js";
 import {
@@ -20,6 +19,8 @@ const byModel = new WeakMap<EmbeddingModelV3, Map<string, Promise<number[]>>>();
 const byAttempt = new WeakMap<GradeInput, Map<EmbeddingModelV3, Promise<number[]>>>();
 
 async function vectorOf(model: EmbeddingModelV3, text: string): Promise<number[]> {
+  // Imported on first use, not at start-up: most runs embed nothing.
+  const { embed } = await import("ai");
   const { embedding } = await embed({ model, value: text });
   return embedding;
 }

@@ -1,4 +1,3 @@
-import { generateText, NoObjectGeneratedError, Output } from "ai";
 import type { z } from "zod";
 import { errorMessage, type Usage } from "../../core/index.js";
 import { classifyProviderError, redactSecrets, usageFromSdk } from "../../providers/index.js";
@@ -32,6 +31,8 @@ export async function callJudge<T>(
   schema: z.ZodType<T>,
   options: JudgeCallOptions = {},
 ): Promise<JudgeCall<T>> {
+  // Imported here, not at start-up: most runs have no judge (bench/runner, e2e part).
+  const { generateText, NoObjectGeneratedError, Output } = await import("ai");
   const retries = options.retries ?? runtime.retries;
   let usage: Usage = { input_tokens: 0, output_tokens: 0 };
   let calls = 0;
