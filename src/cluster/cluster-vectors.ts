@@ -1,18 +1,21 @@
 /**
- * One entry point for the three algorithms on l2-normalised vectors. Up to `maxExactPoints`
- * vectors are clustered exactly on the full cosine distance matrix. Beyond that (the matrix
- * and the O(n²) spanning tree grow too large: 100,000 points would need 40 GB of distances),
- * a seeded sample of `maxExactPoints` is clustered and every other vector joins its nearest
- * sample-cluster centroid when it is at least as similar as the cluster's own members
- * typically are (the cluster's `radiusQuantile` member-to-centroid similarity), else stays
- * unclustered. `sampled` says when that happened.
+ * One entry point for the three algorithms on l2-normalised vectors:
+ *
+ * - up to `maxExactPoints` vectors are clustered exactly on the full cosine distance matrix,
+ *   after neighbourhood smoothing (`smoothing` neighbours; 0 turns it off);
+ * - beyond that (the matrix and the O(n²) spanning tree grow too large: 100,000 points
+ *   would need 40 GB of distances), a seeded sample of `maxExactPoints` is clustered that
+ *   way and every other vector joins its nearest sample cluster when it is as close to the
+ *   centroid as the cluster's own members (`absorbInto`), else stays unclustered. `sampled`
+ *   says when that happened.
  */
 import { createRng, hash32 } from "../core/index.js";
+import { absorbInto } from "./absorb.js";
 import { agglomerative, type Linkage } from "./agglomerative.js";
-import { centroids, dot } from "./centroids.js";
 import { dbscan } from "./dbscan.js";
 import { cosineDistanceMatrix } from "./distance.js";
 import { hdbscan } from "./hdbscan.js";
+import { smoothVectors } from "./smooth.js";
 
 export type ClusterMethod = "hdbscan" | "dbscan" | "agglomerative";
 
@@ -20,15 +23,19 @@ export interface ClusterOptions {
   method: ClusterMethod;
   /** Default: `defaultMinClusterSize(n)`. */
   minClusterSize?: number;
-  /** HDBSCAN / DBSCAN density parameter; HDBSCAN default = minClusterSize, DBSCAN default 5. */
+  /** HDBSCAN / DBSCAN density parameter; HDBSCAN default 1, DBSCAN default 5. */
   minSamples?: number;
   /** Similarity threshold (the config's 0.75): DBSCAN's eps and the agglomerative cut are
    *  1 − threshold. */
   threshold?: number;
   linkage?: Linkage;
+  /** Neighbours averaged into each vector before clustering (default 10; 0 = off). */
+  smoothing?: number;
+  /** Let HDBSCAN outliers inside a cluster's extent join it (default false). */
+  absorbOutliers?: boolean;
   maxExactPoints?: number;
-  /** Share of a sample cluster's members at least as far from its centroid as a joining
-   *  vector may be (0.1: a vector joins if it is closer than the 10% least central members). */
+  /** Which member-to-centroid similarity a joining vector must reach: 0 = the least
+   *  central member's (default), 0.1 = the 10th percentile's. */
   radiusQuantile?: number;
   seed?: number;
 }
@@ -45,21 +52,42 @@ export interface Clustering {
 
 export const DEFAULT_MAX_EXACT_POINTS = 4000;
 export const DEFAULT_THRESHOLD = 0.75;
+export const DEFAULT_SMOOTHING = 10;
 
 /**
- * A smallest cluster that grows slowly with n: a handful of failures already make a problem
- * worth naming, and in 100,000 failures a group of 5 is noise.
+ * The smallest cluster grows with log₂ n: a handful of failures already make a problem worth
+ * naming, while among 100,000 a group of five is noise.
  */
 export function defaultMinClusterSize(n: number): number {
-  return Math.max(3, Math.round(Math.log2(Math.max(2, n)) * 0.8));
+  return Math.max(3, Math.round(Math.log2(Math.max(2, n))));
 }
 
 function exact(vectors: readonly Float32Array[], options: ClusterOptions, mcs: number): Int32Array {
-  const matrix = cosineDistanceMatrix(vectors);
+  const n = vectors.length;
+  if (n === 0) return new Int32Array(0);
+  let matrix = cosineDistanceMatrix(vectors);
+  const neighbours = Math.min(options.smoothing ?? DEFAULT_SMOOTHING, n - 1);
+  let space = vectors;
+  if (neighbours > 0) {
+    space = smoothVectors(vectors, matrix, neighbours);
+    matrix = cosineDistanceMatrix(space);
+  }
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   switch (options.method) {
-    case "hdbscan":
-      return hdbscan(matrix, { minClusterSize: mcs, minSamples: options.minSamples }).labels;
+    case "hdbscan": {
+      const labels = hdbscan(matrix, {
+        minClusterSize: mcs,
+        minSamples: options.minSamples ?? 1,
+      }).labels;
+      if (options.absorbOutliers) {
+        const outliers: number[] = [];
+        labels.forEach((l, i) => {
+          if (l < 0) outliers.push(i);
+        });
+        absorbInto(space, labels, outliers, options.radiusQuantile ?? 0);
+      }
+      return labels;
+    }
     case "dbscan":
       return dbscan(matrix, { eps: 1 - threshold, minSamples: options.minSamples ?? 5 });
     case "agglomerative":
@@ -102,47 +130,25 @@ export function clusterVectors(
     order[j] = t;
   }
   const sample = Array.from(order.subarray(0, limit)).sort((a, b) => a - b);
-  // The smallest cluster shrinks with the sample so the same share of the data qualifies.
-  const sampleMcs = Math.max(2, Math.round((mcs * limit) / n));
-  const sampleVectors = sample.map((i) => vectors[i]!);
-  const sampleLabels =
+  // The sample's smallest cluster follows the same rule at the sample's size, unless the
+  // caller fixed one for the whole set (then it shrinks with the sampling rate).
+  const sampleMcs =
     options.minClusterSize === undefined
-      ? exact(sampleVectors, options, defaultMinClusterSize(limit))
-      : exact(sampleVectors, options, sampleMcs);
-  const centres = centroids(sampleVectors, sampleLabels);
-  const labelList = [...centres.keys()];
-  const centreList = labelList.map((l) => centres.get(l)!);
-  const similarities = new Map<number, number[]>();
-  sampleVectors.forEach((v, i) => {
-    const l = sampleLabels[i]!;
-    if (l < 0) return;
-    const list = similarities.get(l) ?? [];
-    list.push(dot(v, centres.get(l)!));
-    similarities.set(l, list);
-  });
-  const q = options.radiusQuantile ?? 0.1;
-  const radius = labelList.map((l) => {
-    const list = similarities.get(l)!.sort((a, b) => a - b);
-    return list[Math.min(list.length - 1, Math.floor(q * list.length))]!;
-  });
+      ? defaultMinClusterSize(limit)
+      : Math.max(2, Math.round((mcs * limit) / n));
+  const sampleLabels = exact(
+    sample.map((i) => vectors[i]!),
+    options,
+    sampleMcs,
+  );
   const labels = new Int32Array(n).fill(-1);
+  const inSample = new Uint8Array(n);
   sample.forEach((index, i) => {
     labels[index] = sampleLabels[i]!;
+    inSample[index] = 1;
   });
-  const inSample = new Uint8Array(n);
-  for (const i of sample) inSample[i] = 1;
-  for (let i = 0; i < n; i++) {
-    if (inSample[i]) continue;
-    let best = -1;
-    let bestSimilarity = Number.NEGATIVE_INFINITY;
-    centreList.forEach((centre, c) => {
-      const s = dot(vectors[i]!, centre);
-      if (s > bestSimilarity) {
-        bestSimilarity = s;
-        best = c;
-      }
-    });
-    if (best >= 0 && bestSimilarity >= radius[best]!) labels[i] = labelList[best]!;
-  }
+  const rest: number[] = [];
+  for (let i = 0; i < n; i++) if (!inSample[i]) rest.push(i);
+  absorbInto(vectors, labels, rest, options.radiusQuantile ?? 0);
   return { labels, ...count(labels), sampled: limit, minClusterSize: mcs };
 }

@@ -28,19 +28,35 @@ export function cosineDistanceMatrix(vectors: readonly Float32Array[]): Distance
   if (n > MAX_MATRIX_POINTS) {
     throw new RangeError(`a distance matrix of ${n} points is too large; cluster a sample`);
   }
-  const data = new Float32Array(n * n);
+  const d = n === 0 ? 0 : vectors[0]!.length;
+  // One flat Float64 copy: contiguous rows and no float32 → float64 conversions in the loop.
+  const flat = new Float64Array(n * d);
+  vectors.forEach((v, i) => {
+    if (v.length !== d) throw new RangeError(`vector ${i} has ${v.length} dimensions, not ${d}`);
+    flat.set(v, i * d);
+  });
   const zero = vectors.map(isZero);
+  const data = new Float32Array(n * n);
   for (let i = 0; i < n; i++) {
-    const a = vectors[i]!;
-    const d = a.length;
+    const a = i * d;
     for (let j = i + 1; j < n; j++) {
       let value: number;
       if (zero[i] || zero[j]) value = zero[i] && zero[j] ? 0 : 1;
       else {
-        const b = vectors[j]!;
-        let dot = 0;
-        for (let k = 0; k < d; k++) dot += a[k]! * b[k]!;
-        value = Math.max(0, 1 - dot);
+        const b = j * d;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        let k = 0;
+        for (; k + 3 < d; k += 4) {
+          s0 += flat[a + k]! * flat[b + k]!;
+          s1 += flat[a + k + 1]! * flat[b + k + 1]!;
+          s2 += flat[a + k + 2]! * flat[b + k + 2]!;
+          s3 += flat[a + k + 3]! * flat[b + k + 3]!;
+        }
+        for (; k < d; k++) s0 += flat[a + k]! * flat[b + k]!;
+        value = Math.max(0, 1 - (s0 + s1 + s2 + s3));
       }
       data[i * n + j] = value;
       data[j * n + i] = value;

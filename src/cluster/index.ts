@@ -4,6 +4,8 @@
  * members, incremental assignment, stable ids across rebuilds, and ARI / NMI to score a
  * clustering. Works on arrays of texts and vectors; the store and CLI wire it in.
  */
+
+export { absorbInto } from "./absorb.js";
 export type { AgglomerativeOptions, Linkage } from "./agglomerative.js";
 export { agglomerative } from "./agglomerative.js";
 export type { Representatives } from "./centroids.js";
@@ -12,6 +14,7 @@ export type { Clustering, ClusterMethod, ClusterOptions } from "./cluster-vector
 export {
   clusterVectors,
   DEFAULT_MAX_EXACT_POINTS,
+  DEFAULT_SMOOTHING,
   DEFAULT_THRESHOLD,
   defaultMinClusterSize,
 } from "./cluster-vectors.js";
@@ -43,5 +46,6 @@ export {
   normalizedMutualInformation,
   unclusteredAsSingletons,
 } from "./metrics.js";
+export { nearestNeighbours, smoothVectors } from "./smooth.js";
 export { normalizeText } from "./text.js";
 export type { VocabularyOptions } from "./vocabulary.js";

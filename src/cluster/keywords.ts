@@ -71,7 +71,13 @@ export function clusterKeywords(
         term,
         weight: (tf / size) * Math.log(1 + meanWords / totals.get(term)!),
       }))
-      .sort((a, b) => b.weight - a.weight || (a.term < b.term ? -1 : 1));
+      // On equal weight a bigram first: "card declined" says more than "card".
+      .sort(
+        (a, b) =>
+          b.weight - a.weight ||
+          b.term.split(" ").length - a.term.split(" ").length ||
+          (a.term < b.term ? -1 : 1),
+      );
     const top = dropCovered(ranked).slice(0, options.top);
     return {
       cluster,
