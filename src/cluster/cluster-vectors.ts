@@ -15,7 +15,7 @@ import { agglomerative, type Linkage } from "./agglomerative.js";
 import { dbscan } from "./dbscan.js";
 import { cosineDistanceMatrix } from "./distance.js";
 import { hdbscan } from "./hdbscan.js";
-import { smoothVectors } from "./smooth.js";
+import { smoothedDistanceMatrix } from "./smooth.js";
 
 export type ClusterMethod = "hdbscan" | "dbscan" | "agglomerative";
 
@@ -65,13 +65,10 @@ export function defaultMinClusterSize(n: number): number {
 function exact(vectors: readonly Float32Array[], options: ClusterOptions, mcs: number): Int32Array {
   const n = vectors.length;
   if (n === 0) return new Int32Array(0);
-  let matrix = cosineDistanceMatrix(vectors);
-  const neighbours = Math.min(options.smoothing ?? DEFAULT_SMOOTHING, n - 1);
-  let space = vectors;
-  if (neighbours > 0) {
-    space = smoothVectors(vectors, matrix, neighbours);
-    matrix = cosineDistanceMatrix(space);
-  }
+  const matrix = smoothedDistanceMatrix(
+    cosineDistanceMatrix(vectors),
+    options.smoothing ?? DEFAULT_SMOOTHING,
+  );
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   switch (options.method) {
     case "hdbscan": {
@@ -84,7 +81,7 @@ function exact(vectors: readonly Float32Array[], options: ClusterOptions, mcs: n
         labels.forEach((l, i) => {
           if (l < 0) outliers.push(i);
         });
-        absorbInto(space, labels, outliers, options.radiusQuantile ?? 0);
+        absorbInto(vectors, labels, outliers, options.radiusQuantile ?? 0);
       }
       return labels;
     }

@@ -18,7 +18,7 @@ export interface FeatureOptions {
 
 export const DEFAULT_FEATURES: FeatureOptions = {
   wordNgrams: [1, 2],
-  charNgrams: [3, 5],
+  charNgrams: [2, 4],
   hashBits: 20,
   maxTextChars: 4000,
 };

@@ -46,6 +46,6 @@ export {
   normalizedMutualInformation,
   unclusteredAsSingletons,
 } from "./metrics.js";
-export { nearestNeighbours, smoothVectors } from "./smooth.js";
+export { nearestNeighbours, smoothedDistanceMatrix, smoothVectors } from "./smooth.js";
 export { normalizeText } from "./text.js";
 export type { VocabularyOptions } from "./vocabulary.js";

@@ -35,10 +35,10 @@ export interface LsaOptions {
 export const DEFAULT_LSA: LsaOptions = {
   features: DEFAULT_FEATURES,
   vocabulary: DEFAULT_VOCABULARY,
-  weights: { word: 1, char: 1 },
-  dimensions: 150,
+  weights: { word: 1, char: 2 },
+  dimensions: 100,
   oversample: 10,
-  powerIterations: 3,
+  powerIterations: 2,
   fitSample: 10_000,
   seed: 0,
 };

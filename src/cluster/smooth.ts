@@ -44,3 +44,51 @@ export function smoothVectors(
     return normalize(out);
   });
 }
+
+/**
+ * The cosine distance matrix of the smoothed vectors, computed from the original matrix
+ * without the vectors: with S = W·V (W: the sparse smoothing weights, k + 1 per row) the
+ * Gram matrix is S·Sᵀ = W·(V·Vᵀ)·Wᵀ, and V·Vᵀ = 1 − D. That is O(n² · k) instead of
+ * O(n² · d): about 2.5 times less work at k = 10, d = 100.
+ */
+export function smoothedDistanceMatrix(matrix: DistanceMatrix, neighbours: number): DistanceMatrix {
+  const { n, data } = matrix;
+  const k = Math.min(neighbours, n - 1);
+  if (k <= 0) return matrix;
+  const rows: Array<{ index: Int32Array; weight: Float64Array }> = [];
+  for (let i = 0; i < n; i++) {
+    const near = nearestNeighbours(matrix, i, k).filter((j) => data[i * n + j]! < 1);
+    rows.push({
+      index: Int32Array.from([i, ...near]),
+      weight: Float64Array.from([1, ...near.map((j) => 1 - data[i * n + j]!)]),
+    });
+  }
+  // H = W · G, row by row (G = 1 − D).
+  const h = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const { index, weight } = rows[i]!;
+    const out = i * n;
+    for (let e = 0; e < index.length; e++) {
+      const w = weight[e]!;
+      const from = index[e]! * n;
+      for (let b = 0; b < n; b++) h[out + b]! += w * (1 - data[from + b]!);
+    }
+  }
+  const gram = (i: number, j: number): number => {
+    const { index, weight } = rows[j]!;
+    let s = 0;
+    for (let e = 0; e < index.length; e++) s += h[i * n + index[e]!]! * weight[e]!;
+    return s;
+  };
+  const norm = Float64Array.from({ length: n }, (_, i) => Math.sqrt(Math.max(0, gram(i, i))));
+  const out = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const denominator = norm[i]! * norm[j]!;
+      const value = denominator > 0 ? Math.max(0, 1 - gram(i, j) / denominator) : 1;
+      out[i * n + j] = value;
+      out[j * n + i] = value;
+    }
+  }
+  return { n, data: out };
+}

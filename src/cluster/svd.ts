@@ -73,10 +73,10 @@ export function truncatedSvd(
   for (let i = 0; i < omega.length; i++) omega[i] = gaussian(rng);
   let q = times(rows, omega, l);
   orthonormalizeColumns(q, rows.length, l);
+  // Power iterations re-orthonormalise only the row side (rows ≪ columns here); with two or
+  // three iterations the column side does not lose enough precision to matter.
   for (let it = 0; it < options.powerIterations; it++) {
-    const z = transposeTimes(rows, columns, q, l);
-    orthonormalizeColumns(z, columns, l);
-    q = times(rows, z, l);
+    q = times(rows, transposeTimes(rows, columns, q, l), l);
     orthonormalizeColumns(q, rows.length, l);
   }
   // B = Qᵀ A is l × columns; we hold its transpose Z = Aᵀ Q (columns × l).
