@@ -48,6 +48,8 @@ const ALGORITHMS: Record<string, ClusterOptions> = {
   hdbscan: { method: "hdbscan" },
   "hdbscan, outliers absorbed": { method: "hdbscan", absorbOutliers: true },
   "hdbscan, no smoothing": { method: "hdbscan", smoothing: 0 },
+  "hdbscan, epsilon 0": { method: "hdbscan", clusterSelectionEpsilon: 0 },
+  "hdbscan, epsilon 0.2": { method: "hdbscan", clusterSelectionEpsilon: 0.2 },
   "dbscan sim≥0.75": { method: "dbscan", threshold: 0.75 },
   "agglomerative avg sim≥0.75": { method: "agglomerative", threshold: 0.75 },
   "agglomerative avg sim≥0.5": { method: "agglomerative", threshold: 0.5 },
@@ -155,7 +157,9 @@ if (args[0] === "--one") {
       plan.push(["banking77", embedder, algorithm]);
     }
   }
-  plan.push(["synthetic:10000", "lsa default", "hdbscan"]);
+  for (const algorithm of ["hdbscan", "hdbscan, epsilon 0", "hdbscan, epsilon 0.2"]) {
+    plan.push(["synthetic:10000", "lsa default", algorithm]);
+  }
   plan.push(["synthetic:100000", "lsa default", "hdbscan"]);
   console.log(
     "BANKING77: 3,080 texts, 77 labels, k not given. Reference: k-means k=77 ARI 0.299 / NMI 0.642.",

@@ -31,6 +31,10 @@ export interface ClusterOptions {
   linkage?: Linkage;
   /** Neighbours averaged into each vector before clustering (default 10; 0 = off). */
   smoothing?: number;
+  /** HDBSCAN: splits below this distance are not kept apart (default 0.05). Near-duplicate
+   *  texts are at distance ≈ 0, where λ = 1/distance explodes and excess of mass would
+   *  otherwise always prefer the tiniest groups of duplicates over the problem they share. */
+  clusterSelectionEpsilon?: number;
   /** Let HDBSCAN outliers inside a cluster's extent join it (default false). */
   absorbOutliers?: boolean;
   maxExactPoints?: number;
@@ -53,6 +57,7 @@ export interface Clustering {
 export const DEFAULT_MAX_EXACT_POINTS = 4000;
 export const DEFAULT_THRESHOLD = 0.75;
 export const DEFAULT_SMOOTHING = 10;
+export const DEFAULT_SELECTION_EPSILON = 0.05;
 
 /**
  * The smallest cluster grows with log₂ n: a handful of failures already make a problem worth
@@ -75,6 +80,7 @@ function exact(vectors: readonly Float32Array[], options: ClusterOptions, mcs: n
       const labels = hdbscan(matrix, {
         minClusterSize: mcs,
         minSamples: options.minSamples ?? 1,
+        clusterSelectionEpsilon: options.clusterSelectionEpsilon ?? DEFAULT_SELECTION_EPSILON,
       }).labels;
       if (options.absorbOutliers) {
         const outliers: number[] = [];

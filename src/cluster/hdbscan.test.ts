@@ -59,6 +59,20 @@ describe("HDBSCAN on data whose condensed tree is derived by hand", () => {
     expect(canonical(result.labels)).toEqual([0, 0, 0, 1, 1, 1, 2, 2, 2]);
   });
 
+  it("cluster selection epsilon merges clusters that split off below it", () => {
+    // The data of the previous test: P's children split off at distance 8, P and Q at 88.
+    const matrix = line([0, 1, 2, 10, 11, 12, 100, 101, 102]);
+    const at = (epsilon: number) =>
+      canonical(
+        hdbscan(matrix, { minClusterSize: 3, minSamples: 1, clusterSelectionEpsilon: epsilon })
+          .labels,
+      );
+    expect(at(7)).toEqual([0, 0, 0, 1, 1, 1, 2, 2, 2]);
+    expect(at(9)).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1]);
+    // Above 88 the walk stops below the root (not selectable): still P and Q.
+    expect(at(100)).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1]);
+  });
+
   it("uses core distances: with minSamples 3 a loose point hangs on to the nearer group", () => {
     // Core distances (3rd nearest, itself included): 0 → 2, 1 → 1, 2 → 2, 10 → 2, 11 → 1,
     // 12 → 2, and 5 → 4 (itself, 2 at 3, 1 at 4). Mutual reachability: each group joins at 2,

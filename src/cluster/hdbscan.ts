@@ -30,6 +30,12 @@ export interface HdbscanOptions {
   minSamples?: number;
   /** Let the root be selected when no split is worth more (default false, as the reference). */
   allowSingleCluster?: boolean;
+  /**
+   * Clusters that split off at a distance below this are not kept apart: a selected cluster
+   * born below it is replaced by its nearest ancestor born at or above it (the reference's
+   * `cluster_selection_epsilon`). 0 (default) turns it off.
+   */
+  clusterSelectionEpsilon?: number;
 }
 
 export interface CondensedEdge {
@@ -269,6 +275,35 @@ export function hdbscan(matrix: DistanceMatrix, options: HdbscanOptions): Hdbsca
     } else {
       chosen[c] = 1;
       const stack = [...kids];
+      while (stack.length > 0) {
+        const d = stack.pop()!;
+        chosen[d] = 0;
+        stack.push(...childrenOf[d]!);
+      }
+    }
+  }
+
+  const epsilon = options.clusterSelectionEpsilon ?? 0;
+  if (epsilon > 0) {
+    const bornBelow = (c: number) => birth[c]! > 1 / epsilon;
+    for (let c = 1; c < clusters; c++) {
+      if (!chosen[c] || !bornBelow(c)) continue;
+      let up = c;
+      // Walk up while the cluster was born below epsilon, never to the root unless allowed.
+      while (bornBelow(up)) {
+        const parent = parentOf[up]!;
+        if (parent === 0) {
+          if (options.allowSingleCluster) up = 0;
+          break;
+        }
+        up = parent;
+      }
+      chosen[up] = 1;
+    }
+    // Deselect everything under a chosen cluster (parents have smaller ids: they go first).
+    for (let c = 0; c < clusters; c++) {
+      if (!chosen[c]) continue;
+      const stack = [...childrenOf[c]!];
       while (stack.length > 0) {
         const d = stack.pop()!;
         chosen[d] = 0;

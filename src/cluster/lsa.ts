@@ -39,7 +39,7 @@ export const DEFAULT_LSA: LsaOptions = {
   dimensions: 100,
   oversample: 10,
   powerIterations: 2,
-  fitSample: 10_000,
+  fitSample: 4000,
   seed: 0,
 };
 
