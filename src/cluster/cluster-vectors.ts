@@ -4,7 +4,7 @@
  * - up to `maxExactPoints` vectors are clustered exactly on the full cosine distance matrix,
  *   after neighbourhood smoothing (`smoothing` neighbours; 0 turns it off);
  * - beyond that (the matrix and the O(n²) spanning tree grow too large: 100,000 points
- *   would need 40 GB of distances), a seeded sample of `maxExactPoints` is clustered that
+ *   would need 40 GB of distances), a seeded sample of `sampleSize` is clustered that
  *   way and every other vector joins its nearest sample cluster when it is as close to the
  *   centroid as the cluster's own members (`absorbInto`), else stays unclustered. `sampled`
  *   says when that happened.
@@ -38,6 +38,8 @@ export interface ClusterOptions {
   /** Let HDBSCAN outliers inside a cluster's extent join it (default false). */
   absorbOutliers?: boolean;
   maxExactPoints?: number;
+  /** Size of the sample clustered when there are more than `maxExactPoints` vectors. */
+  sampleSize?: number;
   /** Which member-to-centroid similarity a joining vector must reach: 0 = the least
    *  central member's (default), 0.1 = the 10th percentile's. */
   radiusQuantile?: number;
@@ -55,6 +57,7 @@ export interface Clustering {
 }
 
 export const DEFAULT_MAX_EXACT_POINTS = 4000;
+export const DEFAULT_SAMPLE_SIZE = 2500;
 export const DEFAULT_THRESHOLD = 0.75;
 export const DEFAULT_SMOOTHING = 10;
 export const DEFAULT_SELECTION_EPSILON = 0.05;
@@ -123,22 +126,23 @@ export function clusterVectors(
     const labels = exact(vectors, options, mcs);
     return { labels, ...count(labels), sampled: undefined, minClusterSize: mcs };
   }
-  // Seeded partial Fisher–Yates: the first `limit` slots are the sample.
+  const size = Math.min(limit, options.sampleSize ?? DEFAULT_SAMPLE_SIZE);
+  // Seeded partial Fisher–Yates: the first `size` slots are the sample.
   const rng = createRng(hash32(`cluster-sample\u0000${options.seed ?? 0}`));
   const order = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = 0; i < limit; i++) {
+  for (let i = 0; i < size; i++) {
     const j = i + rng.int(n - i);
     const t = order[i]!;
     order[i] = order[j]!;
     order[j] = t;
   }
-  const sample = Array.from(order.subarray(0, limit)).sort((a, b) => a - b);
+  const sample = Array.from(order.subarray(0, size)).sort((a, b) => a - b);
   // The sample's smallest cluster follows the same rule at the sample's size, unless the
   // caller fixed one for the whole set (then it shrinks with the sampling rate).
   const sampleMcs =
     options.minClusterSize === undefined
-      ? defaultMinClusterSize(limit)
-      : Math.max(2, Math.round((mcs * limit) / n));
+      ? defaultMinClusterSize(size)
+      : Math.max(2, Math.round((mcs * size) / n));
   const sampleLabels = exact(
     sample.map((i) => vectors[i]!),
     options,
@@ -153,5 +157,5 @@ export function clusterVectors(
   const rest: number[] = [];
   for (let i = 0; i < n; i++) if (!inSample[i]) rest.push(i);
   absorbInto(vectors, labels, rest, options.radiusQuantile ?? 0);
-  return { labels, ...count(labels), sampled: limit, minClusterSize: mcs };
+  return { labels, ...count(labels), sampled: size, minClusterSize: mcs };
 }

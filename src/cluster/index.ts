@@ -14,6 +14,7 @@ export type { Clustering, ClusterMethod, ClusterOptions } from "./cluster-vector
 export {
   clusterVectors,
   DEFAULT_MAX_EXACT_POINTS,
+  DEFAULT_SAMPLE_SIZE,
   DEFAULT_SELECTION_EPSILON,
   DEFAULT_SMOOTHING,
   DEFAULT_THRESHOLD,

@@ -38,7 +38,7 @@ export const DEFAULT_LSA: LsaOptions = {
   weights: { word: 1, char: 2 },
   dimensions: 100,
   oversample: 10,
-  powerIterations: 2,
+  powerIterations: 1,
   fitSample: 4000,
   seed: 0,
 };

@@ -32,14 +32,15 @@ function gaussian(rng: Rng): number {
 /** Y (rows × l) = A (rows × columns) · M (columns × l). */
 function times(rows: readonly SparseRow[], m: Float64Array, l: number): Float64Array {
   const y = new Float64Array(rows.length * l);
-  rows.forEach((row, r) => {
+  for (let r = 0; r < rows.length; r++) {
+    const { indices, values } = rows[r]!;
     const base = r * l;
-    for (let e = 0; e < row.indices.length; e++) {
-      const v = row.values[e]!;
-      const from = row.indices[e]! * l;
+    for (let e = 0; e < indices.length; e++) {
+      const v = values[e]!;
+      const from = indices[e]! * l;
       for (let j = 0; j < l; j++) y[base + j]! += v * m[from + j]!;
     }
-  });
+  }
   return y;
 }
 
@@ -51,14 +52,15 @@ function transposeTimes(
   l: number,
 ): Float64Array {
   const z = new Float64Array(columns * l);
-  rows.forEach((row, r) => {
+  for (let r = 0; r < rows.length; r++) {
+    const { indices, values } = rows[r]!;
     const base = r * l;
-    for (let e = 0; e < row.indices.length; e++) {
-      const v = row.values[e]!;
-      const to = row.indices[e]! * l;
+    for (let e = 0; e < indices.length; e++) {
+      const v = values[e]!;
+      const to = indices[e]! * l;
       for (let j = 0; j < l; j++) z[to + j]! += v * q[base + j]!;
     }
-  });
+  }
   return z;
 }
 
@@ -99,13 +101,17 @@ export function truncatedSvd(
   for (let i = 0; i < k; i++) singularValues[i] = Math.sqrt(values[i]!);
   // Right singular vector i = Z · u_i / σ_i.
   const components = new Float32Array(columns * k);
+  const acc = new Float64Array(k);
   for (let c = 0; c < columns; c++) {
     const base = c * l;
-    for (let i = 0; i < k; i++) {
-      let s = 0;
-      for (let j = 0; j < l; j++) s += z[base + j]! * vectors[j * l + i]!;
-      components[c * k + i] = s / singularValues[i]!;
+    acc.fill(0);
+    for (let j = 0; j < l; j++) {
+      const zj = z[base + j]!;
+      if (zj === 0) continue;
+      const row = j * l;
+      for (let i = 0; i < k; i++) acc[i]! += zj * vectors[row + i]!;
     }
+    for (let i = 0; i < k; i++) components[c * k + i] = acc[i]! / singularValues[i]!;
   }
   return { components, k, singularValues };
 }
