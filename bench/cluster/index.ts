@@ -169,6 +169,11 @@ if (args[0] === "--one") {
   // The O(n²) floor: exact HDBSCAN on the dense matrix at the largest n it allows.
   if (!quick) plan.push(["synthetic:8000", "lsa default", "hdbscan exact (no sample) ≤ 8000"]);
   console.log(
+    `load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")} on ${cpus().length} cores`,
+  );
+  console.log(
     "BANKING77: 3,080 texts, 77 labels, k not given. Reference: k-means k=77 ARI 0.299 / NMI 0.642.",
   );
   for (const [data, embedder, algorithm] of plan) print(spawn(data, embedder, algorithm));

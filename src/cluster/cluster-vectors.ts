@@ -29,7 +29,7 @@ export interface ClusterOptions {
    *  1 − threshold. */
   threshold?: number;
   linkage?: Linkage;
-  /** Neighbours averaged into each vector before clustering (default 10; 0 = off). */
+  /** Neighbours averaged into each vector before clustering (default 10, DBSCAN 0; 0 = off). */
   smoothing?: number;
   /** HDBSCAN: splits below this distance are not kept apart (default 0.05). Near-duplicate
    *  texts are at distance ≈ 0, where λ = 1/distance explodes and excess of mass would
@@ -75,7 +75,9 @@ function exact(vectors: readonly Float32Array[], options: ClusterOptions, mcs: n
   if (n === 0) return new Int32Array(0);
   const matrix = smoothedDistanceMatrix(
     cosineDistanceMatrix(vectors),
-    options.smoothing ?? DEFAULT_SMOOTHING,
+    // DBSCAN's one global radius chains everything in the smoothed space, where distances
+    // shrink; it reads the threshold as a plain similarity between texts instead.
+    options.smoothing ?? (options.method === "dbscan" ? 0 : DEFAULT_SMOOTHING),
   );
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   switch (options.method) {
