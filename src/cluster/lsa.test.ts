@@ -112,6 +112,13 @@ describe("the offline LSA embedder", () => {
     expect(normalizeText(huge).length).toBe(4000);
   });
 
+  it("keeps the words of a failure that makes most of the set", () => {
+    const set = [...new Array(10).fill("tool search_flights timed out"), "refund missing", "x"];
+    const [dominant, other] = fitLsa(set).embedSync([set[0]!, "refund missing"]);
+    expect(norm(dominant!)).toBeCloseTo(1, 5);
+    expect(dot(dominant!, other!)).toBeLessThan(0.5);
+  });
+
   it("copes with nothing to learn from: no texts, all empty, all identical", async () => {
     expect(fitLsa([]).embedSync([])).toEqual([]);
     const empty = fitLsa(["", "", ""]);

@@ -8,7 +8,9 @@ import { type DocFeatures, docFeatures, type FeatureOptions } from "./features.j
 export interface VocabularyOptions {
   /** A feature must occur in at least this many documents. */
   minDf: number;
-  /** A feature in more than this share of documents is dropped (stop-word-like). */
+  /** A feature in more than this share of documents is dropped. Default 1 (keep all): idf
+   *  already discounts common terms, and when one failure makes most of the set, cutting
+   *  at 50 % would erase exactly that failure's words. */
   maxDfRatio: number;
   maxWordFeatures: number;
   maxCharFeatures: number;
@@ -16,7 +18,7 @@ export interface VocabularyOptions {
 
 export const DEFAULT_VOCABULARY: VocabularyOptions = {
   minDf: 2,
-  maxDfRatio: 0.5,
+  maxDfRatio: 1,
   maxWordFeatures: 20_000,
   maxCharFeatures: 30_000,
 };
