@@ -106,15 +106,18 @@ export function fitLsa(texts: Iterable<string>, overrides: Partial<LsaOptions> =
       : { components: new Float32Array(0), k: 0, singularValues: new Float64Array(0) };
   const k = svd.k;
   const { components } = svd;
+  const scratch = new Float64Array(k);
   const embedOne = (text: string): Float32Array => {
     const row = tfidfRow(docFeatures(text, options.features), vocabulary, options.weights);
-    const out = new Float32Array(k);
-    for (let e = 0; e < row.indices.length; e++) {
-      const v = row.values[e]!;
-      const base = row.indices[e]! * k;
-      for (let i = 0; i < k; i++) out[i]! += v * components[base + i]!;
+    // Accumulate in doubles (a scratch row reused across texts), store as floats once.
+    scratch.fill(0);
+    const { indices, values } = row;
+    for (let e = 0; e < indices.length; e++) {
+      const v = values[e]!;
+      const base = indices[e]! * k;
+      for (let i = 0; i < k; i++) scratch[i]! += v * components[base + i]!;
     }
-    return normalize(out);
+    return normalize(Float32Array.from(scratch));
   };
   const embedSync = (batch: Iterable<string>): Float32Array[] => Array.from(batch, embedOne);
   const f = options.features;

@@ -50,8 +50,7 @@ export function tfidfRow(
   let norm = 0;
   for (const v of values) norm += v * v;
   const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-  return {
-    indices: Int32Array.from(indices),
-    values: Float32Array.from(values, (v) => v * scale),
-  };
+  const scaled = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) scaled[i] = values[i]! * scale;
+  return { indices: Int32Array.from(indices), values: scaled };
 }
