@@ -1,3 +1,10 @@
+export type {
+  ClusterBuildRecord,
+  ClusterMembership,
+  ClusterRecord,
+  ClusterStats,
+  ClusterStore,
+} from "./clusters.js";
 export type { CostDimension, CostGroup, CostQuery, CostStore } from "./costs.js";
 export { COST_DIMENSIONS } from "./costs.js";
 export type {

@@ -345,6 +345,51 @@ CREATE INDEX gate_decisions_created ON gate_decisions (created_at, id);
 CREATE INDEX gate_decisions_prompt ON gate_decisions (prompt_name, created_at);
 `,
   },
+  {
+    version: 10,
+    name: "failure_clusters",
+    sql: `
+-- One row per \`clusters build\`: what was clustered, how, and what came out.
+CREATE TABLE cluster_builds (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  method TEXT NOT NULL,
+  embedder TEXT NOT NULL,
+  params TEXT NOT NULL,
+  failures INTEGER NOT NULL,
+  clusters INTEGER NOT NULL,
+  unclustered INTEGER NOT NULL
+) STRICT;
+
+-- A cluster keeps its id across builds while it continues (matched by members, then
+-- centroid); one no build continues is retired, never deleted, so drafts and decisions that
+-- name it still resolve.
+CREATE TABLE clusters (
+  id TEXT PRIMARY KEY NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('open', 'retired')),
+  label TEXT NOT NULL,
+  keywords TEXT NOT NULL,
+  description TEXT,
+  size INTEGER NOT NULL,
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  stats TEXT NOT NULL,
+  representatives TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  build_id TEXT NOT NULL REFERENCES cluster_builds (id)
+) STRICT;
+CREATE INDEX clusters_status ON clusters (status, size);
+
+CREATE TABLE cluster_members (
+  cluster_id TEXT NOT NULL REFERENCES clusters (id),
+  failure_id TEXT NOT NULL REFERENCES failures (id) ON DELETE CASCADE,
+  similarity REAL NOT NULL,
+  PRIMARY KEY (cluster_id, failure_id)
+) STRICT;
+CREATE INDEX cluster_members_failure ON cluster_members (failure_id);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

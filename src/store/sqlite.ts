@@ -13,6 +13,7 @@ import {
   type RunStatus,
   type RunTotals,
 } from "../core/index.js";
+import { SqliteClusterStore } from "./clusters.js";
 import {
   decodeAttempt,
   decodeRun,
@@ -172,6 +173,7 @@ class SqliteStore implements Store {
   readonly traces: TraceStore;
   readonly judges: SqliteJudgeStore;
   readonly gate: SqliteGateStore;
+  readonly clusters: SqliteClusterStore;
   readonly prompts: SqlitePromptStore;
   readonly #db: Database.Database;
   readonly #kysely: Kysely<Schema>;
@@ -202,6 +204,7 @@ class SqliteStore implements Store {
     this.traces = createSqliteTraceStore(db);
     this.judges = new SqliteJudgeStore(db);
     this.gate = new SqliteGateStore(db);
+    this.clusters = new SqliteClusterStore(db);
     this.prompts = new SqlitePromptStore(db);
     this.#path = path;
     this.#batch = Math.max(1, Math.floor(batch));

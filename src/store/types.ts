@@ -6,6 +6,7 @@ import type {
   RunStatus,
   RunTotals,
 } from "../core/index.js";
+import type { ClusterStore } from "./clusters.js";
 import type { CostStore } from "./costs.js";
 import type { FailureStore } from "./failures.js";
 import type { GateStore } from "./gate.js";
@@ -58,6 +59,7 @@ export interface Store extends CacheStore {
   traces: TraceStore;
   judges: JudgeStore;
   gate: GateStore;
+  clusters: ClusterStore;
   prompts: PromptStore;
   createRun(run: Run): Promise<void>;
   updateRunStatus(id: string, status: RunStatus, finishedAt?: string): Promise<void>;
