@@ -282,6 +282,8 @@ export const FAILURE_SIGNAL_TYPES = [
   "refusal",
   /** A case the champion passed fails for a challenger the gate compared (eval, not production). */
   "regression",
+  /** An attempt of an evaluation run that failed its graders (`clusters build --run`). */
+  "eval_failure",
 ] as const;
 export type FailureSignalType = (typeof FAILURE_SIGNAL_TYPES)[number];
 export const FAILURE_SEVERITIES = ["critical", "high", "medium", "low"] as const;

@@ -1,6 +1,6 @@
 import type { RatchetConfig } from "../config/index.js";
 import { type Attempt, FAILING_STATUSES } from "../core/index.js";
-import { baseScore, fingerprint, maskPersonalData } from "../mining/index.js";
+import { attemptToFailure } from "../mining/index.js";
 import type { NewFailure, Store } from "../store/index.js";
 import type { CaseRegression } from "./types.js";
 
@@ -45,41 +45,14 @@ function toFailure(
 ): NewFailure {
   const severity =
     regression.severity === "blocking" ? (regression.flaky ? "medium" : "high") : "low";
-  const input = attempt.messages.find((m) => m.role === "user")?.content ?? "";
-  const failed = attempt.scores.filter((score) => !score.passed);
-  const reason = `passed ${pct(regression.championPassRate)} for the champion, ${pct(regression.challengerPassRate)} for the challenger (${regression.severity} case ${regression.caseId}${regression.flaky ? ", flaky" : ""}): ${failed.map((s) => `${s.grader}: ${s.reason}`).join("; ")}`;
-  return {
-    trace_id: attempt.spans[0]?.trace_id ?? attempt.id,
+  return attemptToFailure(attempt, {
     detector: REGRESSION_DETECTOR,
     signal_type: "regression",
     severity,
-    weight: 1,
-    base_score: baseScore(severity, 1, config.mining.severity_weights),
-    timestamp: attempt.finished_at,
-    input: maskPersonalData(typeof input === "string" ? input : JSON.stringify(input)),
-    output: maskPersonalData(attempt.output),
-    tool_calls: attempt.tool_calls.map((call) => ({
-      name: call.name,
-      arguments: maskPersonalData(JSON.stringify(call.arguments ?? {})),
-    })),
-    ...(attempt.error ? { error: maskPersonalData(attempt.error.message) } : {}),
-    reason: maskPersonalData(reason),
-    context: {
-      source: "gate",
-      decision: decisionId,
-      case_id: attempt.case_id,
-      attempt_id: attempt.id,
-      run_id: attempt.run_id,
-      variant: attempt.variant,
-    },
-    redacted_text: maskPersonalData(`${input}\n${attempt.output}`),
-    // Same case, same graders failing: the same problem, however many gates see it.
-    fingerprint: fingerprint(
-      "regression",
-      REGRESSION_DETECTOR,
-      `${attempt.case_id} ${failed.map((s) => s.grader).join(",")}`,
-    ),
-  };
+    reason: `passed ${pct(regression.championPassRate)} for the champion, ${pct(regression.challengerPassRate)} for the challenger (${regression.severity} case ${regression.caseId}${regression.flaky ? ", flaky" : ""})`,
+    context: { source: "gate", decision: decisionId },
+    severityWeights: config.mining.severity_weights,
+  });
 }
 
 const pct = (value: number): string => `${Math.round(value * 100)}%`;

@@ -1,3 +1,5 @@
+export type { AttemptFailureInput } from "./attempt-failure.js";
+export { attemptToFailure } from "./attempt-failure.js";
 export { BUILTIN_DETECTORS, CODE_DETECTORS } from "./builtin.js";
 export { userCorrectionDetector } from "./correction.js";
 export type { DetectorOptions } from "./detectors.js";
