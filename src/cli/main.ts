@@ -21,6 +21,13 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ["prompts", async () => (await import("./commands/prompts.js")).registerPrompts],
   ["gate", async () => (await import("./commands/gate.js")).registerGate],
   [
+    "clusters",
+    async () => {
+      const { registerClusters } = await import("./commands/clusters.js");
+      return (program, output) => registerClusters(program, output);
+    },
+  ],
+  [
     "serve",
     async () => {
       const { registerServe } = await import("./commands/serve.js");

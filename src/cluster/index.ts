@@ -8,6 +8,8 @@
 export { absorbInto } from "./absorb.js";
 export type { AgglomerativeOptions, Linkage } from "./agglomerative.js";
 export { agglomerative } from "./agglomerative.js";
+export type { BuildOptions, BuildResult } from "./build.js";
+export { buildClusters, failureText } from "./build.js";
 export type { Representatives } from "./centroids.js";
 export { centroids, dot, representatives } from "./centroids.js";
 export type { Clustering, ClusterMethod, ClusterOptions } from "./cluster-vectors.js";

@@ -7,7 +7,10 @@ export const OptimizationSchema = z
   .strictObject({
     clustering: z
       .strictObject({
-        method: z.string().min(1).default("embedding_similarity"),
+        /** `embedding_similarity` (the seed's name) is HDBSCAN over the embeddings. */
+        method: z
+          .enum(["embedding_similarity", "hdbscan", "dbscan", "agglomerative"])
+          .default("embedding_similarity"),
         threshold: Unit.default(0.75),
         max_clusters: z.int().min(1).max(1000).default(12),
       })

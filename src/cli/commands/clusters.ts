@@ -1,0 +1,202 @@
+import type { Command } from "commander";
+import { buildClusters } from "../../cluster/index.js";
+import { FAILING_STATUSES, InputError } from "../../core/index.js";
+import { attemptToFailure, parseSince } from "../../mining/index.js";
+import type { ClusterRecord, Store } from "../../store/index.js";
+import { parseIntOption } from "../options.js";
+import type { Output } from "../output.js";
+import { withProject } from "../project.js";
+
+interface ProjectOptions {
+  config?: string;
+  db?: string;
+}
+
+/** `-c` given after a subcommand is parsed as the parent's option: read both. */
+const merged = <T extends object>(own: T, command: Command): T & ProjectOptions => ({
+  ...(command.parent?.opts() as ProjectOptions),
+  ...own,
+});
+
+export function registerClusters(program: Command, output: Output): void {
+  const clusters = program
+    .command("clusters")
+    .description("failures grouped into named problems: build, list, show")
+    .option("-c, --config <path>", "config file")
+    .option("--db <path>", "SQLite store (default: the config's store.path)");
+
+  clusters
+    .command("build")
+    .description("cluster open failures (production, gate regressions, and eval runs given)")
+    .option("--since <when>", "failures last seen in this window: 7d, 24h or an ISO date")
+    .option("--run <ref...>", "also the failed attempts of these eval runs (e.g. latest)")
+    .option("--json", "machine-readable")
+    .action(async (own: { since?: string; run?: string[]; json?: boolean }, command: Command) => {
+      const flags = merged(own, command);
+      const since =
+        flags.since === undefined ? undefined : new Date(parseSince(flags.since)).toISOString();
+      await withProject(flags, async ({ store, config }) => {
+        const fromRuns = await recordRunFailures(
+          store,
+          flags.run ?? [],
+          config.mining.severity_weights,
+        );
+        const started = performance.now();
+        const result = await buildClusters(store, {
+          ...(since ? { since } : {}),
+          clustering: config.optimization.clustering,
+          seed: config.pipeline.seed,
+        });
+        const seconds = (performance.now() - started) / 1000;
+        if (flags.json) {
+          output.out(
+            JSON.stringify({ ...result, eval_failures_recorded: fromRuns, seconds }, null, 2),
+          );
+          return;
+        }
+        if (fromRuns > 0) output.err(`recorded ${fromRuns} failed eval attempt(s) as failures`);
+        output.out(
+          `clustered ${result.failures} failures in ${seconds.toFixed(2)} s: ${result.clusters.length} clusters (${result.continued} continued, ${result.created} new, ${result.retired} retired), ${result.unclustered} unclustered${result.dropped ? `, ${result.dropped} smaller clusters over optimization.clustering.max_clusters left unclustered` : ""}`,
+        );
+        if (result.clusters.length > 0) output.out(renderList(result.clusters));
+      });
+    });
+
+  clusters
+    .command("list")
+    .description("open clusters, largest first: label, size, trend, severity mix, tools, agents")
+    .option("--all", "retired clusters too")
+    .option("-n, --limit <n>", "at most this many", parseIntOption("--limit", 1, 100_000), 50)
+    .option("--json", "machine-readable")
+    .action(async (own: { all?: boolean; limit: number; json?: boolean }, command: Command) => {
+      const flags = merged(own, command);
+      await withProject(flags, async ({ store }) => {
+        const list = await store.clusters.list({ all: flags.all === true, limit: flags.limit });
+        if (flags.json) {
+          output.out(JSON.stringify(list, null, 2));
+          return;
+        }
+        output.out(
+          list.length === 0 ? "no clusters yet; run `ratchet clusters build`" : renderList(list),
+        );
+      });
+    });
+
+  clusters
+    .command("show <id>")
+    .description("a cluster: description, representative members, first and last seen")
+    .option("--json", "machine-readable")
+    .action(async (ref: string, own: { json?: boolean }, command: Command) => {
+      const flags = merged(own, command);
+      await withProject(flags, async ({ store }) => {
+        const id = await store.clusters.resolveId(ref);
+        const cluster = id ? await store.clusters.get(id) : undefined;
+        if (!cluster) {
+          throw new InputError(`no cluster matches '${ref}' (see \`ratchet clusters list\`)`, {
+            key: "<id>",
+          });
+        }
+        const members = await store.clusters.members(cluster.id);
+        if (flags.json) {
+          output.out(JSON.stringify({ ...cluster, members }, null, 2));
+          return;
+        }
+        output.out(await renderCluster(store, cluster, members.length));
+      });
+    });
+}
+
+async function recordRunFailures(
+  store: Store,
+  refs: string[],
+  severityWeights: Parameters<typeof attemptToFailure>[1]["severityWeights"],
+): Promise<number> {
+  let recorded = 0;
+  for (const ref of refs) {
+    const id = await store.resolveRunId(ref);
+    if (!id) throw new InputError(`no run matches '${ref}'`, { key: "--run" });
+    const batch = [];
+    for await (const attempt of store.iterateAttempts(id, { statuses: FAILING_STATUSES })) {
+      batch.push(
+        attemptToFailure(attempt, {
+          detector: "eval",
+          signal_type: "eval_failure",
+          severity:
+            attempt.severity === "blocking"
+              ? "high"
+              : attempt.severity === "warning"
+                ? "medium"
+                : "low",
+          reason: `${attempt.severity} case ${attempt.case_id} ${attempt.status === "error" ? `errored (${attempt.error?.class})` : "failed"}`,
+          context: { source: "eval" },
+          ...(severityWeights ? { severityWeights } : {}),
+        }),
+      );
+    }
+    const outcomes = await store.failures.recordMany(batch);
+    recorded += outcomes.filter((o) => o !== "existing").length;
+  }
+  return recorded;
+}
+
+const top = (counts: Record<string, number>, n = 3): string =>
+  Object.entries(counts)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, n)
+    .map(([name, count]) => `${name} ${count}`)
+    .join(", ");
+
+function renderList(list: ClusterRecord[]): string {
+  const rows = list.map((c) => [
+    c.id,
+    c.status === "retired" ? `${c.label} (retired)` : c.label,
+    String(c.size),
+    c.stats.trend,
+    top(c.stats.severity),
+    top(c.stats.tools) || "-",
+    top(c.stats.agents) || "-",
+  ]);
+  const header = ["id", "label", "size", "trend", "severity", "tools", "agents"];
+  const widths = header.map((h, i) =>
+    Math.min(48, Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length))),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) =>
+        c.length > (widths[i] ?? 0)
+          ? `${c.slice(0, (widths[i] ?? 1) - 1)}…`
+          : c.padEnd(widths[i] ?? 0),
+      )
+      .join("  ")
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join("\n");
+}
+
+async function renderCluster(
+  store: Store,
+  cluster: ClusterRecord,
+  memberCount: number,
+): Promise<string> {
+  const lines = [
+    `cluster ${cluster.id} (${cluster.status}): ${cluster.label}`,
+    ...(cluster.description ? [cluster.description] : []),
+    `size ${cluster.size} (${memberCount} distinct failures), first seen ${cluster.first_seen}, last seen ${cluster.last_seen}, trend ${cluster.stats.trend}`,
+    `keywords: ${cluster.keywords.map((k) => k.term).join(", ") || "-"}`,
+    `severity: ${top(cluster.stats.severity, 10)}`,
+    `signals: ${top(cluster.stats.signal_types, 10)}`,
+    `detectors: ${top(cluster.stats.detectors, 10)}`,
+    `tools: ${top(cluster.stats.tools, 10) || "-"}`,
+    `agents: ${top(cluster.stats.agents, 10) || "-"}`,
+    `per day: ${cluster.stats.per_day.map((d) => `${d.day} ${d.count}`).join(", ")}`,
+    "",
+    "representative members:",
+  ];
+  for (const id of cluster.representatives) {
+    const failure = await store.failures.get(id);
+    if (!failure) continue;
+    lines.push(
+      `  ${failure.id} [${failure.signal_type}, ${failure.severity}] ${failure.reason.slice(0, 160)}`,
+    );
+  }
+  return lines.join("\n");
+}

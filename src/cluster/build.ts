@@ -1,0 +1,233 @@
+/**
+ * `ratchet clusters build`: open failures (production and eval) → texts → offline embeddings
+ * → clusters, kept to `max_clusters`, labelled, with stable ids across builds, stored.
+ */
+import type { OptimizationConfig } from "../config/index.js";
+import { type Failure, newId } from "../core/index.js";
+import type { ClusterMembership, ClusterRecord, ClusterStats, Store } from "../store/index.js";
+import { centroids, dot } from "./centroids.js";
+import { type ClusterMethod, clusterVectors } from "./cluster-vectors.js";
+import { matchClusterIds } from "./incremental.js";
+import { clusterKeywords } from "./keywords.js";
+import { fitLsa } from "./lsa.js";
+
+export interface BuildOptions {
+  /** ISO time: failures last seen at or after it. */
+  since?: string;
+  clustering: OptimizationConfig["clustering"];
+  seed?: number;
+  now?: Date;
+}
+
+export interface BuildResult {
+  buildId: string;
+  failures: number;
+  clusters: ClusterRecord[];
+  unclustered: number;
+  /** Clusters beyond `max_clusters`, whose members were left unclustered. */
+  dropped: number;
+  /** How each stored cluster got its id. */
+  continued: number;
+  created: number;
+  retired: number;
+}
+
+/** What a failure says about its problem: the signal and the evidence, not the user's words. */
+export function failureText(failure: Failure): string {
+  const tools = failure.tool_calls
+    .filter((call) => call.error)
+    .map((call) => `${call.name} ${call.error}`)
+    .join(" ");
+  return [failure.signal_type.replace(/_/g, " "), failure.reason, failure.error ?? "", tools]
+    .filter(Boolean)
+    .join(" \n ")
+    .slice(0, 4000);
+}
+
+const METHOD: Record<OptimizationConfig["clustering"]["method"], ClusterMethod> = {
+  embedding_similarity: "hdbscan",
+  hdbscan: "hdbscan",
+  dbscan: "dbscan",
+  agglomerative: "agglomerative",
+};
+
+export async function buildClusters(store: Store, options: BuildOptions): Promise<BuildResult> {
+  const now = options.now ?? new Date();
+  const failures: Failure[] = [];
+  for await (const failure of store.failures.iterate({
+    status: ["new", "accepted"],
+    ...(options.since ? { since: options.since } : {}),
+  })) {
+    failures.push(failure);
+  }
+  const buildId = newId("cbuild");
+  const method = METHOD[options.clustering.method];
+  const texts = failures.map(failureText);
+  const model = failures.length > 0 ? fitLsa(texts, { seed: options.seed ?? 0 }) : undefined;
+  const vectors = model ? model.embedSync(texts) : [];
+  const clustering = clusterVectors(vectors, {
+    method,
+    threshold: options.clustering.threshold,
+    seed: options.seed ?? 0,
+  });
+
+  // Largest first; beyond max_clusters the rest stay unclustered rather than be forced in.
+  const sizes = new Map<number, number>();
+  for (const label of clustering.labels)
+    if (label >= 0) sizes.set(label, (sizes.get(label) ?? 0) + 1);
+  const ranked = [...sizes.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const kept = new Set(ranked.slice(0, options.clustering.max_clusters).map(([label]) => label));
+  const labels = Int32Array.from(clustering.labels, (label) => (kept.has(label) ? label : -1));
+
+  const centres = centroids(vectors, labels);
+  const keywords = new Map(clusterKeywords(texts, labels).map((k) => [k.cluster, k]));
+  const membersOf = new Map<number, number[]>();
+  labels.forEach((label, index) => {
+    if (label < 0) return;
+    const list = membersOf.get(label) ?? [];
+    list.push(index);
+    membersOf.set(label, list);
+  });
+  const order = [...membersOf.keys()].sort(
+    (a, b) => (membersOf.get(b)?.length ?? 0) - (membersOf.get(a)?.length ?? 0) || a - b,
+  );
+
+  // Previous open clusters, their centroids recomputed in this build's space from the members
+  // still present, so that a continued problem keeps its id.
+  const indexOf = new Map(failures.map((f, i) => [f.id, i]));
+  const previous = [];
+  for (const old of await store.clusters.list()) {
+    const members = (await store.clusters.members(old.id)).map((m) => m.failure_id);
+    const present = members
+      .map((id) => indexOf.get(id))
+      .filter((i): i is number => i !== undefined);
+    const centroid = meanVector(
+      present.map((i) => vectors[i] as Float32Array),
+      model?.dimensions ?? 0,
+    );
+    previous.push({ id: old.id, members, centroid });
+  }
+  const stable = matchClusterIds(
+    previous,
+    order.map((label) => ({
+      members: (membersOf.get(label) ?? []).map((i) => failures[i]?.id ?? ""),
+      centroid: centres.get(label) ?? new Float32Array(model?.dimensions ?? 0),
+    })),
+    () => newId("clu"),
+    { minCentroidSimilarity: options.clustering.threshold },
+  );
+
+  const records: ClusterRecord[] = [];
+  const members: ClusterMembership[] = [];
+  const windowStart = options.since ? new Date(options.since) : earliest(failures, now);
+  order.forEach((label, rank) => {
+    const id = stable.ids[rank] ?? newId("clu");
+    const indices = membersOf.get(label) ?? [];
+    const centre = centres.get(label);
+    const scored = indices
+      .map((i) => ({ i, similarity: centre ? dot(vectors[i] as Float32Array, centre) : 0 }))
+      .sort((a, b) => b.similarity - a.similarity || a.i - b.i);
+    for (const { i, similarity } of scored) {
+      members.push({ cluster_id: id, failure_id: failures[i]?.id ?? "", similarity });
+    }
+    const group = scored.map(({ i }) => failures[i] as Failure);
+    const kw = keywords.get(label);
+    records.push({
+      id,
+      status: "open",
+      label: kw?.label || group[0]?.signal_type || "unlabelled",
+      keywords: kw?.terms ?? [],
+      size: group.reduce((sum, f) => sum + f.count, 0),
+      first_seen: minOf(group.map((f) => f.first_seen)),
+      last_seen: maxOf(group.map((f) => f.last_seen)),
+      stats: clusterStats(group, windowStart, now),
+      representatives: group.slice(0, 5).map((f) => f.id),
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+      build_id: buildId,
+    });
+  });
+
+  await store.clusters.saveBuild(
+    {
+      id: buildId,
+      created_at: now.toISOString(),
+      method: options.clustering.method,
+      embedder: model?.id ?? "none",
+      params: {
+        threshold: options.clustering.threshold,
+        max_clusters: options.clustering.max_clusters,
+        min_cluster_size: clustering.minClusterSize,
+        sampled: clustering.sampled ?? null,
+        since: options.since ?? null,
+      },
+      failures: failures.length,
+      clusters: records.length,
+      unclustered: labels.filter((l) => l < 0).length,
+    },
+    records,
+    members,
+    failures.map((f) => f.id),
+  );
+  return {
+    buildId,
+    failures: failures.length,
+    clusters: records,
+    unclustered: labels.filter((l) => l < 0).length,
+    dropped: Math.max(0, ranked.length - kept.size),
+    continued: stable.how.filter((h) => h !== "new").length,
+    created: stable.how.filter((h) => h === "new").length,
+    retired: stable.retired.length,
+  };
+}
+
+function clusterStats(group: Failure[], windowStart: Date, now: Date): ClusterStats {
+  const count = (values: Iterable<string>) => {
+    const out: Record<string, number> = {};
+    for (const value of values) out[value] = (out[value] ?? 0) + 1;
+    return out;
+  };
+  const days = new Map<string, number>();
+  const span = Math.max(1, now.getTime() - windowStart.getTime());
+  const middle = windowStart.getTime() + span / 2;
+  let early = 0;
+  let late = 0;
+  for (const failure of group) {
+    const t = Date.parse(failure.first_seen);
+    const day = new Date(t).toISOString().slice(0, 10);
+    days.set(day, (days.get(day) ?? 0) + 1);
+    if (t < middle) early++;
+    else late++;
+  }
+  const trend: ClusterStats["trend"] =
+    early === 0 ? "new" : late > early * 1.5 ? "rising" : late * 1.5 < early ? "falling" : "steady";
+  return {
+    severity: count(group.map((f) => f.severity)),
+    signal_types: count(group.map((f) => f.signal_type)),
+    tools: count(group.flatMap((f) => [...new Set(f.tool_calls.map((c) => c.name))])),
+    agents: count(group.flatMap((f) => (f.agent ? [f.agent] : []))),
+    detectors: count(group.map((f) => f.detector)),
+    per_day: [...days.entries()].sort().map(([day, n]) => ({ day, count: n })),
+    trend,
+  };
+}
+
+function meanVector(vectors: Float32Array[], dimensions: number): Float32Array {
+  const out = new Float32Array(dimensions);
+  if (vectors.length === 0) return out;
+  for (const v of vectors)
+    for (let d = 0; d < dimensions; d++) out[d] = (out[d] ?? 0) + (v[d] ?? 0);
+  let norm = 0;
+  for (let d = 0; d < dimensions; d++) norm += (out[d] ?? 0) ** 2;
+  norm = Math.sqrt(norm) || 1;
+  for (let d = 0; d < dimensions; d++) out[d] = (out[d] ?? 0) / norm;
+  return out;
+}
+
+const minOf = (values: string[]): string => values.reduce((a, b) => (b < a ? b : a));
+const maxOf = (values: string[]): string => values.reduce((a, b) => (b > a ? b : a));
+
+function earliest(failures: Failure[], now: Date): Date {
+  if (failures.length === 0) return now;
+  return new Date(minOf(failures.map((f) => f.first_seen)));
+}

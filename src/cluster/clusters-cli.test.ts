@@ -1,0 +1,98 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../cli/main.js";
+import type { Output } from "../cli/output.js";
+
+const EXAMPLE = new URL("../../examples/support-agent", import.meta.url).pathname;
+let dir: string;
+let config: string;
+
+async function ratchet(...args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const output: Output = {
+    out: (text) => {
+      stdout += text.endsWith("\n") ? text : `${text}\n`;
+    },
+    err: (text) => {
+      stderr += `${text}\n`;
+    },
+    isTTY: false,
+    color: false,
+  };
+  const code = await main(args, output);
+  return { code, stdout, stderr };
+}
+
+interface BuildJson {
+  failures: number;
+  clusters: Array<{ id: string; size: number; label: string; stats: { severity: object } }>;
+  continued: number;
+  created: number;
+  eval_failures_recorded: number;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "ratchet-clusters-"));
+  cpSync(EXAMPLE, dir, { recursive: true });
+  config = join(dir, "ratchet.yaml");
+  writeFileSync(config, readFileSync(config, "utf8").replace("latency_ms: 5", "latency_ms: 0"));
+  expect((await ratchet("ingest", join(dir, "traces.jsonl"), "-c", config)).code).toBe(0);
+  expect((await ratchet("eval", "-c", config)).code).toBe(1); // the example's baseline fails
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("ratchet clusters", () => {
+  it("says so when there is nothing to cluster yet", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "ratchet-clusters-empty-"));
+    try {
+      const list = await ratchet("clusters", "list", "--db", join(empty, "r.db"));
+      expect(list.code).toBe(0);
+      expect(list.stdout).toMatch(/no clusters yet/);
+      const build = await ratchet("clusters", "build", "--db", join(empty, "r.db"), "--json");
+      expect(build.code, build.stderr).toBe(0);
+      expect(JSON.parse(build.stdout)).toMatchObject({ failures: 0, clusters: [] });
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it("groups production and eval failures, and a rebuild keeps every cluster's id", async () => {
+    const first = await ratchet("clusters", "build", "--run", "latest", "--json", "-c", config);
+    expect(first.code, first.stderr).toBe(0);
+    const built = JSON.parse(first.stdout) as BuildJson;
+    expect(built.eval_failures_recorded).toBeGreaterThan(0);
+    expect(built.clusters.length).toBeGreaterThan(0);
+    expect(built.created).toBe(built.clusters.length);
+
+    // The same failures again (the run's attempts are already recorded): the same clusters.
+    const again = JSON.parse(
+      (await ratchet("clusters", "build", "--run", "latest", "--json", "-c", config)).stdout,
+    ) as BuildJson;
+    expect(again.eval_failures_recorded).toBe(0);
+    expect(again.clusters.map((c) => c.id).sort()).toEqual(built.clusters.map((c) => c.id).sort());
+    expect(again.continued).toBe(built.clusters.length);
+
+    const list = await ratchet("clusters", "list", "-c", config);
+    expect(list.stdout.split("\n")[0]).toMatch(
+      /^id\s+label\s+size\s+trend\s+severity\s+tools\s+agents/,
+    );
+    const id = built.clusters[0]?.id ?? "";
+    const show = await ratchet("clusters", "show", id, "-c", config);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toContain(`cluster ${id} (open)`);
+    expect(show.stdout).toMatch(/representative members:\n {2}\S+ \[/);
+  }, 120_000);
+
+  it("refuses an unknown cluster or run with exit 2", async () => {
+    const show = await ratchet("clusters", "show", "clu_nope", "-c", config);
+    expect(show.code).toBe(2);
+    expect(show.stderr).toMatch(/no cluster matches 'clu_nope'/);
+    const build = await ratchet("clusters", "build", "--run", "run_nope", "-c", config);
+    expect(build.code).toBe(2);
+    expect(build.stderr).toMatch(/no run matches 'run_nope'/);
+  });
+});
