@@ -12,7 +12,6 @@ describe("keys accepted for the seed template but not used yet", () => {
     const loaded = await loadConfig(SEED);
     const byKey = new Map((loaded.notices ?? []).map((n) => [n.key, n]));
     for (const [key, needle] of [
-      ["pipeline.optimization.clustering", "clustering:"],
       ["pipeline.optimization.patching.max_prompt_length", "max_prompt_length:"],
       ["pipeline.optimization.patching.validation_scenarios", "validation_scenarios:"],
       ["pipeline.promotion.gatekeeper.shadow_sample_size", "shadow_sample_size:"],
@@ -26,6 +25,7 @@ describe("keys accepted for the seed template but not used yet", () => {
     }
     // What the gate and the registry read is in use.
     expect(byKey.has("pipeline.promotion")).toBe(false);
+    expect(byKey.has("pipeline.optimization.clustering")).toBe(false);
     expect(byKey.has("pipeline.promotion.gatekeeper.minimum_score")).toBe(false);
     expect(byKey.has("pipeline.optimization.patching.regression_tolerance")).toBe(false);
     expect(byKey.has("pipeline.rollback.max_versions_retained")).toBe(false);

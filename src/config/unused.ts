@@ -11,12 +11,11 @@ export interface ConfigNotice {
 }
 
 /**
- * Seed-template keys that later versions build: clustering and patching (the optimizer),
- * shadow runs and automatic rollback (the live side). The gate, the registry's retention and
- * `regression_tolerance` are in use.
+ * Seed-template keys that later versions build: patching (the optimizer),
+ * shadow runs and automatic rollback (the live side). The gate, the registry's retention,
+ * clustering and `regression_tolerance` are in use.
  */
 const NOT_YET_USED: ReadonlyArray<readonly string[]> = [
-  ["optimization", "clustering"],
   ["optimization", "patching", "max_prompt_length"],
   ["optimization", "patching", "validation_scenarios"],
   ["promotion", "gatekeeper", "shadow_sample_size"],
