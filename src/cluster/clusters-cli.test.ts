@@ -80,6 +80,11 @@ describe("ratchet clusters", () => {
     expect(list.stdout.split("\n")[0]).toMatch(
       /^id\s+label\s+size\s+trend\s+severity\s+tools\s+agents/,
     );
+    const scoped = JSON.parse(
+      (await ratchet("clusters", "list", "--tool", "lookup_order", "--json", "-c", config)).stdout,
+    ) as Array<{ stats: { tools: Record<string, number> } }>;
+    expect(scoped.length).toBeGreaterThan(0);
+    expect(scoped.every((c) => (c.stats.tools.lookup_order ?? 0) > 0)).toBe(true);
     const id = built.clusters[0]?.id ?? "";
     const show = await ratchet("clusters", "show", id, "-c", config);
     expect(show.code, show.stderr).toBe(0);

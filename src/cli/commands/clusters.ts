@@ -66,21 +66,38 @@ export function registerClusters(program: Command, output: Output): void {
     .command("list")
     .description("open clusters, largest first: label, size, trend, severity mix, tools, agents")
     .option("--all", "retired clusters too")
+    .option("--agent <name>", "only clusters whose failures involve this agent")
+    .option("--tool <name>", "only clusters whose failures involve this tool")
     .option("-n, --limit <n>", "at most this many", parseIntOption("--limit", 1, 100_000), 50)
     .option("--json", "machine-readable")
-    .action(async (own: { all?: boolean; limit: number; json?: boolean }, command: Command) => {
-      const flags = merged(own, command);
-      await withProject(flags, async ({ store }) => {
-        const list = await store.clusters.list({ all: flags.all === true, limit: flags.limit });
-        if (flags.json) {
-          output.out(JSON.stringify(list, null, 2));
-          return;
-        }
-        output.out(
-          list.length === 0 ? "no clusters yet; run `ratchet clusters build`" : renderList(list),
-        );
-      });
-    });
+    .action(
+      async (
+        own: { all?: boolean; limit: number; json?: boolean; agent?: string; tool?: string },
+        command: Command,
+      ) => {
+        const flags = merged(own, command);
+        await withProject(flags, async ({ store }) => {
+          const list = (
+            await store.clusters.list({ all: flags.all === true, limit: flags.limit })
+          ).filter(
+            (c) =>
+              (flags.agent === undefined || (c.stats.agents[flags.agent] ?? 0) > 0) &&
+              (flags.tool === undefined || (c.stats.tools[flags.tool] ?? 0) > 0),
+          );
+          if (flags.json) {
+            output.out(JSON.stringify(list, null, 2));
+            return;
+          }
+          output.out(
+            list.length > 0
+              ? renderList(list)
+              : flags.agent || flags.tool
+                ? "no cluster involves that agent or tool"
+                : "no clusters yet; run `ratchet clusters build`",
+          );
+        });
+      },
+    );
 
   clusters
     .command("show <id>")
