@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../cli/main.js";
 import type { Output } from "../cli/output.js";
+import { openStore } from "../store/index.js";
 
 const EXAMPLE = new URL("../../examples/support-agent", import.meta.url).pathname;
 let dir: string;
@@ -90,6 +91,40 @@ describe("ratchet clusters", () => {
     expect(show.code, show.stderr).toBe(0);
     expect(show.stdout).toContain(`cluster ${id} (open)`);
     expect(show.stdout).toMatch(/representative members:\n {2}\S+ \[/);
+  }, 120_000);
+
+  it("lets a new failure join the cluster it resembles without a rebuild", async () => {
+    const store = await openStore({ path: join(dir, ".ratchet", "ratchet.db") });
+    let target: string;
+    try {
+      const [cluster] = await store.clusters.list();
+      const [member] = await store.clusters.members(cluster?.id ?? "");
+      const original = await store.failures.get(member?.failure_id ?? "");
+      if (!cluster || !original) throw new Error("the build left no cluster to join");
+      target = cluster.id;
+      const {
+        id: _id,
+        score: _s,
+        status: _st,
+        duplicate_of: _d,
+        count: _c,
+        first_seen: _f,
+        last_seen: _l,
+        cluster_id: _cl,
+        ...copy
+      } = original;
+      await store.failures.record({ ...copy, trace_id: "trace-newcomer", fingerprint: "newcomer" });
+    } finally {
+      await store.close();
+    }
+    const assign = await ratchet("clusters", "assign", "--json", "-c", config);
+    expect(assign.code, assign.stderr).toBe(0);
+    const result = JSON.parse(assign.stdout) as {
+      joined: number;
+      byCluster: Record<string, number>;
+    };
+    expect(result.joined).toBeGreaterThanOrEqual(1);
+    expect(result.byCluster[target]).toBeGreaterThanOrEqual(1);
   }, 120_000);
 
   it("refuses an unknown cluster or run with exit 2", async () => {

@@ -8,6 +8,8 @@
 export { absorbInto } from "./absorb.js";
 export type { AgglomerativeOptions, Linkage } from "./agglomerative.js";
 export { agglomerative } from "./agglomerative.js";
+export type { AssignResult } from "./assign.js";
+export { assignUnclustered } from "./assign.js";
 export type { BuildOptions, BuildResult } from "./build.js";
 export { buildClusters, failureText } from "./build.js";
 export type { Representatives } from "./centroids.js";

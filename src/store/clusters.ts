@@ -69,6 +69,11 @@ export interface ClusterStore {
   /** Member failure ids, most similar to the centroid first. */
   members(clusterId: string): Promise<ClusterMembership[]>;
   latestBuild(): Promise<ClusterBuildRecord | undefined>;
+  /**
+   * New failures join open clusters between builds (one transaction): member rows, each
+   * failure's `cluster_id`, and the clusters' size and last seen brought up to date.
+   */
+  join(members: ClusterMembership[], at: string): Promise<void>;
 }
 
 interface ClusterRow {
@@ -215,6 +220,28 @@ export class SqliteClusterStore implements ClusterStore {
         "SELECT cluster_id, failure_id, similarity FROM cluster_members WHERE cluster_id = ? ORDER BY similarity DESC, failure_id",
       )
       .all(clusterId) as ClusterMembership[];
+  }
+
+  async join(members: ClusterMembership[], at: string): Promise<void> {
+    const db = this.#db;
+    db.transaction(() => {
+      const insert = db.prepare(
+        "INSERT OR IGNORE INTO cluster_members (cluster_id, failure_id, similarity) VALUES (?, ?, ?)",
+      );
+      const assign = db.prepare("UPDATE failures SET cluster_id = ? WHERE id = ?");
+      for (const m of members) {
+        insert.run(m.cluster_id, m.failure_id, m.similarity);
+        assign.run(m.cluster_id, m.failure_id);
+      }
+      const refresh = db.prepare(
+        `UPDATE clusters SET
+           size = (SELECT coalesce(sum(f.count), 0) FROM cluster_members m JOIN failures f ON f.id = m.failure_id WHERE m.cluster_id = clusters.id),
+           last_seen = max(last_seen, (SELECT coalesce(max(f.last_seen), '') FROM cluster_members m JOIN failures f ON f.id = m.failure_id WHERE m.cluster_id = clusters.id)),
+           updated_at = ?
+         WHERE id = ?`,
+      );
+      for (const id of new Set(members.map((m) => m.cluster_id))) refresh.run(at, id);
+    }).immediate();
   }
 
   async latestBuild(): Promise<ClusterBuildRecord | undefined> {

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { buildClusters } from "../../cluster/index.js";
+import { assignUnclustered, buildClusters } from "../../cluster/index.js";
 import { FAILING_STATUSES, InputError } from "../../core/index.js";
 import { attemptToFailure, parseSince } from "../../mining/index.js";
 import type { ClusterRecord, Store } from "../../store/index.js";
@@ -59,6 +59,30 @@ export function registerClusters(program: Command, output: Output): void {
           `clustered ${result.failures} failures in ${seconds.toFixed(2)} s: ${result.clusters.length} clusters (${result.continued} continued, ${result.created} new, ${result.retired} retired), ${result.unclustered} unclustered${result.dropped ? `, ${result.dropped} smaller clusters over optimization.clustering.max_clusters left unclustered` : ""}`,
         );
         if (result.clusters.length > 0) output.out(renderList(result.clusters));
+      });
+    });
+
+  clusters
+    .command("assign")
+    .description("failures in no cluster join the nearest open cluster when close enough")
+    .option("--run <ref...>", "also the failed attempts of these eval runs")
+    .option("--json", "machine-readable")
+    .action(async (own: { run?: string[]; json?: boolean }, command: Command) => {
+      const flags = merged(own, command);
+      await withProject(flags, async ({ store, config }) => {
+        await recordRunFailures(store, flags.run ?? [], config.mining.severity_weights);
+        const result = await assignUnclustered(
+          store,
+          config.optimization.clustering,
+          config.pipeline.seed,
+        );
+        if (flags.json) {
+          output.out(JSON.stringify(result, null, 2));
+          return;
+        }
+        output.out(
+          `${result.joined} of ${result.considered} unclustered failures joined a cluster${result.joined < result.considered ? "; the rest wait for the next `clusters build`" : ""}`,
+        );
       });
     });
 
