@@ -143,7 +143,10 @@ function draftOf(span: Span, order: number, isRoot: boolean): Draft | undefined 
  * tool or failed, in start order, each credited to its own agent or its nearest ancestor's.
  * Spans carrying `ratchet.step.index` (an imported step log) keep that order and index.
  */
-export function stepsFromSpans(spans: readonly Span[]): Step[] {
+export function stepsFromSpans(
+  spans: readonly Span[],
+  options: { defaultAgent?: string } = {},
+): Step[] {
   const ids = new Set(spans.map((s) => s.span_id));
   const isRoot = (s: Span) => s.parent_span_id === undefined || !ids.has(s.parent_span_id);
   const agentOf = agentResolver(spans);
@@ -163,7 +166,7 @@ export function stepsFromSpans(spans: readonly Span[]): Step[] {
         (b.span.attributes[STEP_ATTRS.index] as number),
     );
   return drafts.map((d, i) => {
-    const label = agentOf(d.span) ?? "unknown";
+    const label = agentOf(d.span) ?? options.defaultAgent ?? "unknown";
     return {
       index: indexed ? (d.span.attributes[STEP_ATTRS.index] as number) : i,
       agent: normalizeAgent(label),

@@ -108,6 +108,8 @@ export const parseWhoWhenRecord: RecordParser = (value, ctx) => {
   const rootAttributes: Span["attributes"] = {
     [GENAI.operation]: "invoke_agent",
     "ratchet.source.format": "whowhen",
+    // The system as a whole; each step span names its own agent.
+    "ratchet.agent.name": row.subset ? `whowhen ${row.subset}` : "whowhen",
   };
   if (row.isCorrect === false) rootAttributes["ratchet.trace.outcome"] = "failure";
   else if (row.isCorrect === true) rootAttributes["ratchet.trace.outcome"] = "success";
