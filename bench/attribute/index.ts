@@ -8,8 +8,11 @@
  * row, the asker left out) if the labelled agent is among them, and 1 / (steps of the row).
  * Reference points: the paper's best LLM judge, 53.5% agent-level and 14.2% step-level.
  *
- * Judge strategies run only with --judge (e.g. `--judge sim:judge`, or a real model with
- * its key in the environment); each costs one to (steps) calls per row.
+ * Judge strategies run with `--judge <spec>` (default `sim:judge`; a real model needs its key
+ * in the environment); each costs one to (steps) calls per row. A strategy whose answers could
+ * never be read prints "no answer" instead of the heuristic's numbers it fell back to: the
+ * sim judge only answers Ratchet's grading protocol, it is not a reasoner, so offline this is
+ * a check that the strategies run and fall back cleanly, not a measurement.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -71,13 +74,15 @@ const pct = (n: number, d: number) => (d === 0 ? "-" : `${((100 * n) / d).toFixe
 async function main() {
   const args = process.argv.slice(2);
   const judgeAt = args.indexOf("--judge");
-  const judge = judgeAt >= 0 ? args[judgeAt + 1] : undefined;
+  const judge = args.includes("--no-judge")
+    ? undefined
+    : ((judgeAt >= 0 ? args[judgeAt + 1] : undefined) ?? "sim:judge");
   const rows = readFileSync(DEV, "utf8")
     .split("\n")
     .filter((l) => l.trim() !== "")
     .map((l) => parseWhoWhenRow(JSON.parse(l)));
 
-  const results = new Map<string, Record<string, Tally>>();
+  const results = new Map<string, Record<string, Tally> | "no answer">();
   const random = empty();
   const heuristic = empty();
   const started = performance.now();
@@ -118,7 +123,7 @@ async function main() {
           hit(got, row),
         );
       }
-      results.set(`${strategy} (${judge})`, t);
+      results.set(`${strategy} (${judge})`, fallbacks === rows.length ? "no answer" : t);
       notes.push(
         `${strategy} with ${judge}: ${calls} calls, ${unparsed} unparsed answers, ${fallbacks}/${rows.length} rows fell back to the heuristic`,
       );
@@ -128,6 +133,10 @@ async function main() {
   const header = ["strategy", ...SUBSETS.flatMap((s) => [`${s} agent`, `${s} step`])];
   const lines = [header];
   for (const [name, t] of results) {
+    if (t === "no answer") {
+      lines.push([name, ...SUBSETS.flatMap(() => ["no answer", "no answer"])]);
+      continue;
+    }
     lines.push([
       name,
       ...SUBSETS.flatMap((s) => [
