@@ -20,8 +20,10 @@ import {
   type Attribution,
   attributeHeuristic,
   attributeWithJudge,
+  type HeuristicOptions,
   type JudgeStrategy,
   normalizeAgent,
+  SIGNAL_WEIGHTS,
   trajectoryFromWhoWhen,
 } from "../../src/attribute/index.js";
 import { createJudgeRuntime } from "../../src/graders/judge/index.js";
@@ -98,6 +100,38 @@ async function main() {
   const heuristicMs = performance.now() - started;
   results.set("random (expected)", random);
   results.set("heuristic (offline)", heuristic);
+
+  // Ablations: what each part of the score contributes (one at a time set to 0).
+  const ablations: Array<[string, HeuristicOptions]> = [
+    ...Object.keys(SIGNAL_WEIGHTS).map((kind): [string, HeuristicOptions] => [
+      `  without ${kind}`,
+      { weights: { [kind]: 0 } },
+    ]),
+    ["  without position prior", { positionWeight: 0 }],
+    // A naive baseline: the first worker step after the task, nothing else.
+    [
+      "  first-action only",
+      {
+        weights: Object.fromEntries(
+          Object.keys(SIGNAL_WEIGHTS).map((k) => [k, k === "first-action" ? 1 : 0]),
+        ),
+        positionWeight: 0,
+      },
+    ],
+  ];
+  for (const [name, options] of ablations) {
+    const t = empty();
+    for (const row of rows) {
+      const got = attributeHeuristic(trajectoryFromWhoWhen(row), options);
+      add(
+        t,
+        row.subset ?? "all",
+        sameAgent(got.agent, row.mistakeAgent ?? "") ? 1 : 0,
+        hit(got, row),
+      );
+    }
+    results.set(name, t);
+  }
 
   const notes: string[] = [];
   if (judge) {

@@ -137,6 +137,32 @@ describe("combined score", () => {
     );
   });
 
+  it("counts a kind of signal once per step, however many steps witness it", () => {
+    const t = trajectory(
+      ["user", "task"],
+      ["Math_Expert", "the sum is 12"],
+      ["Verifier_Expert", "That is incorrect."],
+      ["Verifier_Expert", "Still wrong."],
+    );
+    expect(kinds(t, "corrected")).toEqual([1, 1]);
+    const math = scoreSteps(t).find((s) => s.step.index === 1);
+    expect(math?.signals.map((s) => s.kind)).toEqual(["corrected", "first-action"]);
+    expect(math?.score).toBeCloseTo(
+      SIGNAL_WEIGHTS.corrected + SIGNAL_WEIGHTS["first-action"] + POSITION_WEIGHT * (2 / 3),
+      12,
+    );
+  });
+
+  it("weights can be overridden, e.g. to switch a signal off", () => {
+    const t = trajectory(
+      ["Manager_Expert", "solve"],
+      ["A_Expert", "I will look it up."],
+      ["B_Expert", "Since I cannot access the site, here is placeholder data: 7."],
+    );
+    expect(attributeHeuristic(t).agent).toBe("B_Expert");
+    expect(attributeHeuristic(t, { weights: { fabrication: 0 } }).agent).toBe("A_Expert");
+  });
+
   it("a stronger signal later beats the position prior", () => {
     const t = trajectory(
       ["Manager_Expert", "solve"],

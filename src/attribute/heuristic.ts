@@ -1,5 +1,13 @@
 import { InputError } from "../core/index.js";
-import { collectSignals, isToolOutput, passiveAgents, quote, type Signal } from "./signals.js";
+import {
+  collectSignals,
+  isToolOutput,
+  passiveAgents,
+  quote,
+  SIGNAL_WEIGHTS,
+  type Signal,
+  type SignalKind,
+} from "./signals.js";
 import type { Attribution, Step, Trajectory } from "./types.js";
 
 /**
@@ -8,6 +16,12 @@ import type { Attribution, Step, Trajectory } from "./types.js";
  * wins by up to this much.
  */
 export const POSITION_WEIGHT = 0.5;
+
+/** Other weights than the defaults: for ablations (`bench/attribute`) and experiments. */
+export interface HeuristicOptions {
+  weights?: Partial<Record<SignalKind, number>>;
+  positionWeight?: number;
+}
 
 export interface ScoredStep {
   step: Step;
@@ -20,31 +34,42 @@ export interface ScoredStep {
  * position prior `POSITION_WEIGHT × (1 − index / last index)`. Only steps by agents that
  * decide (not the asker, not a tool relay) are scored.
  */
-export function scoreSteps(trajectory: Trajectory): ScoredStep[] {
+export function scoreSteps(trajectory: Trajectory, options: HeuristicOptions = {}): ScoredStep[] {
   const { steps } = trajectory;
-  const signals = collectSignals(steps);
+  const signals = collectSignals(steps, { ...SIGNAL_WEIGHTS, ...options.weights });
+  const prior = options.positionWeight ?? POSITION_WEIGHT;
   const passive = passiveAgents(steps);
   const last = Math.max(1, steps.length - 1);
   const scored: ScoredStep[] = [];
   steps.forEach((step, i) => {
     if (passive.has(step.agent) || isToolOutput(step)) return;
-    const own = signals.filter((s) => s.step === step.index);
-    const score = own.reduce((sum, s) => sum + s.weight, 0) + POSITION_WEIGHT * (1 - i / last);
+    // One signal of a kind per step: three agents correcting the same step are one witness
+    // to one mistake, and counting each would let a long argument outweigh the evidence.
+    const own = signals.filter(
+      (s, k) =>
+        s.step === step.index &&
+        signals.findIndex((o) => o.step === s.step && o.kind === s.kind) === k,
+    );
+    const score = own.reduce((sum, s) => sum + s.weight, 0) + prior * (1 - i / last);
     scored.push({ step, score, signals: own.sort((a, b) => b.weight - a.weight) });
   });
   return scored;
 }
 
 /** The offline attributor: the best-scored step (earliest on ties) and its agent. */
-export function attributeHeuristic(trajectory: Trajectory): Attribution {
+export function attributeHeuristic(
+  trajectory: Trajectory,
+  options: HeuristicOptions = {},
+): Attribution {
   if (trajectory.steps.length === 0)
     throw new InputError(`trajectory ${trajectory.id} has no steps to attribute`);
-  const scored = scoreSteps(trajectory);
+  const scored = scoreSteps(trajectory, options);
   let best: ScoredStep | undefined;
   for (const s of scored) if (!best || s.score > best.score) best = s;
   // Nothing but the asker and tools spoke: the first step is all there is to blame.
   const step = best?.step ?? (trajectory.steps[0] as Step);
-  const evidence = best?.signals.map((s) => `${s.kind}: ${s.evidence}`) ?? [];
+  const evidence =
+    best?.signals.filter((s) => s.weight > 0).map((s) => `${s.kind}: ${s.evidence}`) ?? [];
   if (evidence.length === 0)
     evidence.push(`no signal; earliest decision: "${quote(step.content)}"`);
   return { strategy: "heuristic", agent: step.agent, step, evidence };

@@ -1,5 +1,11 @@
 // Failure attribution: which agent and which step of a failed multi-agent run caused it.
-export { attributeHeuristic, POSITION_WEIGHT, type ScoredStep, scoreSteps } from "./heuristic.js";
+export {
+  attributeHeuristic,
+  type HeuristicOptions,
+  POSITION_WEIGHT,
+  type ScoredStep,
+  scoreSteps,
+} from "./heuristic.js";
 export { attributeWithJudge, type JudgeAttributionOptions, type JudgeStrategy } from "./judge.js";
 export { type LoadedTrajectory, loadTrajectory } from "./load.js";
 export {

@@ -109,11 +109,14 @@ function coordinators(steps: readonly Step[]): Set<string> {
 }
 
 /** Every signal in the trajectory, each pointing at the step it blames. */
-export function collectSignals(steps: readonly Step[]): Signal[] {
+export function collectSignals(
+  steps: readonly Step[],
+  weights: Record<SignalKind, number> = SIGNAL_WEIGHTS,
+): Signal[] {
   const passive = passiveAgents(steps);
   const out: Signal[] = [];
   const add = (kind: SignalKind, step: Step, evidence: string) =>
-    out.push({ kind, step: step.index, weight: SIGNAL_WEIGHTS[kind], evidence });
+    out.push({ kind, step: step.index, weight: weights[kind], evidence });
   const coordinating = coordinators(steps);
   const hasWorkers = steps.some(
     (s) => !passive.has(s.agent) && !coordinating.has(s.agent) && !isToolOutput(s),
