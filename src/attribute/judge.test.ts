@@ -138,6 +138,25 @@ describe("judge strategies over the OpenAI protocol", () => {
     expect(s.prompts[0]).toContain("AGENTS: Planner, Math, Checker");
   });
 
+  it("a long log is cut per step so that every step is still shown", async () => {
+    const s = await openAiServer(() => '{"agent": "Math", "step": 1}');
+    close = s.close;
+    const long: Trajectory = {
+      ...run,
+      steps: run.steps.map((st) => ({ ...st, content: `${st.index}:${"x".repeat(5000)}` })),
+    };
+    await attributeWithJudge(long, {
+      strategy: "all-at-once",
+      model: s.model,
+      spec: "x",
+      maxLogChars: 7000,
+    });
+    const prompt = s.prompts[0] ?? "";
+    // 7000 / (6 steps + the task) = 1000 characters per step.
+    expect(prompt).toContain(`[step 5] Planner:\n5:${"x".repeat(998)}…[cut]`);
+    expect(prompt.length).toBeLessThan(9000);
+  });
+
   it("all at once: an unreadable answer falls back to the heuristic, said so", async () => {
     const s = await openAiServer(() => "I would rather not say.");
     close = s.close;

@@ -13,6 +13,11 @@ export interface JudgeAttributionOptions {
   spec: string;
   /** Each step's text is cut to this many characters in prompts. Default 2000. */
   maxStepChars?: number;
+  /**
+   * The log's share of a prompt, in characters (default 100,000, about 25k tokens): a long
+   * log gets a smaller cut per step, so that every step is still shown.
+   */
+  maxLogChars?: number;
   signal?: AbortSignal;
 }
 
@@ -28,7 +33,8 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…[cut]` : text;
 }
 
-function logText(t: Trajectory, steps: readonly Step[], max: number): string {
+function logText(t: Trajectory, steps: readonly Step[], perStep: number, total: number): string {
+  const max = Math.max(200, Math.min(perStep, Math.floor(total / Math.max(1, steps.length + 1))));
   const lines: string[] = [];
   if (t.question) lines.push(`TASK:\n${clip(t.question, max)}\n`);
   lines.push("LOG (step index, agent, text):");
@@ -36,6 +42,11 @@ function logText(t: Trajectory, steps: readonly Step[], max: number): string {
     lines.push(`[step ${s.index}] ${s.role || s.agent}:\n${clip(s.content, max)}\n`);
   return lines.join("\n");
 }
+
+const limits = (o: JudgeAttributionOptions): [number, number] => [
+  o.maxStepChars ?? 2000,
+  o.maxLogChars ?? 100_000,
+];
 
 interface Asker {
   ask(prompt: string): Promise<string>;
@@ -95,10 +106,9 @@ function fallback(
 }
 
 async function allAtOnce(t: Trajectory, o: JudgeAttributionOptions): Promise<Attribution> {
-  const max = o.maxStepChars ?? 2000;
   const ask = await asker(o);
   const prompt = [
-    logText(t, t.steps, max),
+    logText(t, t.steps, ...limits(o)),
     `AGENTS: ${agentsOf(t).join(", ")}`,
     'QUESTION: which agent made the decisive mistake, and at which step? Answer {"agent": "<an agent from AGENTS>", "step": <step index>, "reason": "<one sentence>"}.',
   ].join("\n");
@@ -122,13 +132,12 @@ async function allAtOnce(t: Trajectory, o: JudgeAttributionOptions): Promise<Att
 }
 
 async function stepByStep(t: Trajectory, o: JudgeAttributionOptions): Promise<Attribution> {
-  const max = o.maxStepChars ?? 2000;
   const ask = await asker(o);
   let unparsed = 0;
   for (let i = 0; i < t.steps.length; i++) {
     const step = t.steps[i] as Step;
     const prompt = [
-      logText(t, t.steps.slice(0, i + 1), max),
+      logText(t, t.steps.slice(0, i + 1), ...limits(o)),
       `QUESTION: is step ${step.index} (by ${step.agent}) the decisive mistake? Answer {"decisive": true or false, "reason": "<one sentence>"}.`,
     ].join("\n");
     const answer = await ask.ask(prompt);
@@ -153,7 +162,6 @@ async function stepByStep(t: Trajectory, o: JudgeAttributionOptions): Promise<At
 }
 
 async function binarySearch(t: Trajectory, o: JudgeAttributionOptions): Promise<Attribution> {
-  const max = o.maxStepChars ?? 2000;
   const ask = await asker(o);
   const guide = attributeHeuristic(t).step.index;
   let unparsed = 0;
@@ -166,7 +174,7 @@ async function binarySearch(t: Trajectory, o: JudgeAttributionOptions): Promise<
     const middle = t.steps[mid] as Step;
     const last = t.steps[hi] as Step;
     const prompt = [
-      logText(t, t.steps.slice(0, hi + 1), max),
+      logText(t, t.steps.slice(0, hi + 1), ...limits(o)),
       `QUESTION: the decisive mistake is somewhere in steps ${first.index}..${last.index}. Is it in the first half (steps ${first.index}..${middle.index}) or the second half (steps ${(t.steps[mid + 1] as Step).index}..${last.index})? Answer {"half": "first" or "second", "reason": "<one sentence>"}.`,
     ].join("\n");
     const answer = await ask.ask(prompt);
