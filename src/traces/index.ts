@@ -19,6 +19,8 @@ export type { Conversation, ConversationMessage } from "./importers/conversation
 export { conversationToSpans } from "./importers/conversation.js";
 export type { TraceFormat } from "./importers/types.js";
 export { TRACE_FORMATS } from "./importers/types.js";
+export type { WhoWhenMessage, WhoWhenRow } from "./importers/whowhen.js";
+export { parseWhoWhenRow, whoWhenSpeaker } from "./importers/whowhen.js";
 export type { IngestOptions, IngestSummary, LineProblem } from "./ingest.js";
 export { detectFormat, ingestFile } from "./ingest.js";
 export type { ConvertResult } from "./otlp/convert.js";

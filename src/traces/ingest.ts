@@ -22,12 +22,14 @@ import {
   SOURCE_FORMAT,
   type TraceFormat,
 } from "./importers/types.js";
+import { parseWhoWhenRecord } from "./importers/whowhen.js";
 
 const PARSERS: Record<TraceFormat, RecordParser> = {
   jsonl: parseGenericRecord,
   "otlp-json": parseOtlpJsonRecord,
   openinference: parseOpenInferenceRecord,
   taubench: parseTaubenchRecord,
+  whowhen: parseWhoWhenRecord,
 };
 
 export interface IngestOptions {
@@ -72,6 +74,7 @@ export function detectFormat(value: unknown): TraceFormat | undefined {
   if (Array.isArray(value.resourceSpans)) return "otlp-json";
   if ("task_id" in value && "reward" in value && Array.isArray(value.messages)) return "taubench";
   if (Array.isArray(value.messages)) return "jsonl";
+  if (Array.isArray(value.history) && "mistake_agent" in value) return "whowhen";
   if (isObject(value.context) && ("span_kind" in value || "start_time" in value))
     return "openinference";
   const attributes = isObject(value.attributes) ? value.attributes : {};

@@ -27,7 +27,9 @@ function parseFormat(value: string): TraceFormat | "auto" {
 export function registerIngest(program: Command, output: Output): void {
   program
     .command("ingest <file>")
-    .description("import production traces: generic JSONL, OTLP JSON, OpenInference, tau-bench")
+    .description(
+      "import production traces: generic JSONL, OTLP JSON, OpenInference, tau-bench, Who&When",
+    )
     .option("-c, --config <path>", "config file (default: ratchet.yaml here or above, if any)")
     .option("--db <path>", "SQLite store (default: the config's store.path)")
     .option("--format <format>", `auto | ${TRACE_FORMATS.join(" | ")}`, parseFormat, "auto")

@@ -1,11 +1,12 @@
 import type { Span } from "../../core/index.js";
 
-export type TraceFormat = "jsonl" | "otlp-json" | "openinference" | "taubench";
+export type TraceFormat = "jsonl" | "otlp-json" | "openinference" | "taubench" | "whowhen";
 export const TRACE_FORMATS: readonly TraceFormat[] = [
   "jsonl",
   "otlp-json",
   "openinference",
   "taubench",
+  "whowhen",
 ];
 
 /** What `ratchet.source.format` says for each input format. */
@@ -14,6 +15,7 @@ export const SOURCE_FORMAT: Record<TraceFormat, string> = {
   "otlp-json": "otlp",
   openinference: "openinference",
   taubench: "taubench",
+  whowhen: "whowhen",
 };
 
 export interface ParseContext {
