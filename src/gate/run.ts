@@ -15,7 +15,7 @@ import {
 } from "./observe.js";
 import { recordRegressions } from "./record-regressions.js";
 import { type GateRegistry, type GateVersion, shortHash, versionRef } from "./registry.js";
-import { runSide, type SideOutcome } from "./side.js";
+import { runSide } from "./side.js";
 import type {
   CaseHistory,
   CaseSeverity,
@@ -178,21 +178,10 @@ async function gateWithStore(
   const maxEpochs = request.maxEpochs ?? gatekeeper.max_epochs;
   // The sequential gate starts small and spends epochs only where the outcome is unsure.
   const firstEpochs = Math.min(request.epochs ?? (sequential ? 1 : gatekeeper.epochs), maxEpochs);
+  // What each side ran and reused over all rounds and the confirmation.
   const sides = {
-    champion: {
-      version: champion,
-      outcome: undefined as SideOutcome | undefined,
-      runs: new Set<string>(),
-      reused: 0,
-      ran: 0,
-    },
-    challenger: {
-      version: challenger,
-      outcome: undefined as SideOutcome | undefined,
-      runs: new Set<string>(),
-      reused: 0,
-      ran: 0,
-    },
+    champion: { runs: new Set<string>(), reused: 0, ran: 0 },
+    challenger: { runs: new Set<string>(), reused: 0, ran: 0 },
   };
 
   const wanted = new Map<string, number>();
@@ -261,14 +250,8 @@ async function gateWithStore(
     );
     const both = await runBoth(wanted, selection.main, settings.seed, previous);
     previous = { champion: both.left.attempts, challenger: both.right.attempts };
-    for (const [key, side] of [
-      ["champion", both.left],
-      ["challenger", both.right],
-    ] as const) {
-      for (const run of side.runs) sides[key].runs.add(run);
-      sides[key].reused += side.reused;
-      sides[key].ran += side.ran;
-    }
+    tally(sides.champion, both.left);
+    tally(sides.challenger, both.right);
     observations = both.observations;
     const extras = await gateExtras(
       store,
@@ -329,14 +312,8 @@ async function gateWithStore(
     );
     const epochsWanted = new Map([...cases.keys()].map((id) => [id, gatekeeper.epochs]));
     const both = await runBoth(epochsWanted, cases, seed);
-    for (const [key, side] of [
-      ["champion", both.left],
-      ["challenger", both.right],
-    ] as const) {
-      for (const run of side.runs) sides[key].runs.add(run);
-      sides[key].reused += side.reused;
-      sides[key].ran += side.ran;
-    }
+    tally(sides.champion, both.left);
+    tally(sides.challenger, both.right);
     const check = decideGate(both.observations, settings, extras);
     const overall = check.dimensions[0];
     const confirmed =
@@ -423,6 +400,18 @@ async function gateWithStore(
   return { decision, evidence, recordedFailures };
 }
 
+interface SideTally {
+  runs: Set<string>;
+  reused: number;
+  ran: number;
+}
+
+function tally(into: SideTally, side: { runs: string[]; reused: number; ran: number }): void {
+  for (const run of side.runs) into.runs.add(run);
+  into.reused += side.reused;
+  into.ran += side.ran;
+}
+
 export class GateStopped extends Error {
   constructor() {
     super("the gate was stopped before both sides finished; nothing was decided");
@@ -500,7 +489,7 @@ function sideSpec(version: GateVersion, agentModel: string) {
 
 function sideEvidence(
   version: GateVersion,
-  side: { runs: Set<string>; reused: number; ran: number },
+  side: SideTally,
 ): SideEvidence {
   return {
     version: versionRef(version),
