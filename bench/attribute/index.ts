@@ -30,7 +30,7 @@ import { createJudgeRuntime } from "../../src/graders/judge/index.js";
 import { parseWhoWhenRow, type WhoWhenRow, whoWhenSpeaker } from "../../src/traces/index.js";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-const DEV = here("../../../../shared/data/who_and_when/dev.jsonl");
+const DEV = here("../../../shared/data/who_and_when/dev.jsonl");
 
 interface Tally {
   rows: number;

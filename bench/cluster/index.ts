@@ -30,7 +30,7 @@ import { readBanking77 } from "./banking77.js";
 import { syntheticFailures } from "./synthetic.js";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-const BANKING = here("../../../../shared/data/intents/banking77-test.csv");
+const BANKING = here("../../../shared/data/intents/banking77-test.csv");
 
 const EMBEDDERS: Record<string, Partial<LsaOptions>> = {
   // The default: words 1–2 + characters 2–4 (weight 2), 100 dimensions.

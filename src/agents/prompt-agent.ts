@@ -211,6 +211,7 @@ class PromptAgentRun {
         ...(result.warnings.length
           ? { [RATCHET.providerWarnings]: result.warnings.map((w) => JSON.stringify(w)) }
           : {}),
+        ...simHabits(result.providerMetadata),
       },
     });
     chat.end({ code: "ok" });
@@ -327,4 +328,14 @@ function assistantTurn(
 function isCacheHit(metadata: unknown): boolean {
   const ratchet = (metadata as { ratchet?: { cached?: unknown } } | undefined)?.ratchet;
   return ratchet?.cached === true;
+}
+
+/** The sim's habits behind an answer, kept on the span for benchmarks (see RATCHET.simHabits). */
+function simHabits(
+  metadata: LanguageModelV3GenerateResult["providerMetadata"],
+): Record<string, string[]> {
+  const habits = metadata?.sim?.habits;
+  return Array.isArray(habits) && habits.length > 0
+    ? { [RATCHET.simHabits]: habits.filter((h): h is string => typeof h === "string") }
+    : {};
 }

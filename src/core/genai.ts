@@ -33,6 +33,11 @@ export const RATCHET = {
   sideEffects: "ratchet.tool.side_effects",
   /** Warnings a provider returned for a call (unsupported settings and the like), as JSON. */
   providerWarnings: "ratchet.provider.warnings",
+  /**
+   * The `sim` model's habits that shaped this answer: ground truth for benchmarks of failure
+   * clustering. Nothing in Ratchet reads it (a real model has no such label).
+   */
+  simHabits: "ratchet.sim.habits",
 } as const;
 
 export type GenAiOperation =

@@ -152,7 +152,7 @@ export class SimLanguageModel implements LanguageModelV3 {
         epoch,
       ),
     };
-    const { draft } = applyHabits(profile.habits, baseDraft(answerCtx), habitCtx);
+    const { draft, fired } = applyHabits(profile.habits, baseDraft(answerCtx), habitCtx);
 
     const inputTokens = promptTexts(options.prompt, options.tools).reduce(
       (sum, text) => sum + tokenizer.count(text) + PER_MESSAGE_OVERHEAD,
@@ -201,6 +201,7 @@ export class SimLanguageModel implements LanguageModelV3 {
         timestamp: new Date(this.clock.now()),
       },
       warnings: [],
+      ...(fired.length > 0 ? { providerMetadata: { sim: { habits: fired } } } : {}),
     };
     return { result, latencyMs: this.latency(outputTokens, seed, caseId, epoch, turn) };
   }
