@@ -1,5 +1,5 @@
 import { GENAI, type Span } from "../core/index.js";
-import { parseMessages } from "../mining/index.js";
+import { parseMessages, resultLooksLikeError } from "../mining/index.js";
 import type { Step, StepToolCall } from "./types.js";
 
 /** Attributes the Who&When importer writes on each step span (and other producers may too). */
@@ -58,24 +58,6 @@ export function agentResolver(spans: readonly Span[]): (span: Span) => string | 
   };
 }
 
-/** A tool result that reports failure: `Error: …`, `{"error": …}`, `{"success": false}`. */
-function resultIsError(result: string | undefined): boolean {
-  if (result === undefined) return false;
-  const text = result.trim();
-  if (/^"?(error|exception)\b/i.test(text)) return true;
-  if (!text.startsWith("{")) return false;
-  try {
-    const parsed = JSON.parse(text) as Record<string, unknown>;
-    return (
-      (parsed.error !== undefined && parsed.error !== null && parsed.error !== false) ||
-      parsed.success === false ||
-      parsed.ok === false
-    );
-  } catch {
-    return false;
-  }
-}
-
 function exceptionOf(span: Span): string | undefined {
   const event = span.events.find((e) => e.name === "exception");
   if (!event) return undefined;
@@ -96,7 +78,7 @@ function toolCallOf(span: Span): StepToolCall {
   const result = stringAttr(span, GENAI.toolResult);
   let error: string | undefined;
   if (span.status.code === "error") error = span.status.message ?? "error";
-  else if (resultIsError(result)) error = result;
+  else if (resultLooksLikeError(result)) error = result;
   return {
     name,
     ...(args !== undefined ? { arguments: args } : {}),

@@ -2,30 +2,14 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../cli/main.js";
-import type { Output } from "../cli/output.js";
+import { runCli } from "../cli/test-support.js";
 
 const EXAMPLE = new URL("../../examples/support-agent", import.meta.url).pathname;
 
 let dir: string;
 let config: string;
 
-async function ratchet(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const output: Output = {
-    out: (text) => {
-      stdout += text.endsWith("\n") ? text : `${text}\n`;
-    },
-    err: (text) => {
-      stderr += `${text}\n`;
-    },
-    isTTY: false,
-    color: false,
-  };
-  const code = await main(args, output);
-  return { code, stdout, stderr };
-}
+const ratchet = runCli;
 
 interface DecisionJson {
   id: string;

@@ -487,10 +487,7 @@ function sideSpec(version: GateVersion, agentModel: string) {
   return { version: versionRef(version), variant: version.model ?? agentModel };
 }
 
-function sideEvidence(
-  version: GateVersion,
-  side: SideTally,
-): SideEvidence {
+function sideEvidence(version: GateVersion, side: SideTally): SideEvidence {
   return {
     version: versionRef(version),
     labels: version.labels,

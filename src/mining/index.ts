@@ -20,7 +20,13 @@ export {
 export { refusalDetector } from "./refusal.js";
 export { evaluate, matchMessages, ruleDetector, testAttribute } from "./rules.js";
 export { parseSince } from "./since.js";
-export { buildTraceView, parseMessages, TRACE_ATTRS, traceText } from "./trace-view.js";
+export {
+  buildTraceView,
+  parseMessages,
+  resultLooksLikeError,
+  TRACE_ATTRS,
+  traceText,
+} from "./trace-view.js";
 export type {
   Detector,
   JudgeFn,
