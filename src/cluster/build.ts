@@ -207,6 +207,7 @@ function clusterStats(group: Failure[], windowStart: Date, now: Date): ClusterSt
     tools: count(group.flatMap((f) => [...new Set(f.tool_calls.map((c) => c.name))])),
     agents: count(group.flatMap((f) => (f.agent ? [f.agent] : []))),
     detectors: count(group.map((f) => f.detector)),
+    graders: count(group.flatMap((f) => gradersOf(f))),
     per_day: [...days.entries()].sort().map(([day, n]) => ({ day, count: n })),
     trend,
   };
@@ -230,4 +231,9 @@ const maxOf = (values: string[]): string => values.reduce((a, b) => (b > a ? b :
 function earliest(failures: Failure[], now: Date): Date {
   if (failures.length === 0) return now;
   return new Date(minOf(failures.map((f) => f.first_seen)));
+}
+
+function gradersOf(failure: Failure): string[] {
+  const graders = failure.context.graders;
+  return Array.isArray(graders) ? [...new Set(graders.map(String))] : [];
 }

@@ -8,6 +8,8 @@ export interface ClusterStats {
   tools: Record<string, number>;
   agents: Record<string, number>;
   detectors: Record<string, number>;
+  /** Graders that failed, for failures from eval attempts and gate regressions. */
+  graders: Record<string, number>;
   /** Members first seen per day (UTC), oldest first, over the build's window. */
   per_day: Array<{ day: string; count: number }>;
   /** Members first seen in the window's second half against its first half. */

@@ -226,6 +226,7 @@ async function renderCluster(
     `severity: ${top(cluster.stats.severity, 10)}`,
     `signals: ${top(cluster.stats.signal_types, 10)}`,
     `detectors: ${top(cluster.stats.detectors, 10)}`,
+    `graders: ${top(cluster.stats.graders ?? {}, 10) || "-"}`,
     `tools: ${top(cluster.stats.tools, 10) || "-"}`,
     `agents: ${top(cluster.stats.agents, 10) || "-"}`,
     `per day: ${cluster.stats.per_day.map((d) => `${d.day} ${d.count}`).join(", ")}`,
