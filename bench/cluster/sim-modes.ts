@@ -62,9 +62,7 @@ try {
       truth.set(attempt.id, label);
     }
     await store.failures.recordMany(failures);
-    const result = await buildClusters(store, {
-      clustering: defaultConfig().optimization.clustering,
-    });
+    const result = await buildClusters(store, { config: defaultConfig() });
     const clusterOf = new Map<string, string>();
     for (const cluster of result.clusters) {
       for (const member of await store.clusters.members(cluster.id)) {

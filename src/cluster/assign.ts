@@ -1,10 +1,10 @@
-import type { OptimizationConfig } from "../config/index.js";
+import type { RatchetConfig } from "../config/index.js";
 import type { Failure } from "../core/index.js";
 import type { ClusterMembership, Store } from "../store/index.js";
 import { failureText } from "./build.js";
 import { centroids } from "./centroids.js";
+import { embedTexts } from "./embed-failures.js";
 import { assignToClusters } from "./incremental.js";
-import { fitLsa } from "./lsa.js";
 
 export interface AssignResult {
   /** Open failures in no cluster that were considered. */
@@ -22,9 +22,10 @@ export interface AssignResult {
  */
 export async function assignUnclustered(
   store: Store,
-  clustering: OptimizationConfig["clustering"],
-  seed = 0,
+  config: RatchetConfig,
+  options: { env?: NodeJS.ProcessEnv; seed?: number } = {},
 ): Promise<AssignResult> {
+  const clustering = config.optimization.clustering;
   const open = await store.clusters.list();
   const newcomers: Failure[] = [];
   for await (const failure of store.failures.iterate({ status: ["new", "accepted"] })) {
@@ -44,7 +45,7 @@ export async function assignUnclustered(
     }
   }
   const texts = [...members, ...newcomers].map(failureText);
-  const vectors = fitLsa(texts, { seed }).embedSync(texts);
+  const { vectors } = await embedTexts(texts, { store, config, ...options });
   const centres = centroids(vectors.slice(0, members.length), labels);
   const known = open.flatMap((cluster, index) => {
     const centroid = centres.get(index);

@@ -2,19 +2,20 @@
  * `ratchet clusters build`: open failures (production and eval) → texts → offline embeddings
  * → clusters, kept to `max_clusters`, labelled, with stable ids across builds, stored.
  */
-import type { OptimizationConfig } from "../config/index.js";
+import type { OptimizationConfig, RatchetConfig } from "../config/index.js";
 import { type Failure, newId } from "../core/index.js";
 import type { ClusterMembership, ClusterRecord, ClusterStats, Store } from "../store/index.js";
 import { centroids, dot } from "./centroids.js";
 import { type ClusterMethod, clusterVectors } from "./cluster-vectors.js";
+import { embedTexts } from "./embed-failures.js";
 import { matchClusterIds } from "./incremental.js";
 import { clusterKeywords } from "./keywords.js";
-import { fitLsa } from "./lsa.js";
 
 export interface BuildOptions {
   /** ISO time: failures last seen at or after it. */
   since?: string;
-  clustering: OptimizationConfig["clustering"];
+  config: RatchetConfig;
+  env?: NodeJS.ProcessEnv;
   seed?: number;
   now?: Date;
 }
@@ -61,13 +62,19 @@ export async function buildClusters(store: Store, options: BuildOptions): Promis
     failures.push(failure);
   }
   const buildId = newId("cbuild");
-  const method = METHOD[options.clustering.method];
+  const settings = options.config.optimization.clustering;
+  const method = METHOD[settings.method];
   const texts = failures.map(failureText);
-  const model = failures.length > 0 ? fitLsa(texts, { seed: options.seed ?? 0 }) : undefined;
-  const vectors = model ? model.embedSync(texts) : [];
+  const embedded = await embedTexts(texts, {
+    store,
+    config: options.config,
+    ...(options.env ? { env: options.env } : {}),
+    seed: options.seed ?? 0,
+  });
+  const { vectors, dimensions } = embedded;
   const clustering = clusterVectors(vectors, {
     method,
-    threshold: options.clustering.threshold,
+    threshold: settings.threshold,
     seed: options.seed ?? 0,
   });
 
@@ -76,7 +83,7 @@ export async function buildClusters(store: Store, options: BuildOptions): Promis
   for (const label of clustering.labels)
     if (label >= 0) sizes.set(label, (sizes.get(label) ?? 0) + 1);
   const ranked = [...sizes.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  const kept = new Set(ranked.slice(0, options.clustering.max_clusters).map(([label]) => label));
+  const kept = new Set(ranked.slice(0, settings.max_clusters).map(([label]) => label));
   const labels = Int32Array.from(clustering.labels, (label) => (kept.has(label) ? label : -1));
 
   const centres = centroids(vectors, labels);
@@ -103,7 +110,7 @@ export async function buildClusters(store: Store, options: BuildOptions): Promis
       .filter((i): i is number => i !== undefined);
     const centroid = meanVector(
       present.map((i) => vectors[i] as Float32Array),
-      model?.dimensions ?? 0,
+      dimensions,
     );
     previous.push({ id: old.id, members, centroid });
   }
@@ -111,10 +118,10 @@ export async function buildClusters(store: Store, options: BuildOptions): Promis
     previous,
     order.map((label) => ({
       members: (membersOf.get(label) ?? []).map((i) => failures[i]?.id ?? ""),
-      centroid: centres.get(label) ?? new Float32Array(model?.dimensions ?? 0),
+      centroid: centres.get(label) ?? new Float32Array(dimensions),
     })),
     () => newId("clu"),
-    { minCentroidSimilarity: options.clustering.threshold },
+    { minCentroidSimilarity: settings.threshold },
   );
 
   const records: ClusterRecord[] = [];
@@ -152,11 +159,11 @@ export async function buildClusters(store: Store, options: BuildOptions): Promis
     {
       id: buildId,
       created_at: now.toISOString(),
-      method: options.clustering.method,
-      embedder: model?.id ?? "none",
+      method: settings.method,
+      embedder: embedded.embedder,
       params: {
-        threshold: options.clustering.threshold,
-        max_clusters: options.clustering.max_clusters,
+        threshold: settings.threshold,
+        max_clusters: settings.max_clusters,
         min_cluster_size: clustering.minClusterSize,
         sampled: clustering.sampled ?? null,
         since: options.since ?? null,

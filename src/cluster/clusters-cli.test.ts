@@ -111,6 +111,25 @@ describe("ratchet clusters", () => {
     expect(result.byCluster[target]).toBeGreaterThanOrEqual(1);
   }, 120_000);
 
+  it("clusters with a provider's embeddings when one is configured, cached in the store", async () => {
+    const withModel = join(dir, "ratchet-embed.yaml");
+    writeFileSync(
+      withModel,
+      `${readFileSync(config, "utf8")}\noptimization:\n  clustering:\n    embedding_model: sim:embed\n`,
+    );
+    const first = await ratchet("clusters", "build", "--json", "-c", withModel);
+    expect(first.code, first.stderr).toBe(0);
+    const built = JSON.parse(first.stdout) as BuildJson;
+    expect(built.failures).toBeGreaterThan(0);
+    const store = await openStore({ path: join(dir, ".ratchet", "ratchet.db") });
+    try {
+      const build = await store.clusters.latestBuild();
+      expect(build?.embedder).toBe("sim:embed");
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+
   it("refuses an unknown cluster or run with exit 2", async () => {
     const show = await ratchet("clusters", "show", "clu_nope", "-c", config);
     expect(show.code).toBe(2);

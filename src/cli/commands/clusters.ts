@@ -44,7 +44,7 @@ export function registerClusters(program: Command, output: Output): void {
         const started = performance.now();
         const result = await buildClusters(store, {
           ...(since ? { since } : {}),
-          clustering: config.optimization.clustering,
+          config,
           seed: config.pipeline.seed,
         });
         const seconds = (performance.now() - started) / 1000;
@@ -71,11 +71,7 @@ export function registerClusters(program: Command, output: Output): void {
       const flags = merged(own, command);
       await withProject(flags, async ({ store, config }) => {
         await recordRunFailures(store, flags.run ?? [], config.mining.severity_weights);
-        const result = await assignUnclustered(
-          store,
-          config.optimization.clustering,
-          config.pipeline.seed,
-        );
+        const result = await assignUnclustered(store, config, { seed: config.pipeline.seed });
         if (flags.json) {
           output.out(JSON.stringify(result, null, 2));
           return;

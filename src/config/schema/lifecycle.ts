@@ -13,6 +13,16 @@ export const OptimizationSchema = z
           .default("embedding_similarity"),
         threshold: Unit.default(0.75),
         max_clusters: z.int().min(1).max(1000).default(12),
+        /**
+         * `provider:model` for provider embeddings (cached in the store); absent: the offline
+         * lexical embedder (TF-IDF + LSA), no keys.
+         */
+        embedding_model: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*:\S.*$/, {
+            error: 'expected "provider:model", e.g. "openai:text-embedding-3-small" or "sim:embed"',
+          })
+          .optional(),
       })
       .prefault({}),
     patching: z
