@@ -139,15 +139,17 @@ export async function buildClusters(store: Store, options: BuildOptions): Promis
     }
     const group = scored.map(({ i }) => failures[i] as Failure);
     const kw = keywords.get(label);
+    const stats = clusterStats(group, windowStart, now);
     records.push({
       id,
       status: "open",
       label: kw?.label || group[0]?.signal_type || "unlabelled",
       keywords: kw?.terms ?? [],
+      description: describeFromEvidence(group, stats),
       size: group.reduce((sum, f) => sum + f.count, 0),
       first_seen: minOf(group.map((f) => f.first_seen)),
       last_seen: maxOf(group.map((f) => f.last_seen)),
-      stats: clusterStats(group, windowStart, now),
+      stats,
       representatives: group.slice(0, 5).map((f) => f.id),
       created_at: now.toISOString(),
       updated_at: now.toISOString(),
@@ -243,4 +245,25 @@ function earliest(failures: Failure[], now: Date): Date {
 function gradersOf(failure: Failure): string[] {
   const graders = failure.context.graders;
   return Array.isArray(graders) ? [...new Set(graders.map(String))] : [];
+}
+
+/**
+ * A description written from the evidence alone (no model): what kind of failure, where it
+ * comes from, which tools, agents and graders, and the most central member's reason.
+ */
+export function describeFromEvidence(group: Failure[], stats: ClusterStats): string {
+  const most = (counts: Record<string, number>) =>
+    Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+  const signal = most(stats.signal_types);
+  const parts = [
+    `${group.length} failure${group.length === 1 ? "" : "s"}, mostly ${signal ? signal[0].replace(/_/g, " ") : "unknown"}`,
+  ];
+  const tool = most(stats.tools);
+  if (tool) parts.push(`around the tool ${tool[0]}`);
+  const agent = most(stats.agents);
+  if (agent) parts.push(`in the agent ${agent[0]}`);
+  const grader = most(stats.graders);
+  if (grader) parts.push(`failing ${grader[0]}`);
+  const example = group[0]?.reason.replace(/\s+/g, " ").slice(0, 200);
+  return `${parts.join(", ")}${example ? `; e.g. "${example}"` : ""}.`;
 }
