@@ -45,6 +45,8 @@ export interface DraftFixture {
   notes: string[];
   /** `evidence` (rules over the failure) or the model spec that wrote it. */
   drafted_by: string;
+  /** Approved cases this draft contradicts (same input, opposite expectation). */
+  conflicts?: string[];
 }
 
 export interface CaseDraft {

@@ -26,6 +26,8 @@ export interface EvalDraftReview {
   reviewer?: string;
   reviewed_at?: string;
   target_suite?: string;
+  /** The case as approved (owner and severity set), replacing the drafted one. */
+  case?: JsonValue;
 }
 
 export interface EvalDraftStore {
@@ -140,7 +142,7 @@ export class SqliteEvalDraftStore implements EvalDraftStore {
   async review(id: string, r: EvalDraftReview): Promise<StoredEvalDraft> {
     this.#db
       .prepare(
-        "UPDATE eval_drafts SET status = ?, reason = ?, reviewer = ?, reviewed_at = ?, target_suite = ? WHERE id = ?",
+        "UPDATE eval_drafts SET status = ?, reason = ?, reviewer = ?, reviewed_at = ?, target_suite = ?, case_json = coalesce(?, case_json) WHERE id = ?",
       )
       .run(
         r.status,
@@ -148,6 +150,7 @@ export class SqliteEvalDraftStore implements EvalDraftStore {
         r.reviewer ?? null,
         r.reviewed_at ?? new Date().toISOString(),
         r.target_suite ?? null,
+        r.case === undefined ? null : JSON.stringify(r.case),
         id,
       );
     const updated = await this.get(id);
