@@ -92,6 +92,8 @@ export function truncatedArgs(
 
 interface Trajectory {
   expected: string[];
+  /** Arguments the evidence says an expected tool should have had. */
+  args: Map<string, Record<string, string>>;
   forbidden: string[];
   assertions: AssertionSpec[];
   notes: string[];
@@ -107,11 +109,13 @@ function trajectory(f: FailureEvidence, input: string): Trajectory {
   const expected = called.filter((name) => !forbidden.includes(name)).slice(0, MAX_TOOLS);
   const assertions: AssertionSpec[] = [];
   const notes: string[] = [];
+  const args = new Map<string, Record<string, string>>();
   for (const tool of expected) assertions.push({ type: "tool-called", tool });
   for (const call of f.tool_calls) {
     const fixed = truncatedArgs(call, input);
     if (fixed && expected.includes(call.name)) {
       assertions.push({ type: "tool-args-match", tool: call.name, args: fixed });
+      args.set(call.name, fixed);
       notes.push(`\`${call.name}\` was called with a value cut short from the input`);
       break;
     }
@@ -122,7 +126,7 @@ function trajectory(f: FailureEvidence, input: string): Trajectory {
       tool: forbidden.length === 1 ? forbidden[0] : forbidden,
     });
   }
-  return { expected, forbidden, assertions, notes };
+  return { expected, args, forbidden, assertions, notes };
 }
 
 /** Layer 1: checks a program decides, from what the evidence says was wrong. */
@@ -190,7 +194,10 @@ export function draftFromEvidence(f: FailureEvidence, source: DraftSource): Case
     ? { kind: "cluster", cluster_id: source.clusterId }
     : { kind: "incident", incident_id: f.id };
   const base = (id: string, caseInput: string, assertions: AssertionSpec[], rubric: string) => {
-    const expectedTools = path.expected.map((name) => ({ name }));
+    const expectedTools = path.expected.map((name) => {
+      const known = path.args.get(name);
+      return known ? { name, arguments: known } : { name };
+    });
     const c: SuiteCase = {
       id,
       input: caseInput,
@@ -207,7 +214,7 @@ export function draftFromEvidence(f: FailureEvidence, source: DraftSource): Case
   const fixture = (behaviourText: string, boundary?: "allow" | "refuse", extra: string[] = []) => ({
     expected_behaviour: behaviourText,
     failure_mode: `${f.signal_type} (${f.detector}): ${contextText(f.reason)}`,
-    expected_tools: path.expected,
+    expected_tools: boundary === "refuse" ? [] : path.expected,
     forbidden_tools: path.forbidden,
     release_gate: releaseGate(severity),
     ...(boundary ? { boundary } : {}),

@@ -21,7 +21,7 @@ export interface DraftOutcome {
 }
 
 /** Members with the same normalized input would draft the same case twice. */
-function distinctInputs(failures: readonly FailureEvidence[]): FailureEvidence[] {
+function distinctInputs(failures: readonly FailureEvidence[], limit: number): FailureEvidence[] {
   const seen = new Set<string>();
   const out: FailureEvidence[] = [];
   for (const f of failures) {
@@ -29,7 +29,7 @@ function distinctInputs(failures: readonly FailureEvidence[]): FailureEvidence[]
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(f);
-    if (out.length === MAX_FAILURES_PER_DRAFT) break;
+    if (out.length === limit) break;
   }
   return out;
 }
@@ -43,7 +43,11 @@ export async function draftCases(options: DraftOptions): Promise<DraftOutcome> {
   if (options.failures.length === 0) {
     throw new InputError("no failures to draft from (the cluster or the ids named none)");
   }
-  const chosen = distinctInputs(options.failures);
+  // A cluster is drafted from its most central members; named failures are drafted each.
+  const chosen = distinctInputs(
+    options.failures,
+    options.clusterId ? MAX_FAILURES_PER_DRAFT : options.failures.length,
+  );
   const notes: string[] = [];
   if (chosen.length < options.failures.length) {
     notes.push(
