@@ -1,5 +1,5 @@
-import type { FailureSeverity, FailureToolCall } from "../core/index.js";
-import { contextText, fixtureInput } from "./fixture-text.js";
+import { type FailureSeverity, type FailureToolCall, hash32 } from "../core/index.js";
+import { contextText, fixtureInput, normalizeInput } from "./fixture-text.js";
 import {
   type AssertionSpec,
   type CaseDraft,
@@ -44,9 +44,12 @@ function slug(text: string): string {
     .toLowerCase();
 }
 
-/** `reg-pii-leak-3f9k2m1x`: the signal and the failure id's random tail. */
+/**
+ * `reg-pii-leak-3f9k2m1`: the signal and a hash of the normalized input, so the same failure
+ * drafted twice (or by two people) names the same case and the suite refuses the second.
+ */
 export function caseIdFor(failure: FailureEvidence, suffix?: string): string {
-  const tail = failure.id.replace(/^fail_/, "").slice(-8);
+  const tail = hash32(`${failure.signal_type}\u0000${normalizeInput(failure.input)}`).toString(36);
   return ["reg", slug(failure.signal_type), tail, suffix].filter(Boolean).join("-");
 }
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { REPO } from "../../../test/cli-helpers.js";
 import { readSuiteFile } from "../../config/index.js";
+import { runEvaluation } from "../../eval/index.js";
 import type { EvalDraftRecord } from "../../evalgen/index.js";
 import { type NewFailure, openSqliteStore } from "../../store/index.js";
 import { main } from "../main.js";
@@ -309,6 +310,9 @@ describe("ratchet evals", () => {
       path,
       "# temporary incident cases\ncases:\n  - {id: gone, input: a, expires_at: '2020-01-01'}\n  - {id: kept, input: b, expires_at: '2999-01-01'}\n",
     );
+    // A run over an expired case warns (and still runs it).
+    const { warnings } = await runEvaluation({ cwd: dir, configPath: config, suites: [path] });
+    expect(warnings.join("\n")).toContain("1 case has passed expires_at (gone)");
     const list = await run(["evals", "expire"]);
     expect(list.code).toBe(0);
     expect(list.out).toContain("gone");
