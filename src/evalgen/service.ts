@@ -172,8 +172,14 @@ export async function draftAndStore(project: Project, request: DraftRequest): Pr
   return { drafts: out, notes };
 }
 
+/** The newest draft waiting for review, else the newest draft: what `latest` names. */
+async function latestDraftId(store: Store): Promise<string | undefined> {
+  const pending = await store.evalDrafts.list({ status: ["draft"] });
+  return (pending.at(-1) ?? (await store.evalDrafts.list()).at(-1))?.id;
+}
+
 export async function getDraft(store: Store, ref: string): Promise<EvalDraftRecord> {
-  const id = await store.evalDrafts.resolveId(ref);
+  const id = ref === "latest" ? await latestDraftId(store) : await store.evalDrafts.resolveId(ref);
   const draft = id ? await store.evalDrafts.get(id) : undefined;
   if (!draft)
     throw new InputError(`no eval draft matches '${ref}' (see \`ratchet evals list\`)`, {

@@ -206,7 +206,9 @@ export function registerEvals(
     });
 
   common(evals.command("show <draft>"))
-    .description("a draft: its case, checks, confirmation, conflicts and the failures it came from")
+    .description(
+      "a draft (an id, a unique prefix, or `latest`): its case, checks, confirmation, conflicts, failures",
+    )
     .option("--json", "machine-readable")
     .action(async (ref: string, own: { json?: boolean }, command: Command) => {
       const flags = merged(own, command);
