@@ -105,10 +105,10 @@ interface Trajectory {
 /** Layer 3: which tools must run (and with what), which must not. */
 function trajectory(f: FailureEvidence, input: string): Trajectory {
   const called = [...new Set(f.tool_calls.map((t) => t.name))];
-  // A tool the evidence blames (named in the reason or an error) must not run again.
-  const forbidden = called.filter(
-    (name) => mentions(f.reason, name) && !f.tool_calls.some((t) => t.name === name && t.error),
-  );
+  // A tool the reason blames must not run again; a hard error's reason names the tool that
+  // failed, which is still the one to call.
+  const forbidden =
+    f.signal_type === "hard_error" ? [] : called.filter((name) => mentions(f.reason, name));
   const expected = called.filter((name) => !forbidden.includes(name)).slice(0, MAX_TOOLS);
   const assertions: AssertionSpec[] = [];
   const notes: string[] = [];

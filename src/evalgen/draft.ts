@@ -34,6 +34,12 @@ function distinctInputs(failures: readonly FailureEvidence[], limit: number): Fa
   return out;
 }
 
+/** Two signals on one conversation often draft the same program checks: keep the first. */
+function sameCaseKey(d: CaseDraft): string {
+  const checks = d.case.assertions.filter((a) => a.type !== "judge");
+  return JSON.stringify([normalizeInput(d.case.input), checks, d.case.expected ?? null]);
+}
+
 /**
  * Regression cases drafted from failures, every one validated against the suite case schema
  * and its graders. Deterministic without a model; with one, its judgement replaces the rules'
@@ -55,6 +61,7 @@ export async function draftCases(options: DraftOptions): Promise<DraftOutcome> {
     );
   }
   const drafts: CaseDraft[] = [];
+  const seenCases = new Set<string>();
   for (const f of chosen) {
     let made = draftFromEvidence(f, options);
     if (options.model) {
@@ -71,8 +78,16 @@ export async function draftCases(options: DraftOptions): Promise<DraftOutcome> {
         );
       }
     }
-    for (const d of made) validateCase(d.case, `draft for ${f.id}`);
-    drafts.push(...made);
+    for (const d of made) {
+      validateCase(d.case, `draft for ${f.id}`);
+      const key = sameCaseKey(d);
+      if (seenCases.has(key)) {
+        notes.push(`${f.id} drafts the same checks on the same input as an earlier draft; skipped`);
+        continue;
+      }
+      seenCases.add(key);
+      drafts.push(d);
+    }
   }
   return { drafts, notes };
 }
