@@ -108,6 +108,62 @@ beforeAll(async () => {
       reason: "declined",
     }),
   );
+  // A cluster of the two order-status failures, as `clusters build` would store it.
+  await record(
+    "prefix",
+    failure({
+      trace_id: "t-prefix",
+      signal_type: "user_correction",
+      input: "When will ORD-1004 arrive?",
+      tool_calls: [
+        { name: "lookup_order", arguments: '{"order_id":"1004"}', error: "order not found: 1004" },
+      ],
+      reason: "no, ORD-1004",
+    }),
+  );
+  const at = new Date().toISOString();
+  const stats = {
+    severity: {},
+    signal_types: {},
+    tools: {},
+    agents: {},
+    detectors: {},
+    per_day: [],
+    trend: "new" as const,
+  };
+  await store.clusters.saveBuild(
+    {
+      id: "build_1",
+      created_at: at,
+      method: "hdbscan",
+      embedder: "lsa",
+      params: {},
+      failures: 2,
+      clusters: 1,
+      unclustered: 0,
+    },
+    [
+      {
+        id: "clu_orders1",
+        status: "open",
+        label: "order · arrive",
+        keywords: [],
+        size: 2,
+        first_seen: at,
+        last_seen: at,
+        stats,
+        representatives: [ids.prefix!],
+        created_at: at,
+        updated_at: at,
+        build_id: "build_1",
+      },
+    ],
+    [
+      { cluster_id: "clu_orders1", failure_id: ids.prefix!, similarity: 0.9 },
+      { cluster_id: "clu_orders1", failure_id: ids.pii!, similarity: 0.5 },
+    ],
+    [ids.prefix!, ids.pii!],
+  );
   await store.close();
 });
 
@@ -138,6 +194,38 @@ describe("ratchet evals", () => {
     const pair = (await drafts("draft")).filter((d) => d.failure_ids[0] === ids.refusal);
     expect(pair.map((d) => d.fixture.boundary).sort()).toEqual(["allow", "refuse"]);
     expect(pair.every((d) => d.confirm === null)).toBe(true);
+  });
+
+  it("drafts from a cluster by a unique id prefix, naming the cluster as the source", async () => {
+    const r = await run(["evals", "draft", "--cluster", "clu_orders", "--no-confirm", "--json"]);
+    expect(r.code).toBe(0);
+    const made = (JSON.parse(r.out) as { drafts: EvalDraftRecord[] }).drafts;
+    expect(made.map((d) => d.failure_ids[0])).toEqual([ids.prefix, ids.pii]);
+    expect(made[0]!.case.source).toEqual({ kind: "cluster", cluster_id: "clu_orders1" });
+    expect(made[0]!.case.assertions).toContainEqual({
+      type: "tool-args-match",
+      tool: "lookup_order",
+      args: { order_id: "ORD-1004" },
+    });
+    // Out of the way of the later tests, which pick drafts by failure.
+    for (const d of made)
+      expect((await run(["evals", "reject", d.id, "--reason", "cluster test"])).code).toBe(0);
+  });
+
+  it("a model that cannot draft falls back to the evidence with a note", async () => {
+    const r = await run([
+      "evals",
+      "draft",
+      "--failure",
+      ids.prefix!,
+      "--model",
+      "sim:judge",
+      "--no-confirm",
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("sim:judge gave no usable draft");
+    const [d] = (await drafts("draft")).filter((x) => x.failure_ids[0] === ids.prefix);
+    expect((await run(["evals", "reject", d!.id, "--reason", "model test"])).code).toBe(0);
   });
 
   it("shows a draft beside its failure", async () => {
