@@ -29,26 +29,28 @@ function scoreKey(s: Score): string {
  * checks when it has any (a judge's noise should not confirm a fixture), else its judge. The
  * config's suite-wide assertions (latency, cost, a general judge) never count.
  */
-export function decidingChecks(c: SuiteCase): Set<string> {
+export function decidingChecks(c: SuiteCase): { keys: Set<string>; judge: boolean } {
   const own = c.assertions.map((a) => ({
     key: keyOf(a.type, typeof a.name === "string" ? a.name : undefined),
     judge: a.type === "judge",
   }));
   const programs = own.filter((a) => !a.judge);
-  return new Set((programs.length > 0 ? programs : own).map((a) => a.key));
+  return {
+    keys: new Set((programs.length > 0 ? programs : own).map((a) => a.key)),
+    judge: programs.length === 0,
+  };
 }
 
 /**
  * Runs the champion on the draft alone (a temporary suite holding it, the project's config,
- * `epochs` epochs) and counts the epochs in which a deciding check failed. The draft is
- * confirmed when the champion fails it at least once: a flaky failure is still one to keep.
+ * `epochs` epochs) and counts the epochs in which a deciding check failed.
  */
 export async function confirmFails(c: SuiteCase, request: ConfirmRequest): Promise<ConfirmResult> {
   const epochs = request.epochs ?? DEFAULT_CONFIRM_EPOCHS;
   const dir = await mkdtemp(join(tmpdir(), "ratchet-draft-"));
   const suite = join(dir, "draft.yaml");
   await writeFile(suite, stringify({ cases: [c] }));
-  const deciding = decidingChecks(c);
+  const { keys: deciding, judge } = decidingChecks(c);
   const evidence: string[] = [];
   let failed = 0;
   let errors = 0;
@@ -82,7 +84,10 @@ export async function confirmFails(c: SuiteCase, request: ConfirmRequest): Promi
       run_id: result.run.id,
       ...(request.prompt ? { prompt: request.prompt } : {}),
       evidence,
-      confirmed: failed > 0,
+      decided_by: judge ? "judge" : "checks",
+      // A program check failing once shows the failure reproduces (agents are flaky); a
+      // judge is noisy itself, so a judge-decided draft must fail in most graded epochs.
+      confirmed: judge ? failed * 2 > epochs - errors : failed > 0,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -228,3 +228,21 @@ describe("draftCases with a model", () => {
     expect(notes.join(" ")).toContain("mock:bad gave no usable draft");
   });
 });
+
+describe("decidingChecks", () => {
+  it("program checks decide when there are any, else the judge", async () => {
+    const { decidingChecks } = await import("./confirm.js");
+    const { drafts } = await draftCases({
+      failures: [failure({ signal_type: "pii_leak" })],
+      expiresAt: EXPIRES,
+    });
+    const withChecks = decidingChecks(drafts[0]!.case);
+    expect(withChecks.judge).toBe(false);
+    expect([...withChecks.keys]).toEqual(["no-pii\u0000no-pii"]);
+    const judgeOnly = decidingChecks({
+      ...drafts[0]!.case,
+      assertions: [{ type: "judge", name: "expected-behaviour", rubric: "r" }],
+    });
+    expect(judgeOnly).toEqual({ keys: new Set(["judge\u0000expected-behaviour"]), judge: true });
+  });
+});

@@ -18,7 +18,7 @@ export function confirmSummary(d: EvalDraftRecord): string {
   const c = d.confirm;
   if (!c) return "not run";
   const verdict = c.confirmed ? "confirmed" : "not confirmed";
-  return `${verdict}: the champion failed ${c.failed_epochs} of ${c.epochs} epochs${c.error_epochs ? ` (${c.error_epochs} errored)` : ""} (run ${c.run_id}${c.prompt ? `, ${c.prompt}` : ""})`;
+  return `${verdict} by ${c.decided_by === "judge" ? "its judge" : "its checks"}: the champion failed ${c.failed_epochs} of ${c.epochs} epochs${c.error_epochs ? ` (${c.error_epochs} errored)` : ""} (run ${c.run_id}${c.prompt ? `, ${c.prompt}` : ""})`;
 }
 
 /** A draft as `evals show` and the review queue print it: the case, its fixture, its checks. */

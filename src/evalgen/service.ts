@@ -147,7 +147,12 @@ export async function draftAndStore(project: Project, request: DraftRequest): Pr
       confirm = await confirmFails(d.case, confirmRequest);
       if (!confirm.confirmed && confirm.error_epochs < confirm.epochs) {
         status = "discarded";
-        reason = `the champion passed it in ${confirm.epochs - confirm.error_epochs} of ${confirm.epochs} epochs (run ${confirm.run_id}): it does not reproduce the failure`;
+        const passed = confirm.epochs - confirm.error_epochs - confirm.failed_epochs;
+        const rule =
+          confirm.decided_by === "judge"
+            ? "; judged by its judge alone, most epochs must fail"
+            : "";
+        reason = `the champion passed it in ${passed} of ${confirm.epochs} epochs (run ${confirm.run_id}${rule}): it does not reproduce the failure`;
       } else if (!confirm.confirmed) {
         reason = `not confirmed: the champion errored in every epoch (run ${confirm.run_id})`;
       }

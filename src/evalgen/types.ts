@@ -66,6 +66,8 @@ export interface ConfirmResult {
   prompt?: string;
   /** Each failing epoch's first failed check, for `evals show`. */
   evidence: string[];
+  /** `checks`: the draft's program checks decided; `judge`: it had only its judge. */
+  decided_by: "checks" | "judge";
   confirmed: boolean;
 }
 
