@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import type { LoadedConfig, RatchetConfig } from "../config/index.js";
-import { type Failure, InputError, type JsonValue, newId } from "../core/index.js";
+import { type Failure, InputError, isInputError, type JsonValue, newId } from "../core/index.js";
 import { resolveModel } from "../providers/index.js";
 import type { Store, StoredEvalDraft } from "../store/index.js";
 import { type ConfirmRequest, confirmFails } from "./confirm.js";
@@ -84,17 +84,23 @@ async function failuresOf(
   return { failures };
 }
 
-async function conflictsOf(project: Project, drafts: CaseDraft[]): Promise<void> {
+/** Flags contradictions with the config's cases; a suite that does not load is a note. */
+async function conflictsOf(project: Project, drafts: CaseDraft[], notes: string[]): Promise<void> {
   if (!project.loaded) return;
-  for await (const { file, case: approved } of projectCases(project.loaded)) {
-    for (const d of drafts) {
-      for (const why of contradictions(d.case, approved)) {
-        d.fixture.conflicts = [
-          ...(d.fixture.conflicts ?? []),
-          `${why}: case \`${approved.id}\` in ${file}`,
-        ];
+  try {
+    for await (const { file, case: approved } of projectCases(project.loaded)) {
+      for (const d of drafts) {
+        for (const why of contradictions(d.case, approved)) {
+          d.fixture.conflicts = [
+            ...(d.fixture.conflicts ?? []),
+            `${why}: case \`${approved.id}\` in ${file}`,
+          ];
+        }
       }
     }
+  } catch (error) {
+    if (!isInputError(error)) throw error;
+    notes.push(`contradictions not checked: ${error.format()}`);
   }
 }
 
@@ -124,7 +130,7 @@ export async function draftAndStore(project: Project, request: DraftRequest): Pr
     ...(clusterId ? { clusterId } : {}),
     ...(model ? { model } : {}),
   });
-  await conflictsOf(project, drafts);
+  await conflictsOf(project, drafts, notes);
   if (request.epochs > 0 && !project.loaded) {
     throw new InputError(
       "confirming a draft runs the champion, which needs a ratchet.yaml (or pass --no-confirm)",

@@ -411,4 +411,20 @@ describe("ratchet evals", () => {
     expect(text).toContain("# temporary incident cases");
     expect(parse(text).cases.map((c: { id: string }) => c.id)).toEqual(["kept"]);
   });
+  it("warns when the suite is outside evaluation.suites", async () => {
+    const [allow] = (await drafts("draft")).filter((d) => d.fixture.boundary === "allow");
+    const r = await run([
+      "evals",
+      "approve",
+      allow!.id,
+      "--owner",
+      "o",
+      "--severity",
+      "warning",
+      "--suite",
+      "elsewhere/r.yaml",
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("is not matched by evaluation.suites");
+  });
 });

@@ -1,6 +1,7 @@
 import { userInfo } from "node:os";
 import { relative } from "node:path";
 import type { Command } from "commander";
+import { listSuiteFiles } from "../../config/index.js";
 import { InputError } from "../../core/index.js";
 import {
   approveDraft,
@@ -27,7 +28,7 @@ import { renderTable } from "../../report/index.js";
 import type { Store } from "../../store/index.js";
 import { parseIntOption } from "../options.js";
 import type { Output } from "../output.js";
-import { withProject } from "../project.js";
+import { type Project, withProject } from "../project.js";
 
 interface ProjectOpts {
   config?: string;
@@ -79,7 +80,7 @@ export async function draftFailures(store: Store, draft: EvalDraftRecord) {
   return out;
 }
 
-function projectOf(p: Awaited<Parameters<Parameters<typeof withProject>[1]>[0]>) {
+function projectOf(p: Project) {
   return { store: p.store, config: p.config, dir: p.dir, loaded: p.loaded };
 }
 
@@ -256,6 +257,12 @@ export function registerEvals(
             by: whoAmI(flags.by),
           });
           const where = relative(process.cwd(), result.suite) || result.suite;
+          const suites = p.loaded ? await listSuiteFiles(p.config.evaluation.suites, p.dir) : [];
+          if (p.loaded && !suites.includes(result.suite)) {
+            output.err(
+              `warning: ${where} is not matched by evaluation.suites, so \`ratchet eval\` will not run the case`,
+            );
+          }
           output.out(
             `approved ${result.draft.id}: case ${result.draft.case.id} ${result.created ? "in new suite" : "appended to"} ${where}`,
           );
