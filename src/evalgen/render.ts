@@ -26,7 +26,7 @@ export function draftLines(d: EvalDraftRecord): string[] {
   const f = d.fixture;
   const lines = [
     `${d.id}  ${d.status}${d.reason ? ` — ${one(d.reason, 160)}` : ""}`,
-    `case        ${d.case.id}  (${d.case.severity}${d.case.owner ? `, owner ${d.case.owner}` : ""}, expires ${d.case.expires_at.slice(0, 10)})`,
+    `case        ${d.case.id}  (${d.case.severity}, owner ${d.case.owner ?? "set at approval"}, expires ${d.case.expires_at.slice(0, 10)})`,
     `from        ${d.cluster_id ? `cluster ${d.cluster_id}, ` : ""}failures ${d.failure_ids.join(", ")}`,
     `drafted by  ${f.drafted_by}${f.boundary ? `, ${f.boundary} half of a policy-boundary pair` : ""}`,
     `confirm     ${confirmSummary(d)}`,
