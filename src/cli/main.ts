@@ -18,6 +18,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ["judge", async () => (await import("./commands/judge.js")).registerJudge],
   ["failures", async () => (await import("./commands/failures.js")).registerFailures],
   ["attribute", async () => (await import("./commands/attribute.js")).registerAttribute],
+  ["evals", async () => (await import("./commands/evals.js")).registerEvals],
   ["cost", async () => (await import("./commands/cost.js")).registerCost],
   ["prompts", async () => (await import("./commands/prompts.js")).registerPrompts],
   ["gate", async () => (await import("./commands/gate.js")).registerGate],

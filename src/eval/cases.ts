@@ -48,8 +48,11 @@ export async function validateSuites(
   keep: CaseFilter,
   registry: GraderRegistry,
   compiledByCase: CompiledCases,
-): Promise<{ count: number; judgeSpecs: AssertionSpec[]; cases?: Case[] }> {
+): Promise<{ count: number; judgeSpecs: AssertionSpec[]; cases?: Case[]; expired: string[] }> {
   let count = 0;
+  // Cases past their `expires_at` still run, with a warning: retiring them is a person's call.
+  const expired: string[] = [];
+  const now = Date.now();
   let kept: Case[] | undefined = [];
   const judgeSpecs = new Map<string, AssertionSpec>();
   const memo = new AssertionMemo();
@@ -57,6 +60,9 @@ export async function validateSuites(
     const compiled = compileCase(testCase, registry, memo);
     if (!keep(testCase)) continue;
     count++;
+    const expiresAt =
+      testCase.expires_at === undefined ? Number.NaN : Date.parse(testCase.expires_at);
+    if (expiresAt <= now) expired.push(testCase.id);
     if (kept && kept.length < KEEP_VALIDATED_CASES) {
       kept.push(testCase);
       compiledByCase.set(testCase, compiled);
@@ -67,7 +73,12 @@ export async function validateSuites(
       if (JUDGE_TYPES.has(spec.type)) judgeSpecs.set(JSON.stringify(spec), spec);
     }
   }
-  return { count, judgeSpecs: [...judgeSpecs.values()], ...(kept ? { cases: kept } : {}) };
+  return {
+    count,
+    judgeSpecs: [...judgeSpecs.values()],
+    ...(kept ? { cases: kept } : {}),
+    expired,
+  };
 }
 
 /** The cases a run with these flags takes, streamed in suite order (not validated here). */

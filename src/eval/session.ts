@@ -88,7 +88,9 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       count: caseCount,
       judgeSpecs,
       cases: validatedCases,
+      expired,
     } = await validateSuites(loaded, caseFilter, registry, compiledByCase);
+    if (expired.length > 0) warnings.push(expiredWarning(expired));
     markPhase(`suites validated (${caseCount} cases)`);
     const unmatched = previous ? [] : await unmatchedGlobs(loaded);
     if (caseCount === 0) throw noCasesError(loaded, unmatched);
@@ -223,6 +225,12 @@ export async function loadProjectConfig(
     );
   }
   return loadConfig(path);
+}
+
+function expiredWarning(ids: readonly string[]): string {
+  const shown = ids.slice(0, 5).join(", ");
+  const more = ids.length > 5 ? ` and ${ids.length - 5} more` : "";
+  return `${ids.length} case${ids.length === 1 ? " has" : "s have"} passed expires_at (${shown}${more}): list or retire them with \`ratchet evals expire\``;
 }
 
 /** The project as if `evaluation.suites` listed these globs (a gate's change-type subset). */

@@ -8,6 +8,13 @@ export type {
 export type { CostDimension, CostGroup, CostQuery, CostStore } from "./costs.js";
 export { COST_DIMENSIONS } from "./costs.js";
 export type {
+  EvalDraftReview,
+  EvalDraftStatus,
+  EvalDraftStore,
+  StoredEvalDraft,
+} from "./eval-drafts.js";
+export { EVAL_DRAFT_STATUSES } from "./eval-drafts.js";
+export type {
   FailureFilter,
   FailureStore,
   NewFailure,

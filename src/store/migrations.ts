@@ -390,6 +390,29 @@ CREATE TABLE cluster_members (
 CREATE INDEX cluster_members_failure ON cluster_members (failure_id);
 `,
   },
+  {
+    version: 11,
+    name: "eval_drafts",
+    sql: `
+-- Regression cases drafted from failures, waiting for (or past) a person's review. The case
+-- is the suite case as it will be written; nothing reaches a suite file before approval.
+CREATE TABLE eval_drafts (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  cluster_id TEXT,
+  failure_ids TEXT NOT NULL,
+  case_json TEXT NOT NULL,
+  fixture TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('draft', 'approved', 'rejected', 'discarded')),
+  reason TEXT,
+  reviewer TEXT,
+  reviewed_at TEXT,
+  target_suite TEXT,
+  confirm TEXT
+) STRICT;
+CREATE INDEX eval_drafts_status ON eval_drafts (status, created_at);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -23,6 +23,7 @@ import {
   SPAN_COLUMNS,
 } from "./codec.js";
 import { SqliteCostStore } from "./costs.js";
+import { SqliteEvalDraftStore } from "./eval-drafts.js";
 import { SqliteFailureStore } from "./failures.js";
 import { SqliteGateStore } from "./gate.js";
 import { SqliteJudgeStore } from "./judges.js";
@@ -174,6 +175,7 @@ class SqliteStore implements Store {
   readonly judges: SqliteJudgeStore;
   readonly gate: SqliteGateStore;
   readonly clusters: SqliteClusterStore;
+  readonly evalDrafts: SqliteEvalDraftStore;
   readonly prompts: SqlitePromptStore;
   readonly #db: Database.Database;
   readonly #kysely: Kysely<Schema>;
@@ -205,6 +207,7 @@ class SqliteStore implements Store {
     this.judges = new SqliteJudgeStore(db);
     this.gate = new SqliteGateStore(db);
     this.clusters = new SqliteClusterStore(db);
+    this.evalDrafts = new SqliteEvalDraftStore(db);
     this.prompts = new SqlitePromptStore(db);
     this.#path = path;
     this.#batch = Math.max(1, Math.floor(batch));

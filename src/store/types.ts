@@ -8,6 +8,7 @@ import type {
 } from "../core/index.js";
 import type { ClusterStore } from "./clusters.js";
 import type { CostStore } from "./costs.js";
+import type { EvalDraftStore } from "./eval-drafts.js";
 import type { FailureStore } from "./failures.js";
 import type { GateStore } from "./gate.js";
 import type { JudgeStore } from "./judges.js";
@@ -60,6 +61,7 @@ export interface Store extends CacheStore {
   judges: JudgeStore;
   gate: GateStore;
   clusters: ClusterStore;
+  evalDrafts: EvalDraftStore;
   prompts: PromptStore;
   createRun(run: Run): Promise<void>;
   updateRunStatus(id: string, status: RunStatus, finishedAt?: string): Promise<void>;
