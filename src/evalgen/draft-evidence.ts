@@ -154,6 +154,7 @@ const BEHAVIOUR: Record<FailureEvidence["signal_type"], (f: FailureEvidence) => 
     `Meets the quality criterion the production judge found missing: ${f.reason}.`,
   business_metric: (f) => `Serves the request without the business outcome flagged: ${f.reason}.`,
   regression: (f) => `Behaves as the champion did before this regression: ${f.reason}.`,
+  eval_failure: (f) => `Passes the checks this evaluation case failed: ${f.reason}.`,
 };
 
 const REFUSE_TWIN_SUFFIX =

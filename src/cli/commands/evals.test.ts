@@ -128,6 +128,7 @@ beforeAll(async () => {
     tools: {},
     agents: {},
     detectors: {},
+    graders: {},
     per_day: [],
     trend: "new" as const,
   };
