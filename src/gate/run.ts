@@ -1,29 +1,30 @@
 import { resolve } from "node:path";
 import type { LoadedConfig } from "../config/index.js";
-import { caseHash, InputError, newId, type Run } from "../core/index.js";
-import { loadProjectConfig, selectCases } from "../eval/index.js";
+import { InputError, newId, type Run } from "../core/index.js";
+import { loadProjectConfig } from "../eval/index.js";
 import type { RunEvent } from "../runner/index.js";
 import { type GateDecisionRecord, openStore, type Store } from "../store/index.js";
 import { type ChangePlan, changePlan } from "./change-types.js";
 import { casesToRerun, decideGate, decideSequential } from "./decide/index.js";
-import { caseHistories } from "./history.js";
 import {
-  judgeNoiseFromConfusion,
-  pairSides,
-  type SideAttempts,
-  soleJudgeVersions,
-} from "./observe.js";
+  type GateEvidence,
+  type GateOutcome,
+  type RoundEvidence,
+  roundEvidence,
+  sideEvidence,
+  tally,
+} from "./evidence.js";
+import { type CaseInfo, gateExtras, selectGateCases } from "./inputs.js";
+import { pairSides, type SideAttempts } from "./observe.js";
 import { recordRegressions } from "./record-regressions.js";
 import { type GateRegistry, type GateVersion, shortHash, versionRef } from "./registry.js";
 import { runSide } from "./side.js";
 import type {
-  CaseHistory,
   CaseSeverity,
   ChangeType,
   GateSettings,
   GateTest,
   GateVerdict,
-  JudgeNoise,
   PairedObservation,
 } from "./types.js";
 
@@ -55,55 +56,6 @@ export interface GateRequest {
   onProgress?: (message: string) => void;
   /** A side starts a run for the attempts it could not reuse. */
   onRunStart?: (side: "champion" | "challenger", run: Run, totalAttempts: number) => void;
-}
-
-export interface SideEvidence {
-  version: string;
-  labels: string[];
-  runs: string[];
-  reused: number;
-  ran: number;
-}
-
-export interface RoundEvidence {
-  round: number;
-  /** Case × epoch pairs decided on after this round. */
-  pairs: number;
-  maxEpochs: number;
-  verdict: GateVerdict["verdict"];
-  reasons: string[];
-}
-
-export interface GateEvidence {
-  settings: GateSettings;
-  plan: ChangePlan;
-  changed: string[];
-  cases: number;
-  sealedCases: number;
-  champion: SideEvidence;
-  challenger: SideEvidence;
-  rounds: RoundEvidence[];
-  sequential: boolean;
-  judgeNoise: JudgeNoise[];
-  /** Calibrated judges whose error rates could not be applied, and why. */
-  judgeNotes: string[];
-  historyCases: number;
-  verdict: GateVerdict;
-  confirmation?: {
-    on: "sealed split" | "fresh seed";
-    seed: number;
-    cases: number;
-    confirmed: boolean;
-    verdict: GateVerdict;
-  };
-  promotion?: { requested: boolean; label: string; moved: boolean; why: string };
-}
-
-export interface GateOutcome {
-  decision: GateDecisionRecord;
-  evidence: GateEvidence;
-  /** Regressions newly stored as failures (`ratchet failures list --type regression`). */
-  recordedFailures?: number;
 }
 
 /** Runs the gate end to end: both sides, the verdict, the optional confirmation and promotion. */
@@ -400,17 +352,8 @@ async function gateWithStore(
   return { decision, evidence, recordedFailures };
 }
 
-interface SideTally {
-  runs: Set<string>;
-  reused: number;
-  ran: number;
-}
-
-function tally(into: SideTally, side: { runs: string[]; reused: number; ran: number }): void {
-  for (const run of side.runs) into.runs.add(run);
-  into.reused += side.reused;
-  into.ran += side.ran;
-}
+export type { GateEvidence, GateOutcome, RoundEvidence, SideEvidence } from "./evidence.js";
+export { outcomeOf } from "./evidence.js";
 
 export class GateStopped extends Error {
   constructor() {
@@ -418,98 +361,8 @@ export class GateStopped extends Error {
   }
 }
 
-interface CaseInfo {
-  hash: string;
-  severity: CaseSeverity;
-}
-
-async function selectGateCases(
-  loaded: LoadedConfig,
-  plan: ChangePlan,
-  sealedTag: string,
-): Promise<{ main: Map<string, CaseInfo>; sealed: Map<string, CaseInfo> }> {
-  const main = new Map<string, CaseInfo>();
-  const sealed = new Map<string, CaseInfo>();
-  const flags = plan.tags ? { filter_tags: plan.tags } : {};
-  for await (const testCase of selectCases(loaded, flags, plan.suites)) {
-    const info = { hash: caseHash(testCase), severity: testCase.severity };
-    (testCase.tags.includes(sealedTag) ? sealed : main).set(testCase.id, info);
-  }
-  return { main, sealed };
-}
-
-async function gateExtras(
-  store: Store,
-  champion: GateVersion,
-  championRuns: ReadonlySet<string>,
-  left: SideAttempts | undefined,
-  right: SideAttempts | undefined,
-): Promise<{
-  history: Map<string, CaseHistory>;
-  judgeNoise: JudgeNoise[];
-  judgeNotes: string[];
-}> {
-  const history = caseHistories(store.gate.caseOutcomes(versionRef(champion)), championRuns);
-  const judgeNoise: JudgeNoise[] = [];
-  const judgeNotes: string[] = [];
-  if (left && right) {
-    // A calibrated judge that shares its dimension with other graders: its error rates are
-    // known but describe only part of the score, so the interval does not carry them.
-    const sole = soleJudgeVersions(left, right);
-    for (const [dimension, versions] of left.judges) {
-      if (sole.has(dimension)) continue;
-      for (const version of versions) {
-        if (!version) continue;
-        const calibration = await store.judges.latestForVersion(version);
-        if (!calibration) continue;
-        judgeNotes.push(
-          `${dimension}: judge ${calibration.judge} is calibrated (accuracy ${(calibration.accuracy * 100).toFixed(0)}%, κ ${calibration.kappa.toFixed(2)}) but shares the dimension with other graders, so its error rates are not in the interval`,
-        );
-      }
-    }
-    for (const [dimension, version] of soleJudgeVersions(left, right)) {
-      const calibration = await store.judges.latestForVersion(version);
-      const details = calibration?.details as {
-        confusion?: { labels: string[]; matrix: number[][] };
-      } | null;
-      const noise = judgeNoiseFromConfusion(
-        dimension,
-        calibration?.judge ?? version,
-        details?.confusion,
-      );
-      if (noise) judgeNoise.push(noise);
-    }
-  }
-  return { history, judgeNoise, judgeNotes };
-}
-
 function sideSpec(version: GateVersion, agentModel: string) {
   return { version: versionRef(version), variant: version.model ?? agentModel };
-}
-
-function sideEvidence(version: GateVersion, side: SideTally): SideEvidence {
-  return {
-    version: versionRef(version),
-    labels: version.labels,
-    runs: [...side.runs],
-    reused: side.reused,
-    ran: side.ran,
-  };
-}
-
-function roundEvidence(
-  round: number,
-  observations: PairedObservation[],
-  wanted: ReadonlyMap<string, number>,
-  verdict: GateVerdict,
-): RoundEvidence {
-  return {
-    round,
-    pairs: observations.length,
-    maxEpochs: Math.max(...wanted.values()),
-    verdict: verdict.verdict,
-    reasons: verdict.reasons.slice(0, 3),
-  };
 }
 
 function promotionLabel(request: GateRequest, champion: GateVersion): string {
@@ -529,9 +382,4 @@ function describePlan(plan: ChangePlan): string {
     ...(plan.tags ? [`tags ${plan.tags.join(", ")}`] : []),
   ];
   return parts.join("; ");
-}
-
-/** A stored decision as the reports render it. */
-export function outcomeOf(decision: GateDecisionRecord): GateOutcome {
-  return { decision, evidence: decision.evidence as unknown as GateEvidence };
 }
