@@ -26,6 +26,8 @@ export {
 } from "./cluster-vectors.js";
 export type { DbscanOptions } from "./dbscan.js";
 export { dbscan } from "./dbscan.js";
+export type { DescribeResult } from "./describe.js";
+export { describeClusters } from "./describe.js";
 export type { DistanceMatrix } from "./distance.js";
 export { cosineDistanceMatrix, euclideanDistanceMatrix, MAX_MATRIX_POINTS } from "./distance.js";
 export type { Embedder, EmbedMany } from "./embedder.js";

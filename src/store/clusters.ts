@@ -76,6 +76,7 @@ export interface ClusterStore {
    * failure's `cluster_id`, and the clusters' size and last seen brought up to date.
    */
   join(members: ClusterMembership[], at: string): Promise<void>;
+  setDescription(id: string, description: string): Promise<void>;
 }
 
 interface ClusterRow {
@@ -244,6 +245,10 @@ export class SqliteClusterStore implements ClusterStore {
       );
       for (const id of new Set(members.map((m) => m.cluster_id))) refresh.run(at, id);
     }).immediate();
+  }
+
+  async setDescription(id: string, description: string): Promise<void> {
+    this.#db.prepare("UPDATE clusters SET description = ? WHERE id = ?").run(description, id);
   }
 
   async latestBuild(): Promise<ClusterBuildRecord | undefined> {

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
-import { assignUnclustered, buildClusters } from "../../cluster/index.js";
+import { assignUnclustered, buildClusters, describeClusters } from "../../cluster/index.js";
 import { FAILING_STATUSES, InputError } from "../../core/index.js";
+import { judgeRuntimeFromConfig } from "../../graders/judge/index.js";
 import { attemptToFailure, parseSince } from "../../mining/index.js";
 import type { ClusterRecord, Store } from "../../store/index.js";
 import { parseIntOption } from "../options.js";
@@ -30,37 +31,69 @@ export function registerClusters(program: Command, output: Output): void {
     .description("cluster open failures (production, gate regressions, and eval runs given)")
     .option("--since <when>", "failures last seen in this window: 7d, 24h or an ISO date")
     .option("--run <ref...>", "also the failed attempts of these eval runs (e.g. latest)")
+    .option("--describe", "a model writes each cluster's description (default: from the evidence)")
+    .option("--model <spec>", "the model for --describe (default: evaluation.judge_model)")
     .option("--json", "machine-readable")
-    .action(async (own: { since?: string; run?: string[]; json?: boolean }, command: Command) => {
-      const flags = merged(own, command);
-      const since =
-        flags.since === undefined ? undefined : new Date(parseSince(flags.since)).toISOString();
-      await withProject(flags, async ({ store, config }) => {
-        const fromRuns = await recordRunFailures(
-          store,
-          flags.run ?? [],
-          config.mining.severity_weights,
-        );
-        const started = performance.now();
-        const result = await buildClusters(store, {
-          ...(since ? { since } : {}),
-          config,
-          seed: config.pipeline.seed,
-        });
-        const seconds = (performance.now() - started) / 1000;
-        if (flags.json) {
-          output.out(
-            JSON.stringify({ ...result, eval_failures_recorded: fromRuns, seconds }, null, 2),
+    .action(
+      async (
+        own: { since?: string; run?: string[]; json?: boolean; describe?: boolean; model?: string },
+        command: Command,
+      ) => {
+        const flags = merged(own, command);
+        const since =
+          flags.since === undefined ? undefined : new Date(parseSince(flags.since)).toISOString();
+        await withProject(flags, async ({ store, config, dir }) => {
+          const describeWith = flags.describe
+            ? (flags.model ?? config.evaluation.judge_model)
+            : undefined;
+          if (flags.describe && !describeWith) {
+            throw new InputError(
+              "--describe needs a model: --model provider:model or evaluation.judge_model in ratchet.yaml",
+              { key: "--model" },
+            );
+          }
+          const fromRuns = await recordRunFailures(
+            store,
+            flags.run ?? [],
+            config.mining.severity_weights,
           );
-          return;
-        }
-        if (fromRuns > 0) output.err(`recorded ${fromRuns} failed eval attempt(s) as failures`);
-        output.out(
-          `clustered ${result.failures} failures in ${seconds.toFixed(2)} s: ${result.clusters.length} clusters (${result.continued} continued, ${result.created} new, ${result.retired} retired), ${result.unclustered} unclustered${result.dropped ? `, ${result.dropped} smaller clusters over optimization.clustering.max_clusters left unclustered` : ""}`,
-        );
-        if (result.clusters.length > 0) output.out(renderList(result.clusters));
-      });
-    });
+          const started = performance.now();
+          const result = await buildClusters(store, {
+            ...(since ? { since } : {}),
+            config,
+            seed: config.pipeline.seed,
+          });
+          const described = describeWith
+            ? await describeClusters(
+                store,
+                result.clusters,
+                judgeRuntimeFromConfig(config, { cwd: dir, store }).model(describeWith),
+              )
+            : undefined;
+          const seconds = (performance.now() - started) / 1000;
+          if (flags.json) {
+            output.out(
+              JSON.stringify(
+                { ...result, eval_failures_recorded: fromRuns, described, seconds },
+                null,
+                2,
+              ),
+            );
+            return;
+          }
+          if (fromRuns > 0) output.err(`recorded ${fromRuns} failed eval attempt(s) as failures`);
+          output.out(
+            `clustered ${result.failures} failures in ${seconds.toFixed(2)} s: ${result.clusters.length} clusters (${result.continued} continued, ${result.created} new, ${result.retired} retired), ${result.unclustered} unclustered${result.dropped ? `, ${result.dropped} smaller clusters over optimization.clustering.max_clusters left unclustered` : ""}`,
+          );
+          for (const kept of described?.kept ?? []) {
+            output.err(
+              `${kept.id}: ${describeWith} gave ${kept.why}; kept the description from the evidence`,
+            );
+          }
+          if (result.clusters.length > 0) output.out(renderList(result.clusters));
+        });
+      },
+    );
 
   clusters
     .command("assign")
