@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/cluster/sim-modes.ts [--epochs 5]`: do the sim's seeded failure modes land
+ * `npx tsx bench/cluster/sim-modes.ts [--epochs 5] [--method hdbscan|dbscan|agglomerative]`: do the sim's seeded failure modes land
  * together, each in a cluster of its own? The bundled example runs on `sim:support` with its
  * baseline prompt; every failed attempt becomes a failure (as `clusters build --run` does) and
  * `buildClusters` clusters them. Ground truth is the habit the sim applied to the answer
@@ -22,6 +22,10 @@ import { openStore } from "../../src/store/index.js";
 const EXAMPLE = fileURLToPath(new URL("../../examples/support-agent", import.meta.url));
 const epochsFlag = process.argv.indexOf("--epochs");
 const EPOCHS = epochsFlag > 0 ? Number(process.argv[epochsFlag + 1]) : 5;
+const methodFlag = process.argv.indexOf("--method");
+const METHOD = (
+  methodFlag > 0 ? process.argv[methodFlag + 1] : "embedding_similarity"
+) as ReturnType<typeof defaultConfig>["optimization"]["clustering"]["method"];
 
 function habitsOf(attempt: Attempt): string[] {
   const found = new Set<string>();
@@ -62,7 +66,9 @@ try {
       truth.set(attempt.id, label);
     }
     await store.failures.recordMany(failures);
-    const result = await buildClusters(store, { config: defaultConfig() });
+    const config = defaultConfig();
+    config.optimization.clustering.method = METHOD;
+    const result = await buildClusters(store, { config });
     const clusterOf = new Map<string, string>();
     for (const cluster of result.clusters) {
       for (const member of await store.clusters.members(cluster.id)) {
@@ -81,6 +87,7 @@ try {
     );
     const rows: string[][] = [];
     let weighted = 0;
+    let weightedSingle = 0;
     let total = 0;
     for (const [habit, attempts] of [...byHabit.entries()].sort(
       (a, b) => b[1].length - a[1].length,
@@ -97,8 +104,13 @@ try {
       const same = members.filter((id) => truth.get(id) === habit).length;
       const coverage = inBest / attempts.length;
       const purity = members.length > 0 ? same / members.length : 0;
+      // Failures of several habits at once belong to each of them; purity among the
+      // single-habit members only leaves them out of the denominator.
+      const single = members.filter((id) => !(truth.get(id) ?? "(").startsWith("("));
+      const purityAmongSingle = single.length > 0 ? same / single.length : 0;
       if (!habit.startsWith("(")) {
         weighted += attempts.length * Math.min(coverage, purity);
+        weightedSingle += attempts.length * Math.min(coverage, purityAmongSingle);
         total += attempts.length;
       }
       rows.push([
@@ -107,16 +119,24 @@ try {
         best.slice(0, 16),
         coverage.toFixed(2),
         purity.toFixed(2),
+        habit.startsWith("(") ? "-" : purityAmongSingle.toFixed(2),
       ]);
     }
-    const header = ["habit", "failures", "its cluster", "coverage", "purity"];
+    const header = [
+      "habit",
+      "failures",
+      "its cluster",
+      "coverage",
+      "purity",
+      "purity (single-habit)",
+    ];
     const widths = header.map((h, i) =>
       Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)),
     );
     for (const row of [header, ...rows])
       console.log(row.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  "));
     console.log(
-      `\nfailure-weighted min(coverage, purity) over single-habit failures: ${(weighted / Math.max(1, total)).toFixed(2)} (target ≥ 0.9 for each habit)`,
+      `\nfailure-weighted min(coverage, purity) over single-habit failures: ${(weighted / Math.max(1, total)).toFixed(2)}; with purity among single-habit members: ${(weightedSingle / Math.max(1, total)).toFixed(2)} (target ≥ 0.9 for each habit)`,
     );
   } finally {
     await store.close();
