@@ -3,24 +3,24 @@ import type { Output } from "./output.js";
 
 export interface CliRun {
   code: number;
-  stdout: string;
-  stderr: string;
+  out: string;
+  err: string;
 }
 
 /** The CLI in this process, as a user would call it, with its whole output captured. */
 export async function runCli(...args: string[]): Promise<CliRun> {
-  let stdout = "";
-  let stderr = "";
+  let out = "";
+  let err = "";
   const output: Output = {
     out: (text) => {
-      stdout += text.endsWith("\n") ? text : `${text}\n`;
+      out += text.endsWith("\n") ? text : `${text}\n`;
     },
     err: (text) => {
-      stderr += `${text}\n`;
+      err += text.endsWith("\n") ? text : `${text}\n`;
     },
     isTTY: false,
     color: false,
   };
   const code = await main(args, output);
-  return { code, stdout, stderr };
+  return { code, out, err };
 }

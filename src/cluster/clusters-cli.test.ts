@@ -36,10 +36,10 @@ describe("ratchet clusters", () => {
     try {
       const list = await ratchet("clusters", "list", "--db", join(empty, "r.db"));
       expect(list.code).toBe(0);
-      expect(list.stdout).toMatch(/no clusters yet/);
+      expect(list.out).toMatch(/no clusters yet/);
       const build = await ratchet("clusters", "build", "--db", join(empty, "r.db"), "--json");
-      expect(build.code, build.stderr).toBe(0);
-      expect(JSON.parse(build.stdout)).toMatchObject({ failures: 0, clusters: [] });
+      expect(build.code, build.err).toBe(0);
+      expect(JSON.parse(build.out)).toMatchObject({ failures: 0, clusters: [] });
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
@@ -47,34 +47,34 @@ describe("ratchet clusters", () => {
 
   it("groups production and eval failures, and a rebuild keeps every cluster's id", async () => {
     const first = await ratchet("clusters", "build", "--run", "latest", "--json", "-c", config);
-    expect(first.code, first.stderr).toBe(0);
-    const built = JSON.parse(first.stdout) as BuildJson;
+    expect(first.code, first.err).toBe(0);
+    const built = JSON.parse(first.out) as BuildJson;
     expect(built.eval_failures_recorded).toBeGreaterThan(0);
     expect(built.clusters.length).toBeGreaterThan(0);
     expect(built.created).toBe(built.clusters.length);
 
     // The same failures again (the run's attempts are already recorded): the same clusters.
     const again = JSON.parse(
-      (await ratchet("clusters", "build", "--run", "latest", "--json", "-c", config)).stdout,
+      (await ratchet("clusters", "build", "--run", "latest", "--json", "-c", config)).out,
     ) as BuildJson;
     expect(again.eval_failures_recorded).toBe(0);
     expect(again.clusters.map((c) => c.id).sort()).toEqual(built.clusters.map((c) => c.id).sort());
     expect(again.continued).toBe(built.clusters.length);
 
     const list = await ratchet("clusters", "list", "-c", config);
-    expect(list.stdout.split("\n")[0]).toMatch(
+    expect(list.out.split("\n")[0]).toMatch(
       /^id\s+label\s+size\s+trend\s+severity\s+tools\s+agents/,
     );
     const scoped = JSON.parse(
-      (await ratchet("clusters", "list", "--tool", "lookup_order", "--json", "-c", config)).stdout,
+      (await ratchet("clusters", "list", "--tool", "lookup_order", "--json", "-c", config)).out,
     ) as Array<{ stats: { tools: Record<string, number> } }>;
     expect(scoped.length).toBeGreaterThan(0);
     expect(scoped.every((c) => (c.stats.tools.lookup_order ?? 0) > 0)).toBe(true);
     const id = built.clusters[0]?.id ?? "";
     const show = await ratchet("clusters", "show", id, "-c", config);
-    expect(show.code, show.stderr).toBe(0);
-    expect(show.stdout).toContain(`cluster ${id} (open)`);
-    expect(show.stdout).toMatch(/representative members:\n {2}\S+ \[/);
+    expect(show.code, show.err).toBe(0);
+    expect(show.out).toContain(`cluster ${id} (open)`);
+    expect(show.out).toMatch(/representative members:\n {2}\S+ \[/);
   }, 120_000);
 
   it("lets a new failure join the cluster it resembles without a rebuild", async () => {
@@ -102,8 +102,8 @@ describe("ratchet clusters", () => {
       await store.close();
     }
     const assign = await ratchet("clusters", "assign", "--json", "-c", config);
-    expect(assign.code, assign.stderr).toBe(0);
-    const result = JSON.parse(assign.stdout) as {
+    expect(assign.code, assign.err).toBe(0);
+    const result = JSON.parse(assign.out) as {
       joined: number;
       byCluster: Record<string, number>;
     };
@@ -118,8 +118,8 @@ describe("ratchet clusters", () => {
       `${readFileSync(config, "utf8")}\noptimization:\n  clustering:\n    embedding_model: sim:embed\n`,
     );
     const first = await ratchet("clusters", "build", "--json", "-c", withModel);
-    expect(first.code, first.stderr).toBe(0);
-    const built = JSON.parse(first.stdout) as BuildJson;
+    expect(first.code, first.err).toBe(0);
+    const built = JSON.parse(first.out) as BuildJson;
     expect(built.failures).toBeGreaterThan(0);
     const store = await openStore({ path: join(dir, ".ratchet", "ratchet.db") });
     try {
@@ -133,9 +133,9 @@ describe("ratchet clusters", () => {
   it("refuses an unknown cluster or run with exit 2", async () => {
     const show = await ratchet("clusters", "show", "clu_nope", "-c", config);
     expect(show.code).toBe(2);
-    expect(show.stderr).toMatch(/no cluster matches 'clu_nope'/);
+    expect(show.err).toMatch(/no cluster matches 'clu_nope'/);
     const build = await ratchet("clusters", "build", "--run", "run_nope", "-c", config);
     expect(build.code).toBe(2);
-    expect(build.stderr).toMatch(/no run matches 'run_nope'/);
+    expect(build.err).toMatch(/no run matches 'run_nope'/);
   });
 });

@@ -28,7 +28,7 @@ interface DecisionJson {
 
 const gateJson = async (...args: string[]) => {
   const result = await ratchet("gate", "-c", config, "--format", "json", ...args);
-  return { ...result, decision: JSON.parse(result.stdout || "null") as DecisionJson | null };
+  return { ...result, decision: JSON.parse(result.out || "null") as DecisionJson | null };
 };
 
 beforeAll(async () => {
@@ -61,10 +61,10 @@ beforeAll(async () => {
       "-c",
       config,
     );
-    expect(added.code, added.stderr).toBe(0);
+    expect(added.code, added.err).toBe(0);
   }
   const kept = await ratchet("prompts", "label", "support", "production", "original", "-c", config);
-  expect(kept.code, kept.stderr).toBe(0);
+  expect(kept.code, kept.err).toBe(0);
 }, 120_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,7 +79,7 @@ describe("ratchet gate", () => {
       "--epochs",
       "2",
     );
-    expect(first.code, first.stderr).toBe(0);
+    expect(first.code, first.err).toBe(0);
     expect(first.decision?.verdict).toBe("promote");
     expect(first.decision?.evidence.champion.ran).toBe(40);
 
@@ -91,7 +91,7 @@ describe("ratchet gate", () => {
       "--epochs",
       "2",
     );
-    expect(again.code, again.stderr).toBe(0);
+    expect(again.code, again.err).toBe(0);
     // Same config, versions, cases, epochs and seed: not one attempt runs, on either side.
     expect(again.decision?.evidence.champion).toMatchObject({ ran: 0, reused: 40 });
     expect(again.decision?.evidence.challenger).toMatchObject({ ran: 0, reused: 40 });
@@ -112,16 +112,16 @@ describe("ratchet gate", () => {
       "--format",
       "junit",
     );
-    expect(result.code, result.stderr).toBe(1);
-    expect(result.stdout).toMatch(/^<\?xml/);
-    expect(result.stdout).toMatch(
+    expect(result.code, result.err).toBe(1);
+    expect(result.out).toMatch(/^<\?xml/);
+    expect(result.out).toMatch(
       /<testcase classname="ratchet.gate" name="verdict"><failure message="block:/,
     );
-    expect(result.stdout).toMatch(
+    expect(result.out).toMatch(
       /classname="ratchet.gate.regression" name="json-summary-\d+"><failure/,
     );
     // The regressions wait as failures for triage and eval drafting, once per case.
-    expect(result.stderr).toMatch(/recorded \d+ regression\(s\) as failures/);
+    expect(result.err).toMatch(/recorded \d+ regression\(s\) as failures/);
     const failures = await ratchet(
       "failures",
       "list",
@@ -131,9 +131,9 @@ describe("ratchet gate", () => {
       "-c",
       config,
     );
-    expect(failures.code, failures.stderr).toBe(0);
+    expect(failures.code, failures.err).toBe(0);
     // One failure per line.
-    const listed = failures.stdout
+    const listed = failures.out
       .trim()
       .split("\n")
       .map((line) => JSON.parse(line) as { signal_type: string; reason: string });
@@ -157,10 +157,10 @@ describe("ratchet gate", () => {
       "markdown",
     );
     expect(result.code).toBe(1);
-    const lines = result.stdout.split("\n");
+    const lines = result.out.split("\n");
     expect(lines[0]).toBe("## ⛔ Ratchet gate: **block**");
-    expect(result.stdout).toMatch(/\| overall \| \d+\.\d% \| \d+\.\d% \| −\d+\.\d pts \|/);
-    expect(result.stdout).toMatch(/### Regressions \(\d+\)/);
+    expect(result.out).toMatch(/\| overall \| \d+\.\d% \| \d+\.\d% \| −\d+\.\d pts \|/);
+    expect(result.out).toMatch(/### Regressions \(\d+\)/);
   }, 120_000);
 
   it("asks a model change for a shadow run instead of promoting on offline evidence", async () => {
@@ -210,17 +210,17 @@ describe("ratchet gate", () => {
       "2",
       "--promote",
     );
-    expect(result.code, result.stderr).toBe(0);
+    expect(result.code, result.err).toBe(0);
     expect(result.decision?.evidence.promotion).toMatchObject({ moved: true, label: "production" });
     const candidate = result.decision?.challenger.split("@")[1] ?? "";
 
     const show = await ratchet("prompts", "show", "support@production", "-c", config);
-    expect(show.stdout).toContain(candidate.slice(0, 12));
+    expect(show.out).toContain(candidate.slice(0, 12));
     const history = await ratchet("prompts", "history", "support", "-c", config);
-    expect(history.stdout).toMatch(/production\s+promote/);
+    expect(history.out).toMatch(/production\s+promote/);
     const evidence = await ratchet("gate", "show", result.decision?.id ?? "", "-c", config);
     expect(evidence.code).toBe(0);
-    expect(evidence.stdout).toMatch(/label moves:\n.*support@production: \w{12} → \w{12}/);
+    expect(evidence.out).toMatch(/label moves:\n.*support@production: \w{12} → \w{12}/);
   }, 120_000);
 
   it("holds the sealed split out of the decision and confirms a promotion on it", async () => {
@@ -243,7 +243,7 @@ describe("ratchet gate", () => {
       "--format",
       "json",
     );
-    const decision = JSON.parse(result.stdout || "null") as {
+    const decision = JSON.parse(result.out || "null") as {
       verdict: string;
       evidence: {
         cases: number;
@@ -258,17 +258,17 @@ describe("ratchet gate", () => {
   it("lists decisions and refuses an unknown one", async () => {
     const list = await ratchet("gate", "list", "--json", "-c", config);
     expect(list.code).toBe(0);
-    const decisions = JSON.parse(list.stdout) as Array<{ verdict: string }>;
+    const decisions = JSON.parse(list.out) as Array<{ verdict: string }>;
     expect(decisions.length).toBeGreaterThanOrEqual(5);
     expect(decisions.map((d) => d.verdict)).toContain("block");
     const missing = await ratchet("gate", "show", "gate_nope", "-c", config);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/no gate decision matches 'gate_nope'/);
+    expect(missing.err).toMatch(/no gate decision matches 'gate_nope'/);
   });
 
   it("refuses bad input with exit 2 and leaves the registry as it was", async () => {
     const before = await ratchet("prompts", "history", "support", "-c", config);
-    const decisionsBefore = (await ratchet("gate", "list", "--json", "-c", config)).stdout;
+    const decisionsBefore = (await ratchet("gate", "list", "--json", "-c", config)).out;
     const cases: Array<[string[], RegExp]> = [
       [["--champion", "support@nope", "--challenger", "support@candidate"], /--champion.*nope/s],
       [["--champion", "nobody@production", "--challenger", "support@candidate"], /nobody/],
@@ -286,11 +286,9 @@ describe("ratchet gate", () => {
     for (const [args, message] of cases) {
       const result = await ratchet("gate", "-c", config, ...args);
       expect(result.code, args.join(" ")).toBe(2);
-      expect(result.stderr, args.join(" ")).toMatch(message);
+      expect(result.err, args.join(" ")).toMatch(message);
     }
-    expect((await ratchet("prompts", "history", "support", "-c", config)).stdout).toBe(
-      before.stdout,
-    );
-    expect((await ratchet("gate", "list", "--json", "-c", config)).stdout).toBe(decisionsBefore);
+    expect((await ratchet("prompts", "history", "support", "-c", config)).out).toBe(before.out);
+    expect((await ratchet("gate", "list", "--json", "-c", config)).out).toBe(decisionsBefore);
   }, 120_000);
 });

@@ -8,29 +8,15 @@ import { readSuiteFile } from "../../config/index.js";
 import { runEvaluation } from "../../eval/index.js";
 import type { EvalDraftRecord } from "../../evalgen/index.js";
 import { type NewFailure, openSqliteStore } from "../../store/index.js";
-import { main } from "../main.js";
-import type { Output } from "../output.js";
+import { type CliRun, runCli } from "../test-support.js";
 
 let dir: string;
 let config: string;
 const ids: Record<string, string> = {};
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const output: Output = {
-    out: (t) => {
-      out += t.endsWith("\n") ? t : `${t}\n`;
-    },
-    err: (t) => {
-      err += t.endsWith("\n") ? t : `${t}\n`;
-    },
-    isTTY: false,
-    color: false,
-  };
+function run(args: string[]): Promise<CliRun> {
   // `-c` after the subcommand: the parent's option must reach it too.
-  const code = await main([...args, "-c", config], output);
-  return { code, out, err };
+  return runCli(...args, "-c", config);
 }
 
 function failure(over: Partial<NewFailure> & Pick<NewFailure, "trace_id">): NewFailure {

@@ -4,27 +4,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTrace, insertSpans, traceId } from "../../mining/test-support/traces.js";
 import { openSqliteStore } from "../../store/index.js";
-import { main } from "../main.js";
-import type { Output } from "../output.js";
+import { type CliRun, runCli } from "../test-support.js";
 
 let dir: string;
 let config: string;
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const output: Output = {
-    out: (t) => {
-      out += t.endsWith("\n") ? t : `${t}\n`;
-    },
-    err: (t) => {
-      err += t.endsWith("\n") ? t : `${t}\n`;
-    },
-    isTTY: false,
-    color: false,
-  };
-  const code = await main([...args, "-c", config], output);
-  return { code, out, err };
+function run(args: string[]): Promise<CliRun> {
+  return runCli(...args, "-c", config);
 }
 
 const now = Date.now();

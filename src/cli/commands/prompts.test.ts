@@ -4,8 +4,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ratchet } from "../../../test/cli-helpers.js";
-import { main } from "../main.js";
-import type { Output } from "../output.js";
+import { type CliRun, runCli } from "../test-support.js";
 
 let dir: string;
 let db: string;
@@ -13,21 +12,8 @@ let db: string;
 const versionsOf = (manifest: { versions: Array<{ hash: string }> }) =>
   manifest.versions.map((v) => v.hash);
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const output: Output = {
-    out: (t) => {
-      out += t.endsWith("\n") ? t : `${t}\n`;
-    },
-    err: (t) => {
-      err += t.endsWith("\n") ? t : `${t}\n`;
-    },
-    isTTY: false,
-    color: false,
-  };
-  const code = await main([...args, "--db", db], output);
-  return { code, out, err };
+function run(args: string[]): Promise<CliRun> {
+  return runCli(...args, "--db", db);
 }
 
 /** Every registry row, to compare before and after a command that must change nothing. */
