@@ -1,7 +1,7 @@
 import { MockLanguageModelV3 } from "ai/test";
 import { describe, expect, it } from "vitest";
 import { CaseInputSchema } from "../config/index.js";
-import { isInputError } from "../core/index.js";
+import { FAILURE_SIGNAL_TYPES, isInputError } from "../core/index.js";
 import { draftCases } from "./draft.js";
 import type { FailureEvidence } from "./types.js";
 import { validateCase } from "./validate.js";
@@ -117,16 +117,7 @@ describe("draftCases from the evidence", () => {
   });
 
   it("every signal kind drafts a case the suite schema and the graders accept", async () => {
-    for (const signal_type of [
-      "hard_error",
-      "user_correction",
-      "abandonment",
-      "llm_judge_fail",
-      "business_metric",
-      "pii_leak",
-      "refusal",
-      "regression",
-    ] as const) {
+    for (const signal_type of FAILURE_SIGNAL_TYPES) {
       const { drafts } = await draftCases({
         failures: [failure({ signal_type })],
         expiresAt: EXPIRES,

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from "better-sqlite3";
 import type { JsonValue } from "../core/index.js";
+import { idByPrefix } from "./id-prefix.js";
 
 /** What a cluster's members have in common, counted when it was built. */
 export interface ClusterStats {
@@ -201,12 +202,7 @@ export class SqliteClusterStore implements ClusterStore {
   }
 
   async resolveId(ref: string): Promise<string | undefined> {
-    const pattern = `${ref.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const ids = this.#db
-      .prepare("SELECT id FROM clusters WHERE id LIKE ? ESCAPE '\\' LIMIT 2")
-      .pluck()
-      .all(pattern) as string[];
-    return ids.length === 1 ? ids[0] : ids.includes(ref) ? ref : undefined;
+    return idByPrefix(this.#db, "clusters", ref);
   }
 
   async list(options: { all?: boolean; limit?: number } = {}): Promise<ClusterRecord[]> {

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from "better-sqlite3";
 import type { JsonValue } from "../core/index.js";
+import { idByPrefix } from "./id-prefix.js";
 
 export const EVAL_DRAFT_STATUSES = ["draft", "approved", "rejected", "discarded"] as const;
 export type EvalDraftStatus = (typeof EVAL_DRAFT_STATUSES)[number];
@@ -112,13 +113,7 @@ export class SqliteEvalDraftStore implements EvalDraftStore {
   }
 
   async resolveId(ref: string): Promise<string | undefined> {
-    const full = ref.startsWith("draft_") ? ref : `draft_${ref}`;
-    const pattern = `${full.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const ids = this.#db
-      .prepare("SELECT id FROM eval_drafts WHERE id LIKE ? ESCAPE '\\' LIMIT 2")
-      .pluck()
-      .all(pattern) as string[];
-    return ids.length === 1 ? ids[0] : ids.includes(full) ? full : undefined;
+    return idByPrefix(this.#db, "eval_drafts", ref.startsWith("draft_") ? ref : `draft_${ref}`);
   }
 
   async list(

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from "better-sqlite3";
 import type { JsonValue } from "../core/index.js";
+import { idByPrefix } from "./id-prefix.js";
 
 /** One verdict of the promotion gate with the evidence it saw; written once, never changed. */
 export interface GateDecisionRecord {
@@ -145,13 +146,7 @@ export class SqliteGateStore implements GateStore {
         .pluck()
         .get() as string | undefined;
     }
-    // LIKE treats _ and % as wildcards; ids hold `_`, so escape them.
-    const pattern = `${ref.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const ids = this.#db
-      .prepare("SELECT id FROM gate_decisions WHERE id LIKE ? ESCAPE '\\' LIMIT 2")
-      .pluck()
-      .all(pattern) as string[];
-    return ids.length === 1 ? ids[0] : ids.includes(ref) ? ref : undefined;
+    return idByPrefix(this.#db, "gate_decisions", ref);
   }
 
   async listDecisions(filter: GateDecisionFilter = {}): Promise<GateDecisionRecord[]> {
