@@ -34,8 +34,8 @@ export async function gateExtras(
   store: Store,
   champion: GateVersion,
   championRuns: ReadonlySet<string>,
-  left: SideAttempts | undefined,
-  right: SideAttempts | undefined,
+  left: SideAttempts,
+  right: SideAttempts,
 ): Promise<{
   history: Map<string, CaseHistory>;
   judgeNoise: JudgeNoise[];
@@ -44,33 +44,31 @@ export async function gateExtras(
   const history = caseHistories(store.gate.caseOutcomes(versionRef(champion)), championRuns);
   const judgeNoise: JudgeNoise[] = [];
   const judgeNotes: string[] = [];
-  if (left && right) {
-    // A calibrated judge that shares its dimension with other graders: its error rates are
-    // known but describe only part of the score, so the interval does not carry them.
-    const sole = soleJudgeVersions(left, right);
-    for (const [dimension, versions] of left.judges) {
-      if (sole.has(dimension)) continue;
-      for (const version of versions) {
-        if (!version) continue;
-        const calibration = await store.judges.latestForVersion(version);
-        if (!calibration) continue;
-        judgeNotes.push(
-          `${dimension}: judge ${calibration.judge} is calibrated (accuracy ${(calibration.accuracy * 100).toFixed(0)}%, κ ${calibration.kappa.toFixed(2)}) but shares the dimension with other graders, so its error rates are not in the interval`,
-        );
-      }
-    }
-    for (const [dimension, version] of soleJudgeVersions(left, right)) {
+  // A calibrated judge that shares its dimension with other graders: its error rates are
+  // known but describe only part of the score, so the interval does not carry them.
+  const sole = soleJudgeVersions(left, right);
+  for (const [dimension, versions] of left.judges) {
+    if (sole.has(dimension)) continue;
+    for (const version of versions) {
+      if (!version) continue;
       const calibration = await store.judges.latestForVersion(version);
-      const details = calibration?.details as {
-        confusion?: { labels: string[]; matrix: number[][] };
-      } | null;
-      const noise = judgeNoiseFromConfusion(
-        dimension,
-        calibration?.judge ?? version,
-        details?.confusion,
+      if (!calibration) continue;
+      judgeNotes.push(
+        `${dimension}: judge ${calibration.judge} is calibrated (accuracy ${(calibration.accuracy * 100).toFixed(0)}%, κ ${calibration.kappa.toFixed(2)}) but shares the dimension with other graders, so its error rates are not in the interval`,
       );
-      if (noise) judgeNoise.push(noise);
     }
+  }
+  for (const [dimension, version] of sole) {
+    const calibration = await store.judges.latestForVersion(version);
+    const details = calibration?.details as {
+      confusion?: { labels: string[]; matrix: number[][] };
+    } | null;
+    const noise = judgeNoiseFromConfusion(
+      dimension,
+      calibration?.judge ?? version,
+      details?.confusion,
+    );
+    if (noise) judgeNoise.push(noise);
   }
   return { history, judgeNoise, judgeNotes };
 }

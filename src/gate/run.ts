@@ -194,6 +194,7 @@ async function gateWithStore(
   };
 
   let previous: { champion: SideAttempts; challenger: SideAttempts } | undefined;
+  let extras: Awaited<ReturnType<typeof gateExtras>> | undefined;
   for (let round = 1; round <= maxRounds; round++) {
     request.onProgress?.(
       sequential
@@ -205,7 +206,7 @@ async function gateWithStore(
     tally(sides.champion, both.left);
     tally(sides.challenger, both.right);
     observations = both.observations;
-    const extras = await gateExtras(
+    extras = await gateExtras(
       store,
       champion,
       sides.champion.runs,
@@ -229,15 +230,8 @@ async function gateWithStore(
     rounds.push(roundEvidence(round, observations, wanted, verdict));
     break;
   }
-  if (!verdict) throw new Error("the gate ran no round");
-
-  const extras = await gateExtras(
-    store,
-    champion,
-    sides.champion.runs,
-    previous?.champion,
-    previous?.challenger,
-  );
+  // The last round's histories and judges' noise serve the confirmation too.
+  if (!verdict || !extras) throw new Error("the gate ran no round");
   const requires = plan.requires.includes("shadow")
     ? [
         "a model change also needs a shadow run on recent production inputs (`ratchet shadow`, not yet available): offline evidence alone cannot promote it",
