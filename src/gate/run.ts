@@ -47,6 +47,8 @@ export interface GateRequest {
   reuse?: boolean;
   test?: GateTest;
   alpha?: number;
+  /** Overrides `promotion.gatekeeper.below_minimum`. */
+  belowMinimum?: "block" | "ratchet";
   actor: string;
   concurrency?: number;
   stopSignal?: AbortSignal;
@@ -125,6 +127,7 @@ async function gateWithStore(
     dimensions: plan.dimensions,
     seed: request.seed ?? config.pipeline.seed,
     resamples: gatekeeper.resamples,
+    ratchetBelowMinimum: (request.belowMinimum ?? gatekeeper.below_minimum) === "ratchet",
   };
   const sequential = request.untilDecided === true;
   const maxEpochs = request.maxEpochs ?? gatekeeper.max_epochs;

@@ -80,6 +80,11 @@ export interface GateSettings {
   seed: number;
   /** Bootstrap resamples. */
   resamples: number;
+  /**
+   * When the champion's own mean is under `minimumScore`, a challenger that is better beyond
+   * noise (and passes every other rule) may replace it although it is under the bar too.
+   */
+  ratchetBelowMinimum?: boolean;
 }
 
 export interface DimensionResult {

@@ -79,6 +79,12 @@ export const PromotionSchema = z
          * promotion on these before the label moves (no sealed case: fresh seeds instead).
          */
         sealed_tag: z.string().min(1).default("sealed"),
+        /**
+         * `block`: a challenger under `minimum_score` is never promoted. `ratchet`: when the
+         * champion is under it too, a challenger better beyond noise replaces it (the loop's
+         * presets use this to climb from a weak start; `harden` keeps `block`).
+         */
+        below_minimum: z.enum(["block", "ratchet"]).default("block"),
       })
       .prefault({}),
     change_types: z

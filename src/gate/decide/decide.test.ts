@@ -207,6 +207,24 @@ describe("verdict rules", () => {
     expect(v.reasons[0]).toMatch(/under the minimum .*not surely/);
   });
 
+  it("ratchet mode promotes a proven improvement over a champion that is itself under the minimum", () => {
+    const obs = improving(40, 0.05);
+    const strict = decideGate(obs, { ...SETTINGS, minimumScore: 0.99 });
+    expect(strict.verdict).toBe("block");
+    const ratchet = decideGate(obs, { ...SETTINGS, minimumScore: 0.99, ratchetBelowMinimum: true });
+    expect(ratchet.verdict).toBe("promote");
+    expect(ratchet.reasons.join("\n")).toMatch(/ratchet/);
+    // A champion that meets the bar keeps it: the challenger must meet it too.
+    const high = obs.map((o) => ({
+      ...o,
+      champion: { ...o.champion, overall: 0.995 },
+      challenger: { ...o.challenger, overall: 0.9 },
+    }));
+    expect(
+      decideGate(high, { ...SETTINGS, minimumScore: 0.99, ratchetBelowMinimum: true }).verdict,
+    ).toBe("block");
+  });
+
   it("no real difference: inconclusive, saying how many epochs or cases would decide", () => {
     // 30 cases, per-epoch noise ±0.1 around a +0.01 change: needs more epochs.
     const obs: PairedObservation[] = [];

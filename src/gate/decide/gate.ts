@@ -35,18 +35,18 @@ export function testedCases(cases: readonly CaseSummary[]): CaseSummary[] {
 
 /** The challenger's mean overall and the upper bound of its (1 − alpha) t interval. */
 export function minimumScoreCheck(cases: readonly CaseSummary[], alpha: number): MinimumScoreCheck {
-  const { challenger } = caseMeans(cases, OVERALL);
+  const { challenger, champion } = caseMeans(cases, OVERALL);
   if (challenger.length === 0) return { challengerMean: 0, upper: 1 };
-  const m = challenger.reduce((a, v) => a + v, 0) / challenger.length;
-  if (challenger.length < 2) return { challengerMean: m, upper: 1 };
+  const mean = (xs: readonly number[]) => xs.reduce((a, v) => a + v, 0) / xs.length;
+  const m = mean(challenger);
+  const championMean = champion.length > 0 ? mean(champion) : undefined;
+  const base = { challengerMean: m, ...(championMean !== undefined ? { championMean } : {}) };
+  if (challenger.length < 2) return { ...base, upper: 1 };
   try {
-    return {
-      challengerMean: m,
-      upper: oneSampleTTest(challenger, { confLevel: 1 - alpha }).ci.upper,
-    };
+    return { ...base, upper: oneSampleTTest(challenger, { confLevel: 1 - alpha }).ci.upper };
   } catch (e) {
     if (!(e instanceof StatsInputError)) throw e;
-    return { challengerMean: m, upper: m }; // every case scored the same
+    return { ...base, upper: m }; // every case scored the same
   }
 }
 

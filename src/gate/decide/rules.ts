@@ -5,6 +5,8 @@ import type { CaseChanges } from "./regressions.js";
 export interface MinimumScoreCheck {
   challengerMean: number;
   upper: number;
+  /** The champion's mean overall, for `ratchetBelowMinimum`. */
+  championMean?: number;
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}`;
@@ -69,7 +71,19 @@ export function verdictFrom(
         `${d.dimension} is worse beyond noise: Δ ${pts(d.delta)}, interval ${ival(d)} entirely ` +
           `below −${pts(tol).slice(1)} tolerance (p_adj ${d.pAdjusted.toPrecision(3)})`,
       );
-  if (minimum.upper < settings.minimumScore)
+  // Ratchet: when the champion itself is under the minimum, a proven improvement replaces it
+  // (the bar still holds for a champion that meets it).
+  const ratchet =
+    settings.ratchetBelowMinimum === true &&
+    minimum.championMean !== undefined &&
+    minimum.championMean < settings.minimumScore;
+  if (ratchet)
+    notes.push(
+      `champion ${pct(minimum.championMean ?? 0)} and challenger ${pct(minimum.challengerMean)} are ` +
+        `under the minimum ${pct(settings.minimumScore)}; ratchet mode lets a proven improvement ` +
+        "replace a champion that is itself under it",
+    );
+  if (!ratchet && minimum.upper < settings.minimumScore)
     blockers.push(
       `challenger overall ${pct(minimum.challengerMean)} is surely below the minimum ` +
         `${pct(settings.minimumScore)} (upper bound ${pct(minimum.upper)})`,
@@ -80,7 +94,11 @@ export function verdictFrom(
       `overall not better beyond noise: Δ ${pts(overall.delta)}, interval ${ival(overall)}, ` +
         `p_adj ${overall.pAdjusted.toPrecision(3)} (needs p_adj < ${settings.alpha} and interval above 0)`,
     );
-  if (minimum.challengerMean < settings.minimumScore && minimum.upper >= settings.minimumScore)
+  if (
+    !ratchet &&
+    minimum.challengerMean < settings.minimumScore &&
+    minimum.upper >= settings.minimumScore
+  )
     missing.push(
       `challenger overall ${pct(minimum.challengerMean)} is under the minimum ` +
         `${pct(settings.minimumScore)} (not surely: upper bound ${pct(minimum.upper)})`,
@@ -128,8 +146,11 @@ export function verdictFrom(
       verdict: "promote",
       reasons: [
         `overall better beyond noise: Δ ${pts(overall.delta)}, interval ${ival(overall)}, ` +
-          `p_adj ${overall.pAdjusted.toPrecision(3)}; challenger ${pct(minimum.challengerMean)} ≥ ` +
-          `minimum ${pct(settings.minimumScore)}; no blocking regression`,
+          `p_adj ${overall.pAdjusted.toPrecision(3)}; challenger ${pct(minimum.challengerMean)} ` +
+          (ratchet
+            ? `above the champion (ratchet under the minimum ${pct(settings.minimumScore)})`
+            : `≥ minimum ${pct(settings.minimumScore)}`) +
+          "; no blocking regression",
         ...notes,
       ],
       ...base,

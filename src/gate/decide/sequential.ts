@@ -1,7 +1,7 @@
 import { hash32 } from "../../core/index.js";
 import { PairedConfidenceSequence } from "../../stats/index.js";
 import type { DimensionResult, GateSettings, GateVerdict, PairedObservation } from "../types.js";
-import { type CaseSummary, OVERALL, summarizeCases } from "./cases.js";
+import { type CaseSummary, caseMeans, OVERALL, summarizeCases } from "./cases.js";
 import { type GateExtras, gatedDimensions, testedCases } from "./gate.js";
 import { correctForJudge } from "./judge.js";
 import { caseChanges } from "./regressions.js";
@@ -131,7 +131,14 @@ export function decideSequential(
   const level = new PairedConfidenceSequence(settings.alpha, [0, 1]).add(
     challengerStream(cases, settings.seed),
   );
-  const minimum = { challengerMean: level.mean(), upper: level.interval().upper };
+  const championMeans = caseMeans(cases, OVERALL).champion;
+  const minimum = {
+    challengerMean: level.mean(),
+    upper: level.interval().upper,
+    ...(championMeans.length > 0
+      ? { championMean: championMeans.reduce((a, v) => a + v, 0) / championMeans.length }
+      : {}),
+  };
   const changes = caseChanges(all, options.history, SEQUENTIAL_CONFIRM_EPOCHS);
   const lastRound = options.round >= options.maxRounds;
   const verdict = verdictFrom(dimensions, minimum, changes, settings, () => ({
