@@ -22,6 +22,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ["cost", async () => (await import("./commands/cost.js")).registerCost],
   ["prompts", async () => (await import("./commands/prompts.js")).registerPrompts],
   ["gate", async () => (await import("./commands/gate.js")).registerGate],
+  ["optimize", async () => (await import("./commands/optimize.js")).registerOptimize],
   [
     "clusters",
     async () => {

@@ -110,7 +110,7 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
       epochs,
       status: "running",
       started_at: new Date().toISOString(),
-      purpose: "evaluation",
+      purpose: request.purpose ?? "evaluation",
       config_snapshot: configSnapshot({ config, flags }),
       case_count: caseCount,
       threshold,

@@ -31,6 +31,8 @@ export interface EvalRequest {
    * `name@<full hash>` as its prompt version. Overrides `agent.system_prompt`.
    */
   prompt?: string;
+  /** What the spend is for (default `evaluation`); the optimizer's runs say `optimization`. */
+  purpose?: "evaluation" | "optimization";
   /** Finish a stopped run: only the missing attempts run. */
   resume?: string;
   env?: NodeJS.ProcessEnv;

@@ -22,6 +22,8 @@ export interface SideRequest {
   /** Epochs each case must have after this call (cases absent from the map: none). */
   epochsWanted: ReadonlyMap<string, number>;
   reuse: boolean;
+  /** What the runs' spend is for (default `evaluation`). */
+  purpose?: "evaluation" | "optimization";
   /** Suite globs in place of `evaluation.suites` (a change type's subset). */
   suites?: string[];
   concurrency?: number;
@@ -121,6 +123,7 @@ export async function runSide(
       caseIds: toRun,
       ...(request.suites ? { suites: request.suites } : {}),
       skipAttempts: skip,
+      ...(request.purpose ? { purpose: request.purpose } : {}),
       ...(request.concurrency ? { concurrency: request.concurrency } : {}),
       ...(request.stopSignal ? { stopSignal: request.stopSignal } : {}),
       ...(request.killSignal ? { killSignal: request.killSignal } : {}),

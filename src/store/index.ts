@@ -33,6 +33,7 @@ export type {
   ReuseQuery,
 } from "./gate.js";
 export type { JudgeCalibration, JudgeCalibrationFilter, JudgeStore } from "./judges.js";
+export type { CycleRow, LoopStore, OptimizationRow } from "./loop.js";
 export type { Migration, MigrationResult } from "./migrations.js";
 export { LATEST_SCHEMA_VERSION } from "./migrations.js";
 export type { StoreConfig } from "./open.js";

@@ -413,6 +413,47 @@ CREATE TABLE eval_drafts (
 CREATE INDEX eval_drafts_status ON eval_drafts (status, created_at);
 `,
   },
+  {
+    version: 12,
+    name: "optimizations_and_cycles",
+    sql: `
+-- One optimization (\`ratchet optimize\`, or one inside an improvement cycle): its settings,
+-- budget, targets and outcome as a JSON document, the columns lists filter on beside it.
+CREATE TABLE optimizations (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  status TEXT NOT NULL,
+  prompt_name TEXT NOT NULL,
+  cycle_id TEXT,
+  doc TEXT NOT NULL
+) STRICT;
+CREATE INDEX optimizations_created ON optimizations (created_at);
+
+-- Every proposal with its patch, evidence, per-split scores and verdict; never rewritten.
+CREATE TABLE optimization_proposals (
+  id TEXT PRIMARY KEY NOT NULL,
+  optimization_id TEXT NOT NULL REFERENCES optimizations (id),
+  seq INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  verdict TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  UNIQUE (optimization_id, seq)
+) STRICT;
+
+-- One \`ratchet improve\` cycle: its phase (for resuming), decisions, spend and outcome.
+CREATE TABLE cycles (
+  id TEXT PRIMARY KEY NOT NULL,
+  started_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  status TEXT NOT NULL,
+  phase TEXT NOT NULL,
+  prompt_name TEXT NOT NULL,
+  doc TEXT NOT NULL
+) STRICT;
+CREATE INDEX cycles_started ON cycles (started_at);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

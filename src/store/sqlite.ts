@@ -27,6 +27,7 @@ import { SqliteEvalDraftStore } from "./eval-drafts.js";
 import { SqliteFailureStore } from "./failures.js";
 import { SqliteGateStore } from "./gate.js";
 import { SqliteJudgeStore } from "./judges.js";
+import { SqliteLoopStore } from "./loop.js";
 import { migrate } from "./migrations.js";
 import { SqlitePromptStore } from "./prompts.js";
 import type { AttemptsTable, Database as Schema } from "./schema.js";
@@ -174,6 +175,7 @@ class SqliteStore implements Store {
   readonly traces: TraceStore;
   readonly judges: SqliteJudgeStore;
   readonly gate: SqliteGateStore;
+  readonly loop: SqliteLoopStore;
   readonly clusters: SqliteClusterStore;
   readonly evalDrafts: SqliteEvalDraftStore;
   readonly prompts: SqlitePromptStore;
@@ -206,6 +208,7 @@ class SqliteStore implements Store {
     this.traces = createSqliteTraceStore(db);
     this.judges = new SqliteJudgeStore(db);
     this.gate = new SqliteGateStore(db);
+    this.loop = new SqliteLoopStore(db);
     this.clusters = new SqliteClusterStore(db);
     this.evalDrafts = new SqliteEvalDraftStore(db);
     this.prompts = new SqlitePromptStore(db);

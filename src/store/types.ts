@@ -12,6 +12,7 @@ import type { EvalDraftStore } from "./eval-drafts.js";
 import type { FailureStore } from "./failures.js";
 import type { GateStore } from "./gate.js";
 import type { JudgeStore } from "./judges.js";
+import type { LoopStore } from "./loop.js";
 import type { PromptStore } from "./prompts.js";
 import type { TraceStore } from "./traces.js";
 
@@ -60,6 +61,7 @@ export interface Store extends CacheStore {
   traces: TraceStore;
   judges: JudgeStore;
   gate: GateStore;
+  loop: LoopStore;
   clusters: ClusterStore;
   evalDrafts: EvalDraftStore;
   prompts: PromptStore;
