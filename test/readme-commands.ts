@@ -93,7 +93,7 @@ export interface ScriptOptions {
 
 /**
  * One bash script: the install section runs in the clone, the rest in `work`; `<id>` becomes
- * the top failure's id; a line ending in `&` is waited for until its port accepts connections.
+ * the top failure's id and `<cluster>` the largest open cluster's; a line ending in `&` is waited for until its port accepts connections.
  * A line that exits other than documented stops the script with exit 100 and says which.
  */
 export function buildScript(lines: readonly ReadmeLine[], options: ScriptOptions): string {
@@ -105,6 +105,9 @@ export function buildScript(lines: readonly ReadmeLine[], options: ScriptOptions
     "__first_failure_id() {",
     `  npx ratchet failures list --json --top 1 | node -e 'let s="";process.stdin.on("data",(d)=>{s+=d}).on("end",()=>{process.stdout.write(JSON.parse(s.split("\\n")[0]).id)})'`,
     "}",
+    "__first_cluster_id() {",
+    `  npx ratchet clusters list --json --limit 1 | node -e 'let s="";process.stdin.on("data",(d)=>{s+=d}).on("end",()=>{process.stdout.write(JSON.parse(s)[0].id)})'`,
+    "}",
   ];
   let leftInstall = false;
   for (const line of lines) {
@@ -115,6 +118,7 @@ export function buildScript(lines: readonly ReadmeLine[], options: ScriptOptions
     }
     const command = line.command
       .replaceAll("<id>", '"$(__first_failure_id)"')
+      .replaceAll("<cluster>", '"$(__first_cluster_id)"')
       .replaceAll("4318", String(options.port));
     const expected = line.expectedExits.join(" ");
     out.push(`echo ${shellQuote(`$ ${line.command}   (README.md:${line.line})`)}`);

@@ -1,9 +1,12 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { assignUnclustered, buildClusters, describeClusters } from "../../cluster/index.js";
-import { FAILING_STATUSES, InputError } from "../../core/index.js";
+import { errorMessage, FAILING_STATUSES, type Failure, InputError } from "../../core/index.js";
 import { judgeRuntimeFromConfig } from "../../graders/judge/index.js";
+import { harnessTicket, recommendTrack, type TrackRecommendation } from "../../loop/index.js";
 import { attemptToFailure, parseSince } from "../../mining/index.js";
-import type { ClusterRecord, Store } from "../../store/index.js";
+import type { ClusterMembership, ClusterRecord, Store } from "../../store/index.js";
 import { parseIntOption } from "../options.js";
 import type { Output } from "../output.js";
 import { withProject } from "../project.js";
@@ -22,7 +25,7 @@ const merged = <T extends object>(own: T, command: Command): T & ProjectOptions 
 export function registerClusters(program: Command, output: Output): void {
   const clusters = program
     .command("clusters")
-    .description("failures grouped into named problems: build, list, show")
+    .description("failures grouped into named problems: build, list, show, ticket")
     .option("-c, --config <path>", "config file")
     .option("--db <path>", "SQLite store (default: the config's store.path)");
 
@@ -154,26 +157,84 @@ export function registerClusters(program: Command, output: Output): void {
 
   clusters
     .command("show <id>")
-    .description("a cluster: description, representative members, first and last seen")
+    .description(
+      "a cluster: description, track to fix it in, representative members, first and last seen",
+    )
     .option("--json", "machine-readable")
     .action(async (ref: string, own: { json?: boolean }, command: Command) => {
       const flags = merged(own, command);
       await withProject(flags, async ({ store }) => {
-        const id = await store.clusters.resolveId(ref);
-        const cluster = id ? await store.clusters.get(id) : undefined;
-        if (!cluster) {
-          throw new InputError(`no cluster matches '${ref}' (see \`ratchet clusters list\`)`, {
-            key: "<id>",
-          });
-        }
+        const cluster = await resolveCluster(store, ref);
         const members = await store.clusters.members(cluster.id);
+        const failures = await memberFailures(store, members);
+        const recommendation = recommendTrack(cluster, failures);
         if (flags.json) {
-          output.out(JSON.stringify({ ...cluster, members }, null, 2));
+          output.out(JSON.stringify({ ...cluster, members, recommendation }, null, 2));
           return;
         }
-        output.out(await renderCluster(store, cluster, members.length));
+        output.out(await renderCluster(store, cluster, members.length, recommendation));
       });
     });
+
+  clusters
+    .command("ticket <id>")
+    .description(
+      "a Markdown harness proposal for a cluster: what fails, the evidence, what to change, how to verify",
+    )
+    .option("--out <file>", "write the ticket to this file instead of printing it")
+    .action(async (ref: string, own: { out?: string }, command: Command) => {
+      const flags = merged(own, command);
+      await withProject(flags, async ({ store }) => {
+        const cluster = await resolveCluster(store, ref);
+        const failures = await memberFailures(store, await store.clusters.members(cluster.id));
+        const recommendation = recommendTrack(cluster, failures);
+        const ticket = harnessTicket(cluster, failures, recommendation);
+        if (flags.out === undefined) {
+          output.out(ticket);
+          return;
+        }
+        const path = resolve(flags.out);
+        try {
+          await mkdir(dirname(path), { recursive: true });
+          await writeFile(path, ticket);
+        } catch (error) {
+          throw new InputError(`cannot write ${flags.out}: ${errorMessage(error)}`, {
+            key: "--out",
+          });
+        }
+        output.err(`wrote ${flags.out} (track: ${trackLine(recommendation)})`);
+      });
+    });
+}
+
+async function resolveCluster(store: Store, ref: string): Promise<ClusterRecord> {
+  const id = await store.clusters.resolveId(ref);
+  const cluster = id ? await store.clusters.get(id) : undefined;
+  if (!cluster) {
+    throw new InputError(`no cluster matches '${ref}' (see \`ratchet clusters list\`)`, {
+      key: "<id>",
+    });
+  }
+  return cluster;
+}
+
+/** The member failures themselves, most central first (the recommender reads them all). */
+async function memberFailures(
+  store: Store,
+  members: readonly ClusterMembership[],
+): Promise<Failure[]> {
+  const failures: Failure[] = [];
+  for (const member of members) {
+    const failure = await store.failures.get(member.failure_id);
+    if (failure) failures.push(failure);
+  }
+  return failures;
+}
+
+/** "code, harness tools (confidence 0.85)". */
+function trackLine(recommendation: TrackRecommendation): string {
+  const harness = recommendation.harness ? `, harness ${recommendation.harness.kind}` : "";
+  return `${recommendation.track}${harness} (confidence ${recommendation.confidence.toFixed(2)})`;
 }
 
 async function recordRunFailures(
@@ -246,6 +307,7 @@ async function renderCluster(
   store: Store,
   cluster: ClusterRecord,
   memberCount: number,
+  recommendation: TrackRecommendation,
 ): Promise<string> {
   const lines = [
     `cluster ${cluster.id} (${cluster.status}): ${cluster.label}`,
@@ -259,6 +321,10 @@ async function renderCluster(
     `tools: ${top(cluster.stats.tools, 10) || "-"}`,
     `agents: ${top(cluster.stats.agents, 10) || "-"}`,
     `per day: ${cluster.stats.per_day.map((d) => `${d.day} ${d.count}`).join(", ")}`,
+    `track: ${trackLine(recommendation)}: ${recommendation.reasons[0] ?? "-"}`,
+    ...(recommendation.harness
+      ? [`  a harness proposal with the evidence: ratchet clusters ticket ${cluster.id}`]
+      : []),
     "",
     "representative members:",
   ];
