@@ -14,7 +14,11 @@ export interface CaseOutcome {
   passes: number;
   /** Mean overall score over the epochs (an error scores 0). */
   mean: number;
+  /** Failing checks (`type` or `type:name`, `error` for an errored attempt) → epochs they failed in. */
+  failedChecks: Record<string, number>;
 }
+
+export const checkKey = (type: string, name?: string): string => (name ? `${type}:${name}` : type);
 
 export interface Evaluation {
   byCase: Map<string, CaseOutcome>;
@@ -81,11 +85,28 @@ export async function evaluateVersion(
   for (const [key, observation] of side.attempts.byKey) {
     const [caseId = "", epochText = "0"] = key.split("\u0000");
     if (!hashes.has(caseId) || Number(epochText) >= context.epochs) continue;
-    const o = byCase.get(caseId) ?? { epochs: 0, passes: 0, mean: 0 };
+    const o = byCase.get(caseId) ?? { epochs: 0, passes: 0, mean: 0, failedChecks: {} };
     o.mean = (o.mean * o.epochs + observation.overall) / (o.epochs + 1);
     o.epochs++;
     if (observation.passed) o.passes++;
     byCase.set(caseId, o);
+  }
+  // The checks that failed, read back from the attempts (the side keeps only the numbers).
+  for (const runId of side.runs) {
+    for await (const attempt of context.store.iterateAttempts(runId, {
+      variant: context.variant,
+      statuses: ["failed", "error"],
+    })) {
+      const o = byCase.get(attempt.case_id);
+      if (!o || attempt.epoch >= context.epochs) continue;
+      if (attempt.status === "error") o.failedChecks.error = (o.failedChecks.error ?? 0) + 1;
+      for (const score of attempt.scores) {
+        if (score.passed) continue;
+        const name = typeof score.details?.name === "string" ? score.details.name : undefined;
+        const key = checkKey(score.grader, name);
+        o.failedChecks[key] = (o.failedChecks[key] ?? 0) + 1;
+      }
+    }
   }
   let usd = 0;
   if (side.newRun) usd = (await context.store.getRun(side.newRun))?.totals?.cost_usd ?? 0;

@@ -8,8 +8,9 @@ export interface ScoredCandidate {
 
 /**
  * The Pareto frontier over cases: a candidate stays when it is best (ties included) on at
- * least one case, so one that fixes a rare case survives a lower mean. Returns each survivor
- * with the number of cases it leads on.
+ * least one case and no other candidate dominates it (as good everywhere, better somewhere), so
+ * one that fixes a rare case survives a lower mean. Returns each survivor with the number of
+ * cases it leads on.
  */
 export function paretoFrontier(
   candidates: readonly ScoredCandidate[],
@@ -24,8 +25,20 @@ export function paretoFrontier(
       if ((c.scores.get(id) ?? Number.NEGATIVE_INFINITY) >= best - 1e-9)
         leads.set(c.version, (leads.get(c.version) ?? 0) + 1);
   }
+  const score = (c: ScoredCandidate, id: string) => c.scores.get(id) ?? Number.NEGATIVE_INFINITY;
+  // A candidate another one matches everywhere and beats somewhere adds nothing: drop it.
+  const dominated = (c: ScoredCandidate) =>
+    candidates.some((d) => {
+      if (d === c) return false;
+      let strictly = false;
+      for (const id of cases) {
+        if (score(d, id) < score(c, id) - 1e-9) return false;
+        if (score(d, id) > score(c, id) + 1e-9) strictly = true;
+      }
+      return strictly;
+    });
   const frontier = candidates
-    .filter((c) => (leads.get(c.version) ?? 0) > 0)
+    .filter((c) => (leads.get(c.version) ?? 0) > 0 && !dominated(c))
     .map((c) => ({ version: c.version, leads: leads.get(c.version) ?? 0 }));
   return frontier.length > 0
     ? frontier

@@ -144,7 +144,7 @@ export async function optimizeWithStore(
       ...(request.model ? { proposer_model: request.model } : {}),
       max_rounds: request.maxRounds ?? 6,
       patience: request.patience ?? 3,
-      fix_share: request.fixShare ?? 0.5,
+      fix_share: request.fixShare ?? 0.25,
       regression_tolerance: patching.regression_tolerance,
       max_prompt_tokens: patching.max_prompt_length,
       validation_scenarios: patching.validation_scenarios,

@@ -341,10 +341,12 @@ export async function validate(
   const parentOne = await scoresOn(state, parent.version, stageOne, "the parent's targeted scores");
   count(parentOne.rollouts);
   stages.target = compareStage(stageOne, parentOne.scores, one.scores, state.severityOf);
-  const fixedShare = failing.length > 0 ? (stages.target.fixed ?? 0) / failing.length : 0;
+  // A case often fails for several reasons: a patch is judged on the failing checks it fixes.
+  const checks = stages.target.checks ?? { failing: 0, fixed: 0 };
+  const fixedShare = checks.failing > 0 ? checks.fixed / checks.failing : 0;
   if (fixedShare < settings.fixShare || (stages.target.delta ?? 0) <= 0) {
     return {
-      rejected: `target: fixed ${stages.target.fixed ?? 0} of ${failing.length} failing case(s) (needs ${Math.ceil(settings.fixShare * failing.length)}) with Δ ${((stages.target.delta ?? 0) * 100).toFixed(1)} pts (needs > 0)`,
+      rejected: `target: fixed ${checks.fixed} of ${checks.failing} failing check(s) (needs ${Math.round(settings.fixShare * 100)}%) and ${stages.target.fixed ?? 0} of ${failing.length} case(s), Δ ${((stages.target.delta ?? 0) * 100).toFixed(1)} pts (needs > 0)`,
       summary: "",
     };
   }
@@ -366,6 +368,6 @@ export async function validate(
   }
   const pts = (x: number | undefined) => `${((x ?? 0) * 100).toFixed(1)} pts`;
   return {
-    summary: `fixed ${stages.target.fixed}/${failing.length} target case(s); train Δ ${pts(stages.train?.delta)}${stages.validation ? `, validation Δ ${pts(stages.validation.delta)}` : ""}; no blocking regression`,
+    summary: `fixed ${checks.fixed}/${checks.failing} failing check(s), ${stages.target.fixed}/${failing.length} target case(s); train Δ ${pts(stages.train?.delta)}${stages.validation ? `, validation Δ ${pts(stages.validation.delta)}` : ""}; no blocking regression`,
   };
 }

@@ -18,6 +18,8 @@ export function compareStage(
   const right: number[] = [];
   let passed = 0;
   let fixed = 0;
+  let checksBefore = 0;
+  let checksFixed = 0;
   const regressions: Array<{ caseId: string; severity: string }> = [];
   for (const id of caseIds) {
     const a = parent.get(id);
@@ -27,6 +29,11 @@ export function compareStage(
     right.push(b.mean);
     if (passesMajority(b)) passed++;
     if (!passesMajority(a) && passesMajority(b)) fixed++;
+    // Check level: a case with several problems is partly fixed when some of its checks pass now.
+    for (const [key, count] of Object.entries(a.failedChecks)) {
+      checksBefore += count;
+      checksFixed += Math.max(0, count - (b.failedChecks[key] ?? 0));
+    }
     if (passesEvery(a) && failsEvery(b)) regressions.push({ caseId: id, severity: severityOf(id) });
   }
   const n = right.length;
@@ -48,6 +55,7 @@ export function compareStage(
     delta,
     ...(pValue !== undefined ? { pValue } : {}),
     fixed,
+    checks: { failing: checksBefore, fixed: checksFixed },
     regressions,
   };
 }

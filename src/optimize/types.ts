@@ -52,6 +52,8 @@ export interface SplitScore {
   pValue?: number;
   /** Target cases the parent failed and the candidate passes (majority of epochs). */
   fixed?: number;
+  /** The parent's failing checks (case × check × epoch) and how many of them pass now. */
+  checks?: { failing: number; fixed: number };
   /** Cases the parent passed in every epoch and the candidate failed in every epoch. */
   regressions?: Array<{ caseId: string; severity: string }>;
 }

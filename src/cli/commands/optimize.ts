@@ -84,7 +84,7 @@ export function registerOptimize(
     )
     .option(
       "--fix-share <x>",
-      "share of a cluster's failing cases a candidate must fix (default 0.5)",
+      "share of the failing checks on a cluster's cases a candidate must fix (default 0.25)",
       parseNumberOption("--fix-share", 0.01, 1),
     )
     .option("--seed <n>", "seed (default: pipeline.seed)", parseIntOption("--seed", 0))
