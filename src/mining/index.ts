@@ -19,6 +19,7 @@ export {
 } from "./ranking.js";
 export { refusalDetector } from "./refusal.js";
 export { evaluate, matchMessages, ruleDetector, testAttribute } from "./rules.js";
+export { recordRunFailures } from "./run-failures.js";
 export { parseSince } from "./since.js";
 export {
   buildTraceView,

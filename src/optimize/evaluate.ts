@@ -41,6 +41,8 @@ export interface EvaluatorContext {
   cases: ReadonlyMap<string, Case & { hash: string }>;
   stopSignal?: AbortSignal;
   concurrency?: number;
+  /** What the runs' spend is for (default `optimization`). */
+  purpose?: "evaluation" | "optimization";
   onProgress?: (message: string) => void;
 }
 
@@ -71,7 +73,7 @@ export async function evaluateVersion(
     cases: hashes,
     epochsWanted: new Map([...hashes.keys()].map((id) => [id, context.epochs])),
     reuse: true,
-    purpose: "optimization",
+    purpose: context.purpose ?? "optimization",
     ...(context.concurrency ? { concurrency: context.concurrency } : {}),
     ...(context.stopSignal ? { stopSignal: context.stopSignal } : {}),
   };

@@ -45,6 +45,8 @@ export interface OptimizeRequest {
   /** Share of a target's failing cases a candidate must fix (default 0.5). */
   fixShare?: number;
   validationShare?: number;
+  /** Overrides `optimization.patching.regression_tolerance` (a preset's). */
+  regressionTolerance?: number;
   seed?: number;
   actor: string;
   cycleId?: string;
@@ -84,7 +86,12 @@ export async function optimizeWithStore(
   store: Store,
 ): Promise<OptimizeResult> {
   const { config } = loaded;
-  const patching = config.optimization.patching;
+  const patching = {
+    ...config.optimization.patching,
+    ...(request.regressionTolerance !== undefined
+      ? { regression_tolerance: request.regressionTolerance }
+      : {}),
+  };
   const champion = await resolveChampion(store, loaded, request.prompt, request.actor);
   if (champion.registered) request.onProgress?.(champion.registered);
 

@@ -2,10 +2,10 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { assignUnclustered, buildClusters, describeClusters } from "../../cluster/index.js";
-import { errorMessage, FAILING_STATUSES, type Failure, InputError } from "../../core/index.js";
+import { errorMessage, type Failure, InputError } from "../../core/index.js";
 import { judgeRuntimeFromConfig } from "../../graders/judge/index.js";
 import { harnessTicket, recommendTrack, type TrackRecommendation } from "../../loop/index.js";
-import { attemptToFailure, parseSince } from "../../mining/index.js";
+import { parseSince, recordRunFailures } from "../../mining/index.js";
 import type { ClusterMembership, ClusterRecord, Store } from "../../store/index.js";
 import { parseIntOption } from "../options.js";
 import type { Output } from "../output.js";
@@ -55,7 +55,7 @@ export function registerClusters(program: Command, output: Output): void {
               { key: "--model" },
             );
           }
-          const fromRuns = await recordRunFailures(
+          const fromRuns = await recordRunsFailures(
             store,
             flags.run ?? [],
             config.mining.severity_weights,
@@ -106,7 +106,7 @@ export function registerClusters(program: Command, output: Output): void {
     .action(async (own: { run?: string[]; json?: boolean }, command: Command) => {
       const flags = merged(own, command);
       await withProject(flags, async ({ store, config }) => {
-        await recordRunFailures(store, flags.run ?? [], config.mining.severity_weights);
+        await recordRunsFailures(store, flags.run ?? [], config.mining.severity_weights);
         const result = await assignUnclustered(store, config, { seed: config.pipeline.seed });
         if (flags.json) {
           output.out(JSON.stringify(result, null, 2));
@@ -237,35 +237,16 @@ function trackLine(recommendation: TrackRecommendation): string {
   return `${recommendation.track}${harness} (confidence ${recommendation.confidence.toFixed(2)})`;
 }
 
-async function recordRunFailures(
+async function recordRunsFailures(
   store: Store,
   refs: string[],
-  severityWeights: Parameters<typeof attemptToFailure>[1]["severityWeights"],
+  severityWeights: Parameters<typeof recordRunFailures>[2],
 ): Promise<number> {
   let recorded = 0;
   for (const ref of refs) {
     const id = await store.resolveRunId(ref);
     if (!id) throw new InputError(`no run matches '${ref}'`, { key: "--run" });
-    const batch = [];
-    for await (const attempt of store.iterateAttempts(id, { statuses: FAILING_STATUSES })) {
-      batch.push(
-        attemptToFailure(attempt, {
-          detector: "eval",
-          signal_type: "eval_failure",
-          severity:
-            attempt.severity === "blocking"
-              ? "high"
-              : attempt.severity === "warning"
-                ? "medium"
-                : "low",
-          reason: `${attempt.severity} case ${attempt.case_id} ${attempt.status === "error" ? `errored (${attempt.error?.class})` : "failed"}`,
-          context: { source: "eval" },
-          ...(severityWeights ? { severityWeights } : {}),
-        }),
-      );
-    }
-    const outcomes = await store.failures.recordMany(batch);
-    recorded += outcomes.filter((o) => o !== "existing").length;
+    recorded += await recordRunFailures(store, id, severityWeights);
   }
   return recorded;
 }

@@ -3,6 +3,29 @@ import { LIMITS } from "./limits.js";
 
 const Unit = z.number().min(0).max(1);
 
+/** One improvement-loop preset; every key optional over the preset it extends. */
+export const PresetSchema = z.strictObject({
+  extends: z.enum(["innovate", "harden", "repair-only"]).optional(),
+  description: z.string().optional(),
+  /** Clusters optimized per cycle at most, worst first. */
+  max_clusters: z.int().min(1).max(100).optional(),
+  /** Only clusters with at least one failure of this severity or worse. */
+  min_severity: z.enum(["low", "medium", "high", "critical"]).optional(),
+  /** Safety clusters first (harden). */
+  safety_first: z.boolean().optional(),
+  proposer: z.enum(["auto", "rule", "reflective"]).optional(),
+  epochs: z.int().min(1).max(20).optional(),
+  max_rounds: z.int().min(1).max(100).optional(),
+  patience: z.int().min(1).max(100).optional(),
+  fix_share: Unit.optional(),
+  regression_tolerance: Unit.optional(),
+  budget_calls: z.int().min(1).optional(),
+  budget_usd: z.number().positive().optional(),
+  gate_epochs: z.int().min(1).max(LIMITS.repeat).optional(),
+  /** `ratchet`: a proven improvement may replace a champion under `minimum_score`. */
+  below_minimum: z.enum(["block", "ratchet"]).optional(),
+});
+
 export const OptimizationSchema = z
   .strictObject({
     clustering: z
@@ -32,6 +55,11 @@ export const OptimizationSchema = z
         validation_scenarios: z.enum(["failing_only", "cluster", "all"]).default("failing_only"),
       })
       .prefault({}),
+    /**
+     * `ratchet improve --preset <name>`: the built-in presets (innovate, harden, repair-only)
+     * changed here key by key, or new ones (`extends` a built-in). See src/loop/presets.ts.
+     */
+    presets: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), PresetSchema).default({}),
   })
   .prefault({});
 
