@@ -8,6 +8,7 @@ import { ollamaBaseUrl, providerTable, readProviderKey } from "./settings.js";
 import { parseSimJudgeId, SimJudgeModel } from "./sim/judge.js";
 import { loadSimProfile } from "./sim/load.js";
 import { SimLanguageModel } from "./sim/model.js";
+import { parseSimReflectorId, SimReflectorModel } from "./sim/reflector.js";
 import { didYouMean, parseModelSpec } from "./spec.js";
 import {
   type Env,
@@ -115,6 +116,8 @@ function makeFactory(
       return (id) => {
         const judge = parseSimJudgeId(id);
         if (judge) return new SimJudgeModel(judge, name, id);
+        const reflector = parseSimReflectorId(id);
+        if (reflector) return new SimReflectorModel(reflector, name, id);
         return new SimLanguageModel({
           profile: loadSimProfile(id, {
             ...(settings.profiles_dir ? { profilesDir: settings.profiles_dir } : {}),

@@ -22,6 +22,22 @@ export type {
 export { simProfileSchema } from "./profile.js";
 export type { SimCallReference } from "./reference.js";
 export { simProviderOptions } from "./reference.js";
+export type { SimReflectorOptions } from "./reflector.js";
+export {
+  DEFAULT_SIM_REFLECTOR_OPTIONS,
+  parseSimReflectorId,
+  REFLECTOR_REFUSAL,
+  SimReflectorModel,
+} from "./reflector.js";
+export type { ReflectorPatch } from "./reflector-decide.js";
+export type {
+  ParsedReflectionPrompt,
+  PatchOperation,
+  ReflectionCheck,
+  ReflectionFailure,
+  ReflectionToolCall,
+} from "./reflector-prompt.js";
+export { parseReflectionPrompt } from "./reflector-prompt.js";
 export { getTokenizer, type Tokenizer, type TokenizerName } from "./tokenizer.js";
 
 /**

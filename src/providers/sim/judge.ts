@@ -5,8 +5,9 @@ import type {
   LanguageModelV3StreamPart,
   LanguageModelV3StreamResult,
 } from "@ai-sdk/provider";
-import { hash32, InputError, rngFor } from "../../core/index.js";
+import { hash32, rngFor } from "../../core/index.js";
 import { recordCall } from "../call-stats.js";
+import { parseSimIdSettings } from "./id-settings.js";
 import { instructionQuality, overlap, pointwiseQuality } from "./judge-heuristics.js";
 import { type ParsedJudgePrompt, parseJudgePrompt } from "./judge-prompt.js";
 import { getTokenizer } from "./tokenizer.js";
@@ -40,23 +41,7 @@ export const DEFAULT_SIM_JUDGE_OPTIONS: SimJudgeOptions = {
 
 /** `judge` or `judge?key=value&…` → options; unknown keys and bad values are input errors. */
 export function parseSimJudgeId(modelId: string): SimJudgeOptions | undefined {
-  const [name, query] = modelId.split("?", 2) as [string, string | undefined];
-  if (name !== "judge") return undefined;
-  const options = { ...DEFAULT_SIM_JUDGE_OPTIONS };
-  for (const [key, raw] of new URLSearchParams(query ?? "")) {
-    if (!(key in options)) {
-      throw new InputError(
-        `unknown sim:judge setting "${key}"; settings: ${Object.keys(options).join(", ")}`,
-      );
-    }
-    const value = Number(raw);
-    const max = key === "seed" ? Number.MAX_SAFE_INTEGER : 1;
-    if (!Number.isFinite(value) || value < 0 || value > max) {
-      throw new InputError(`sim:judge setting ${key} must be a number in 0..${max}, got "${raw}"`);
-    }
-    options[key as keyof SimJudgeOptions] = value;
-  }
-  return options;
+  return parseSimIdSettings("judge", modelId, DEFAULT_SIM_JUDGE_OPTIONS);
 }
 
 function promptText(options: LanguageModelV3CallOptions): { system: string; user: string } {

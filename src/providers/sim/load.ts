@@ -38,7 +38,7 @@ export interface SimProfileLookup {
 }
 
 /** Model ids the sim keeps for roles other than the agent under test (judge, embedder). */
-export const RESERVED_SIM_IDS = new Set(["judge", "embed", "embedder", "reflector"]);
+export const RESERVED_SIM_IDS = new Set(["judge", "embed", "embedder"]);
 
 function isPath(ref: string): boolean {
   return /\.(ya?ml)$/i.test(ref) || ref.includes("/") || ref.includes("\\");
@@ -115,6 +115,11 @@ export function loadSimProfile(ref: string, lookup: SimProfileLookup = {}): SimP
   if (ref === "embed" || ref === "embedder") {
     throw new InputError(
       `sim:${ref} is an embedding model; use it where an embedding model is expected (e.g. the \`similar\` grader's \`model\`)`,
+    );
+  }
+  if (ref === "reflector") {
+    throw new InputError(
+      "sim:reflector is the reflection model of prompt optimization, not an agent model; use it where a reflection model is expected",
     );
   }
   if (RESERVED_SIM_IDS.has(ref)) {
