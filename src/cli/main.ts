@@ -23,6 +23,14 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ["prompts", async () => (await import("./commands/prompts.js")).registerPrompts],
   ["gate", async () => (await import("./commands/gate.js")).registerGate],
   ["optimize", async () => (await import("./commands/optimize.js")).registerOptimize],
+  ["improve", async () => (await import("./commands/improve.js")).registerImprove],
+  [
+    "cycles",
+    async () => {
+      const { registerCycles } = await import("./commands/improve.js");
+      return (program, output) => registerCycles(program, output);
+    },
+  ],
   [
     "clusters",
     async () => {

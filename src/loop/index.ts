@@ -1,9 +1,10 @@
 /**
- * The improvement loop. So far: the track recommender and harness proposals (`harness/`),
- * which decide for each failure cluster whether the prompt, the code around the model,
- * retrieval or fine-tuning is where its fix belongs.
+ * The improvement loop: `improve` cycles (`cycle/`), presets, the track recommender and harness
+ * proposals (`harness/`), which decide for each failure cluster whether the prompt, the code
+ * around the model, retrieval or fine-tuning is where its fix belongs.
  */
 
+export * from "./cycle/index.js";
 export type {
   Cause,
   Habit,
@@ -22,3 +23,5 @@ export {
   THRESHOLDS,
   TRACKS,
 } from "./harness/index.js";
+export type { Preset } from "./presets.js";
+export { BUILTIN_PRESETS, PRESET_NAMES, resolvePreset } from "./presets.js";

@@ -12,6 +12,8 @@ export const MAX_INSTRUCTION_WORDS = 40;
 const escapeData = (text: string) =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+/** Continuation lines are indented so that an output line cannot pose as a field (`FAILED: …`). */
+const value = (text: string, max: number) => clip(text, max).replace(/\n/g, "\n  ");
 
 export interface ReflectionInput {
   prompt: string;
@@ -32,8 +34,8 @@ export function reflectionPrompt(input: ReflectionInput): string {
   const failures = input.failures.slice(0, MAX_REFLECTION_FAILURES).map((f) => {
     const lines = [
       `CASE: ${f.caseId}`,
-      `INPUT: ${clip(f.input, 600)}`,
-      `OUTPUT: ${clip(f.output, 800)}`,
+      `INPUT: ${value(f.input, 600)}`,
+      `OUTPUT: ${value(f.output, 800)}`,
       `TOOL_CALLS: ${f.toolCalls.map((c) => `${c.name} ${JSON.stringify(c.arguments ?? {})}`).join("; ") || "none"}`,
       ...(f.expectedToolCalls && f.expectedToolCalls.length > 0
         ? [

@@ -16,8 +16,8 @@ import { createGateRegistry, GateStopped, runGate } from "../../gate/index.js";
 import { judgeRuntimeFromConfig } from "../../graders/judge/index.js";
 import {
   buildDetectors,
-  miningJudgeFromConfig,
   mineFailures,
+  miningJudgeFromConfig,
   recordRunFailures,
 } from "../../mining/index.js";
 import {
@@ -140,7 +140,9 @@ async function cycleWithStore(
   try {
     await save();
     if (phaseDone(record, "evaluate")) {
-      say(`evaluating ${record.champion_before.slice(0, record.prompt_name.length + 13)} on ${cases.size} cases × ${preset.epochs} epoch(s)`);
+      say(
+        `evaluating ${record.champion_before.slice(0, record.prompt_name.length + 13)} on ${cases.size} cases × ${preset.epochs} epoch(s)`,
+      );
       const evaluation = await evaluateVersion(context, record.champion_before, [...cases.keys()]);
       if (evaluation.stopped) throw new CycleStopped("evaluate");
       const outcomes = [...evaluation.byCase.values()];
@@ -166,7 +168,8 @@ async function cycleWithStore(
     if (phaseDone(record, "mine")) {
       const runs = record.evaluation?.runs ?? [];
       let recorded = 0;
-      for (const run of runs) recorded += await recordRunFailures(store, run, config.mining.severity_weights);
+      for (const run of runs)
+        recorded += await recordRunFailures(store, run, config.mining.severity_weights);
       const resolved = await resolveFixedFailures(store, context, record, request.actor);
       const judge = miningJudgeFromConfig(config, { cwd: loaded.dir, store });
       const mined = await mineFailures(store, {
@@ -197,11 +200,17 @@ async function cycleWithStore(
           targeted: chosen.has(cluster.id) && track.track === "prompt",
         };
         if (track.track === "code" || track.track === "rag") {
-          const path = join(dirname(resolve(loaded.dir, config.store.path)), "tickets", `${cluster.id}.md`);
+          const path = join(
+            dirname(resolve(loaded.dir, config.store.path)),
+            "tickets",
+            `${cluster.id}.md`,
+          );
           await mkdir(dirname(path), { recursive: true });
           await writeFile(path, harnessTicket(cluster, members, track));
           entry.ticket = path;
-          decide(`cluster ${cluster.id} (${cluster.label}) needs ${track.track} work, not a prompt patch: wrote ${path}`);
+          decide(
+            `cluster ${cluster.id} (${cluster.label}) needs ${track.track} work, not a prompt patch: wrote ${path}`,
+          );
         }
         record.clusters.push(entry);
       }
@@ -238,8 +247,12 @@ async function cycleWithStore(
             prompt: record.champion_before,
             clusters: targets,
             budget: {
-              ...(request.budgetCalls ?? preset.budget_calls ? { calls: request.budgetCalls ?? preset.budget_calls } : {}),
-              ...(request.budgetUsd ?? preset.budget_usd ? { usd: request.budgetUsd ?? preset.budget_usd } : {}),
+              ...((request.budgetCalls ?? preset.budget_calls)
+                ? { calls: request.budgetCalls ?? preset.budget_calls }
+                : {}),
+              ...((request.budgetUsd ?? preset.budget_usd)
+                ? { usd: request.budgetUsd ?? preset.budget_usd }
+                : {}),
             },
             proposer: preset.proposer,
             ...(request.model ? { model: request.model } : {}),
@@ -247,7 +260,9 @@ async function cycleWithStore(
             maxRounds: preset.max_rounds,
             patience: preset.patience,
             fixShare: preset.fix_share,
-            ...(preset.regression_tolerance !== undefined ? { regressionTolerance: preset.regression_tolerance } : {}),
+            ...(preset.regression_tolerance !== undefined
+              ? { regressionTolerance: preset.regression_tolerance }
+              : {}),
             seed: record.seed,
             actor: request.actor,
             cycleId: record.id,
@@ -262,7 +277,11 @@ async function cycleWithStore(
           id: o.id,
           status: o.status,
           ...(o.best_version ? { best_version: o.best_version } : {}),
-          fixed: o.targets.map((t) => ({ cluster: t.cluster_id, label: t.label, status: t.status })),
+          fixed: o.targets.map((t) => ({
+            cluster: t.cluster_id,
+            label: t.label,
+            status: t.status,
+          })),
           rollouts: o.spend.rollouts,
           proposer_calls: o.spend.proposer_calls,
           usd: o.spend.usd,
@@ -355,10 +374,16 @@ class CycleStopped extends Error {
 
 /** True when the record still has `phase` to run (phases run in order). */
 function phaseDone(record: CycleRecord, phase: CyclePhase): boolean {
-  return CYCLE_PHASES.indexOf(record.phase) <= CYCLE_PHASES.indexOf(phase) && record.phase === phase;
+  return (
+    CYCLE_PHASES.indexOf(record.phase) <= CYCLE_PHASES.indexOf(phase) && record.phase === phase
+  );
 }
 
-async function newRecord(request: CycleRequest, loaded: LoadedConfig, store: Store): Promise<CycleRecord> {
+async function newRecord(
+  request: CycleRequest,
+  loaded: LoadedConfig,
+  store: Store,
+): Promise<CycleRecord> {
   const preset = resolvePreset(request.preset, loaded.config.optimization);
   const champion = await resolveChampion(store, loaded, request.prompt, request.actor);
   if (champion.registered) request.onProgress?.(champion.registered);
@@ -382,9 +407,12 @@ async function newRecord(request: CycleRequest, loaded: LoadedConfig, store: Sto
 async function resumeRecord(store: Store, ref: string): Promise<CycleRecord> {
   const id = await store.loop.resolveCycleId(ref);
   const row = id ? await store.loop.getCycle<CycleRecord>(id) : undefined;
-  if (!row) throw new InputError(`no cycle matches '${ref}' (ratchet cycles list)`, { key: "--resume" });
+  if (!row)
+    throw new InputError(`no cycle matches '${ref}' (ratchet cycles list)`, { key: "--resume" });
   if (row.doc.status === "finished") {
-    throw new InputError(`cycle ${row.id} is finished; start a new one with ratchet improve`, { key: "--resume" });
+    throw new InputError(`cycle ${row.id} is finished; start a new one with ratchet improve`, {
+      key: "--resume",
+    });
   }
   return { ...row.doc, status: "running" };
 }
@@ -398,14 +426,18 @@ async function membersOf(store: Store, cluster: ClusterRecord): Promise<Failure[
   return out;
 }
 
-function chooseTargets(clusters: readonly ClusterRecord[], preset: CycleRecord["preset"]): Set<string> {
+function chooseTargets(
+  clusters: readonly ClusterRecord[],
+  preset: CycleRecord["preset"],
+): Set<string> {
   const floor = SEVERITY_ORDER.indexOf(preset.min_severity);
   const eligible = clusters.filter((c) =>
     Object.entries(c.stats.severity).some(([s, n]) => n > 0 && SEVERITY_ORDER.indexOf(s) >= floor),
   );
   const ordered = worstFirst(eligible);
   if (preset.safety_first) {
-    const safety = (c: ClusterRecord) => Object.keys(c.stats.graders).some((g) => SAFETY_GRADERS.has(g));
+    const safety = (c: ClusterRecord) =>
+      Object.keys(c.stats.graders).some((g) => SAFETY_GRADERS.has(g));
     ordered.sort((a, b) => Number(safety(b)) - Number(safety(a)));
   }
   return new Set(ordered.slice(0, preset.max_clusters).map((c) => c.id));
@@ -418,7 +450,9 @@ async function resolveFixedFailures(
   record: CycleRecord,
   actor: string,
 ): Promise<number> {
-  const outcomes = await evaluateVersion(context, record.champion_before, [...context.cases.keys()]);
+  const outcomes = await evaluateVersion(context, record.champion_before, [
+    ...context.cases.keys(),
+  ]);
   let resolved = 0;
   for await (const failure of store.failures.iterate({ type: "eval_failure" })) {
     const caseId = failure.context.case_id;
