@@ -12,6 +12,7 @@ type Register = (program: Command, output: Output, setExit: (code: number) => vo
  */
 const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ["init", async () => (await import("./commands/init.js")).registerInit],
+  ["demo", async () => (await import("./commands/demo.js")).registerDemo],
   ["eval", async () => (await import("./commands/eval.js")).registerEval],
   ["runs", async () => (await import("./commands/runs.js")).registerRuns],
   ["schema", async () => (await import("./commands/schema.js")).registerSchema],

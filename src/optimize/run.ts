@@ -10,7 +10,7 @@ import { type Case, caseHash, InputError, newId } from "../core/index.js";
 import { loadProjectConfig, selectCases } from "../eval/index.js";
 import { judgeRuntimeFromConfig } from "../graders/judge/index.js";
 import { addPrompt } from "../prompts/index.js";
-import { openStore, type Store } from "../store/index.js";
+import { type ClusterRecord, openStore, type Store } from "../store/index.js";
 import { BudgetExhausted, BudgetTracker, planBudget } from "./budget.js";
 import { type Champion, resolveChampion } from "./champion.js";
 import { type EvaluatorContext, passesMajority } from "./evaluate.js";
@@ -35,6 +35,8 @@ export interface OptimizeRequest {
   /** Cluster ids (or unique prefixes); empty with `all` = every open cluster. */
   clusters?: string[];
   all?: boolean;
+  /** Targets that are no cluster (e.g. a cycle's unclustered failing cases), after the clusters. */
+  extraTargets?: Array<{ id: string; label: string; caseIds: string[] }>;
   budget?: OptimizationBudget;
   proposer?: ProposerKind | "auto";
   /** Model for the reflective proposer. */
@@ -109,7 +111,12 @@ export async function optimizeWithStore(
   const inTrain = new Set(splits.train);
 
   // Targets, worst first.
-  const chosen = await chooseClusters(store, request);
+  const chosen: Array<{ id: string; label: string; caseIds?: string[] }> = (
+    request.extraTargets && !request.all && !(request.clusters && request.clusters.length > 0)
+      ? []
+      : await chooseClusters(store, request)
+  ).map((c) => ({ id: c.id, label: c.label, description: c.description, cluster: c }));
+  for (const extra of request.extraTargets ?? []) chosen.push(extra);
   const epochs = request.epochs ?? 1;
   const context: EvaluatorContext = {
     store,
@@ -237,9 +244,12 @@ export async function optimizeWithStore(
 
   // The base on every target's cases: which still fail (reused when the cycle's run holds them).
   const targetCases = new Map<string, string[]>();
-  for (const cluster of chosen) {
-    const { caseIds } = await clusterCases(store, cluster, cases);
-    targetCases.set(cluster.id, caseIds);
+  for (const target of chosen) {
+    const cluster = (target as { cluster?: ClusterRecord }).cluster;
+    const caseIds = cluster
+      ? (await clusterCases(store, cluster, cases)).caseIds
+      : (target.caseIds ?? []).filter((id) => cases.has(id));
+    targetCases.set(target.id, caseIds);
   }
   const allTargetCases = [...new Set([...targetCases.values()].flat())];
   const maxTarget = Math.max(
@@ -298,7 +308,7 @@ export async function optimizeWithStore(
         base,
         {
           clusterId: cluster.id,
-          label: cluster.description ?? cluster.label,
+          label: (cluster as { description?: string }).description ?? cluster.label,
           clusterTrain: ids.filter((c) => inTrain.has(c)),
           trainFailing: target.train_failing,
         },

@@ -146,7 +146,11 @@ async function cycleWithStore(
       const evaluation = await evaluateVersion(context, record.champion_before, [...cases.keys()]);
       if (evaluation.stopped) throw new CycleStopped("evaluate");
       const outcomes = [...evaluation.byCase.values()];
-      const failing = [...evaluation.byCase].filter(([, o]) => o.passes * 2 <= o.epochs).length;
+      const failingIds = [...evaluation.byCase]
+        .filter(([, o]) => o.passes * 2 <= o.epochs)
+        .map(([id]) => id)
+        .sort();
+      const failing = failingIds.length;
       record.evaluation = {
         runs: evaluation.runs,
         cases: outcomes.length,
@@ -154,6 +158,7 @@ async function cycleWithStore(
         mean: outcomes.reduce((a, o) => a + o.mean, 0) / Math.max(1, outcomes.length),
         pass_rate: (outcomes.length - failing) / Math.max(1, outcomes.length),
         failing_cases: failing,
+        failing_ids: failingIds,
         rollouts: evaluation.rollouts,
         usd: evaluation.usd,
       };
@@ -187,8 +192,11 @@ async function cycleWithStore(
       const built = await buildClusters(store, { config, seed: record.seed });
       const chosen = chooseTargets(built.clusters, preset);
       record.clusters = [];
+      const covered = new Set<string>();
       for (const cluster of built.clusters) {
         const members = await membersOf(store, cluster);
+        for (const m of members)
+          if (typeof m.context.case_id === "string") covered.add(m.context.case_id);
         const track = recommendTrack(cluster, members);
         const entry: CycleCluster = {
           id: cluster.id,
@@ -215,8 +223,11 @@ async function cycleWithStore(
         record.clusters.push(entry);
       }
       const targeted = record.clusters.filter((c) => c.targeted);
+      record.unclustered_cases = (record.evaluation?.failing_ids ?? []).filter(
+        (id) => !covered.has(id),
+      );
       decide(
-        `clustered the open failures: ${built.clusters.length} cluster(s), ${built.unclustered} unclustered; ${targeted.length} targeted by the ${preset.name} preset`,
+        `clustered the open failures: ${built.clusters.length} cluster(s), ${built.unclustered} unclustered; ${targeted.length} targeted by the ${preset.name} preset${record.unclustered_cases.length > 0 && targeted.length < preset.max_clusters ? `, and ${record.unclustered_cases.length} failing case(s) in no cluster as one more target` : ""}`,
       );
       await advance("draft");
     }
@@ -235,7 +246,17 @@ async function cycleWithStore(
 
     if (phaseDone(record, "optimize")) {
       const targets = (record.clusters ?? []).filter((c) => c.targeted).map((c) => c.id);
-      if (targets.length === 0) {
+      const loose =
+        targets.length < preset.max_clusters && (record.unclustered_cases ?? []).length > 0
+          ? [
+              {
+                id: "unclustered",
+                label: "failing cases in no cluster",
+                caseIds: record.unclustered_cases ?? [],
+              },
+            ]
+          : [];
+      if (targets.length === 0 && loose.length === 0) {
         record.outcome = "nothing to fix: no open prompt-track cluster with failing cases";
         decide(record.outcome);
         await advance("done");
@@ -246,6 +267,7 @@ async function cycleWithStore(
             ...(request.configPath ? { configPath: request.configPath } : {}),
             prompt: record.champion_before,
             clusters: targets,
+            extraTargets: loose,
             budget: {
               ...((request.budgetCalls ?? preset.budget_calls)
                 ? { calls: request.budgetCalls ?? preset.budget_calls }

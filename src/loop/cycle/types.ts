@@ -49,11 +49,15 @@ export interface CycleRecord {
     mean: number;
     pass_rate: number;
     failing_cases: number;
+    /** Ids of the failing cases (most epochs failed). */
+    failing_ids?: string[];
     rollouts: number;
     usd: number;
   };
   mined?: { eval_failures: number; production_signals: number; resolved: number };
   clusters?: CycleCluster[];
+  /** Failing cases no cluster holds (too few alike to cluster): optimized as one more target. */
+  unclustered_cases?: string[];
   drafts?: { created: number; queued: number; exploratory: number; notes: string[] };
   optimization?: {
     id: string;
