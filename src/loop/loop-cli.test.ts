@@ -1,0 +1,298 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli as ratchet } from "../cli/test-support.js";
+import type { OptimizationRecord, ProposalRecord } from "../optimize/index.js";
+import { openStore } from "../store/index.js";
+import { type CycleRecord, runCycle } from "./index.js";
+
+const EXAMPLE = new URL("../../examples/support-agent", import.meta.url).pathname;
+let dir: string;
+let config: string;
+
+/** The example from its two-line prompt, evaluated once, its failures clustered. */
+function project(prefix: string): { dir: string; config: string } {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  cpSync(EXAMPLE, d, { recursive: true });
+  const c = join(d, "ratchet.yaml");
+  writeFileSync(
+    c,
+    readFileSync(c, "utf8")
+      .replace("latency_ms: 5", "latency_ms: 0")
+      .replace("system_prompt_file: prompts/system.md", "system_prompt_file: prompts/plain.md"),
+  );
+  return { dir: d, config: c };
+}
+
+async function labels(configPath: string): Promise<Record<string, string>> {
+  const store = await openStore({ path: join(configPath, "..", ".ratchet", "ratchet.db") });
+  try {
+    return Object.fromEntries((await store.prompts.listLabels()).map((l) => [l.label, l.hash]));
+  } finally {
+    await store.close();
+  }
+}
+
+beforeAll(async () => {
+  ({ dir, config } = project("ratchet-loop-"));
+  // One case sealed: only the gate may run it.
+  const orders = join(dir, "suites", "orders.yaml");
+  writeFileSync(
+    orders,
+    readFileSync(orders, "utf8")
+      .split("\n")
+      .map((line) =>
+        line.includes('"id": "order-status-2b"')
+          ? line.replace('"tags": ["orders"', '"tags": ["sealed", "orders"')
+          : line,
+      )
+      .join("\n"),
+  );
+  expect((await ratchet("eval", "-c", config)).code).toBe(1);
+  expect((await ratchet("clusters", "build", "-c", config, "--run", "latest")).code).toBe(0);
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("ratchet optimize", () => {
+  it("refuses bad requests with exit 2 and leaves the registry as it was", async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [[], /--cluster <id> or --all/],
+      [["--all", "--budget-calls", "0"], /budget of zero/],
+      [["--all", "--budget-calls", "2"], /cannot buy one proposal/],
+      [["--cluster", "clu_nope"], /no cluster matches 'clu_nope'/],
+      [["--all", "--proposer", "merge"], /--proposer must be one of/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await ratchet("optimize", "-c", config, ...args);
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.err, args.join(" ")).toMatch(message);
+    }
+    const before = await labels(config);
+    expect(Object.keys(before).length).toBeLessThanOrEqual(1); // at most the registered champion
+  });
+
+  it("refuses a base prompt already over patching.max_prompt_length", async () => {
+    const tight = join(dir, "tight.yaml");
+    writeFileSync(
+      tight,
+      `${readFileSync(config, "utf8")}\noptimization:\n  patching:\n    max_prompt_length: 10\n`,
+    );
+    const run = await ratchet("optimize", "-c", tight, "--all");
+    expect(run.code).toBe(2);
+    expect(run.err).toMatch(/already has \d+ tokens, over patching.max_prompt_length 10/);
+  });
+
+  it("fixes clusters with validated patches, stores every proposal, and keeps the sealed split out", async () => {
+    const run = await ratchet("optimize", "-c", config, "--all", "--json");
+    expect(run.code, run.err).toBe(0);
+    const result = JSON.parse(run.out) as OptimizationRecord & { proposals: ProposalRecord[] };
+    expect(result.status).toBe("finished");
+    expect(result.best_version).toMatch(/^support-assistant@[0-9a-f]{64}$/);
+    expect(result.proposals.some((p) => p.verdict === "accepted")).toBe(true);
+    for (const p of result.proposals.filter((x) => x.verdict === "accepted")) {
+      expect(p.stages.target?.checks?.fixed).toBeGreaterThan(0);
+      expect(p.stages.train?.regressions?.filter((r) => r.severity === "blocking")).toEqual([]);
+    }
+    expect(result.prompt_tokens.length).toBeGreaterThan(1);
+    expect(result.splits.sealed).toBe(1);
+    expect(result.spend.rollouts).toBeGreaterThan(0);
+    // Optimization spend is kept apart: its runs say so.
+    const store = await openStore({ path: join(dir, ".ratchet", "ratchet.db") });
+    try {
+      const runs = await store.listRuns({ limit: 100 });
+      expect(new Set(runs.map((r) => r.purpose))).toEqual(new Set(["evaluation", "optimization"]));
+      for (const r of runs.filter((x) => x.purpose === "optimization")) {
+        for await (const attempt of store.iterateAttempts(r.id))
+          expect(attempt.case_id).not.toBe("order-status-2b");
+      }
+      // The best version is in the registry with its lineage, and no label moved to it.
+      const [name = "", hash = ""] = (result.best_version ?? "").split("@");
+      const version = await store.prompts.getVersion(name, hash);
+      expect(version?.author_kind).toBe("optimizer");
+      expect((await store.prompts.listLabels(name)).map((l) => l.hash)).not.toContain(hash);
+    } finally {
+      await store.close();
+    }
+    const show = await ratchet("optimize", "show", "latest", "-c", config);
+    expect(show.code).toBe(0);
+    expect(show.out).toMatch(/── proposal 1 \(rule\)/);
+    expect(show.out).toMatch(/^ {3}\+\w/m); // a diff line
+    expect((await ratchet("optimize", "show", "opt_nope", "-c", config)).code).toBe(2);
+  }, 120_000);
+
+  it("stops at a hard budget with a consistent record", async () => {
+    const run = await ratchet(
+      "optimize",
+      "-c",
+      config,
+      "--all",
+      "--budget-calls",
+      "40",
+      "--seed",
+      "7",
+      "--json",
+    );
+    const result = JSON.parse(run.out) as OptimizationRecord & { proposals: ProposalRecord[] };
+    expect(result.status).toBe("budget_exhausted");
+    expect(result.spend.rollouts + result.spend.proposer_calls).toBeLessThanOrEqual(40);
+    expect(result.reason).toMatch(/budget exhausted/);
+    // A proposal cut off by the budget is "stopped", never counted as validated.
+    for (const p of result.proposals) {
+      if (p.verdict === "accepted") expect(p.stages.train).toBeDefined();
+    }
+    expect(result.proposals.at(-1)?.verdict).toMatch(/stopped|rejected|invalid|accepted/);
+  }, 60_000);
+
+  it("a reflective proposer that answers garbage is recorded, never applied", async () => {
+    const run = await ratchet(
+      "optimize",
+      "-c",
+      config,
+      "--all",
+      "--model",
+      "sim:reflector?garbage_rate=1",
+      "--rounds",
+      "2",
+      "--patience",
+      "2",
+      "--json",
+    );
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.out) as OptimizationRecord & { proposals: ProposalRecord[] };
+    expect(result.settings.proposer).toBe("reflective");
+    expect(result.best_version).toBeUndefined();
+    expect(result.proposals.length).toBeGreaterThan(0);
+    for (const p of result.proposals) {
+      expect(p.verdict).toBe("invalid");
+      expect(p.reason).toMatch(/no JSON object|truncated/);
+    }
+  }, 60_000);
+
+  it("the reflective proposer with sim:reflector finds accepted patches offline", async () => {
+    const run = await ratchet(
+      "optimize",
+      "-c",
+      config,
+      "--all",
+      "--model",
+      "sim:reflector",
+      "--json",
+    );
+    const result = JSON.parse(run.out) as OptimizationRecord & { proposals: ProposalRecord[] };
+    expect(result.proposals.filter((p) => p.proposer === "reflective").length).toBeGreaterThan(0);
+    expect(result.spend.proposer_calls).toBeGreaterThan(0);
+    expect(result.proposals.some((p) => p.verdict === "accepted")).toBe(true);
+  }, 120_000);
+});
+
+describe("ratchet improve", () => {
+  it("review mode holds a promotion for a person: production stays, the candidate label moves", async () => {
+    const p = project("ratchet-review-");
+    try {
+      const run = await ratchet("improve", "-c", p.config, "--mode", "review", "--cycles", "2");
+      expect(run.code, run.err).toBe(0);
+      expect(run.err).toMatch(/running 1 cycle of 2/);
+      const after = await labels(p.config);
+      expect(run.out).toMatch(/held for review|held:/);
+      if (after.candidate) expect(after.candidate).not.toBe(after.production);
+      const list = await ratchet("cycles", "list", "-c", p.config);
+      expect(list.out.trim().split("\n")).toHaveLength(1);
+    } finally {
+      rmSync(p.dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("auto mode promotes through the gate, cycle after cycle, and the record tells why", async () => {
+    const p = project("ratchet-auto-");
+    try {
+      const run = await ratchet(
+        "improve",
+        "-c",
+        p.config,
+        "--mode",
+        "auto",
+        "--cycles",
+        "3",
+        "--preset",
+        "repair-only",
+      );
+      expect(run.code, run.err).toBe(0);
+      expect(run.out).toMatch(/gate gate_\w+: promote — promoted/);
+      const cycles = await ratchet("cycles", "list", "-c", p.config, "--json");
+      const records = JSON.parse(cycles.out) as CycleRecord[];
+      const promoted = records.filter((r) => r.champion_after);
+      expect(promoted.length).toBeGreaterThan(0);
+      // Scores only go up from one promoted cycle to the next.
+      const scores = [...records].reverse().map((r) => r.evaluation?.mean ?? 0);
+      for (let i = 1; i < scores.length; i++)
+        expect(scores[i]).toBeGreaterThanOrEqual((scores[i - 1] ?? 0) - 0.02);
+      const show = await ratchet("cycles", "show", "latest", "-c", p.config);
+      expect(show.out).toMatch(/decisions:/);
+      expect((await ratchet("cycles", "show", "cyc_nope", "-c", p.config)).code).toBe(2);
+      expect((await ratchet("improve", "-c", p.config, "--preset", "nope")).code).toBe(2);
+    } finally {
+      rmSync(p.dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it("a cycle stopped half-way is consistent and resumes where it stopped", async () => {
+    const p = project("ratchet-resume-");
+    try {
+      const stop = new AbortController();
+      const stopped = await runCycle({
+        cwd: p.dir,
+        configPath: p.config,
+        preset: "repair-only",
+        mode: "auto",
+        actor: "test",
+        stopSignal: stop.signal,
+        onProgress: (message) => {
+          if (message.startsWith("evaluated the champion")) stop.abort();
+        },
+      });
+      expect(stopped.status).toBe("stopped");
+      expect(stopped.phase).toBe("mine");
+      expect(stopped.outcome).toMatch(/--resume/);
+      expect(await labels(p.config)).toEqual({ production: expect.any(String) });
+      const resumed = await ratchet(
+        "improve",
+        "-c",
+        p.config,
+        "--resume",
+        stopped.id,
+        "--mode",
+        "auto",
+        "--json",
+      );
+      expect(resumed.code, resumed.err).toBe(0);
+      const [record] = JSON.parse(resumed.out) as CycleRecord[];
+      expect(record?.id).toBe(stopped.id);
+      expect(record?.status).toBe("finished");
+      // The evaluation was not paid twice.
+      expect(record?.evaluation?.rollouts).toBe(stopped.evaluation?.rollouts);
+      expect((await ratchet("improve", "-c", p.config, "--resume", stopped.id)).code).toBe(2);
+    } finally {
+      rmSync(p.dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
+
+describe("ratchet demo", () => {
+  it("runs the loop offline and tells what was wrong, what changed and why", async () => {
+    const target = mkdtempSync(join(tmpdir(), "ratchet-demo-test-"));
+    try {
+      const run = await ratchet("demo", "--dir", target);
+      expect(run.code, run.err).toBe(0);
+      expect(run.out).toMatch(/What happened/);
+      expect(run.out).toMatch(/promote \(promoted\)/);
+      expect(run.out).toMatch(/The prompt now \(2 → \d+ lines\)/);
+      const again = await ratchet("demo", "--dir", target);
+      expect(again.code).toBe(2);
+      expect(again.err).toMatch(/not empty/);
+    } finally {
+      rmSync(target, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
