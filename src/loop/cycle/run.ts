@@ -13,7 +13,6 @@ import { type Case, caseHash, type Failure, InputError, newId } from "../../core
 import { loadProjectConfig, selectCases } from "../../eval/index.js";
 import { approveDraft, draftAndStore } from "../../evalgen/index.js";
 import { createGateRegistry, GateStopped, runGate } from "../../gate/index.js";
-import { judgeRuntimeFromConfig } from "../../graders/judge/index.js";
 import {
   buildDetectors,
   mineFailures,
