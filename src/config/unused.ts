@@ -11,13 +11,10 @@ export interface ConfigNotice {
 }
 
 /**
- * Seed-template keys that later versions build: patching (the optimizer),
- * shadow runs and automatic rollback (the live side). The gate, the registry's retention,
- * clustering and `regression_tolerance` are in use.
+ * Seed-template keys that later versions build: shadow runs and automatic rollback (the live
+ * side). The gate, the registry's retention, clustering and patching (the optimizer) are in use.
  */
 const NOT_YET_USED: ReadonlyArray<readonly string[]> = [
-  ["optimization", "patching", "max_prompt_length"],
-  ["optimization", "patching", "validation_scenarios"],
   ["promotion", "gatekeeper", "shadow_sample_size"],
   ["rollback", "enabled"],
 ];

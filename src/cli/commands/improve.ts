@@ -26,7 +26,7 @@ interface ImproveFlags {
   budgetUsd?: number;
   seed?: number;
   resume?: string;
-  showPreset?: boolean;
+  showPreset?: string | boolean;
   json?: boolean;
 }
 
@@ -78,7 +78,7 @@ export function registerImprove(
     )
     .option("--seed <n>", "seed (default: pipeline.seed)", parseIntOption("--seed", 0))
     .option("--resume <cycle>", "continue a stopped cycle from the phase it stopped in")
-    .option("--show-preset", "print the preset as config you can copy, and exit")
+    .option("--show-preset [name]", "print a preset (default: --preset) as config you can copy, and exit")
     .option("--json", "machine-readable")
     .action(async (flags: ImproveFlags) => {
       if (flags.showPreset) {
