@@ -47,6 +47,8 @@ export interface OptimizeRequest {
   /** Share of a target's failing cases a candidate must fix (default 0.5). */
   fixShare?: number;
   validationShare?: number;
+  /** Failing cases per round at most (default 16). */
+  minibatch?: number;
   /** Overrides `optimization.patching.regression_tolerance` (a preset's). */
   regressionTolerance?: number;
   seed?: number;
@@ -204,6 +206,7 @@ export async function optimizeWithStore(
       tolerance: patching.regression_tolerance,
       maxPromptTokens: patching.max_prompt_length,
       validationScenarios: patching.validation_scenarios,
+      minibatch: request.minibatch ?? 16,
       actor: request.actor,
     },
     train: splits.train,

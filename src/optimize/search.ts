@@ -3,6 +3,7 @@
  * stage → validation stage, parents drawn from the Pareto frontier over training cases, stopping
  * early when the target's failing cases are fixed or nothing improves for `patience` rounds.
  */
+import { rngFor } from "../core/index.js";
 import { addPrompt } from "../prompts/index.js";
 import { BudgetExhausted, type BudgetTracker } from "./budget.js";
 import {
@@ -39,7 +40,21 @@ export interface SearchSettings {
   tolerance: number;
   maxPromptTokens: number;
   validationScenarios: "failing_only" | "cluster" | "all";
+  /** Failing cases a round shows the proposer and checks first, at most. */
+  minibatch: number;
   actor: string;
+}
+
+/** Up to `size` ids, drawn without replacement by a seeded shuffle; all of them when fewer. */
+export function minibatch(ids: readonly string[], size: number, seed: number, round: number): string[] {
+  if (ids.length <= size) return [...ids];
+  const rng = rngFor(seed, "minibatch", round);
+  const pool = [...ids];
+  for (let i = pool.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [pool[i], pool[j]] = [pool[j] as string, pool[i] as string];
+  }
+  return pool.slice(0, size).sort();
 }
 
 export interface SearchTarget {
@@ -127,9 +142,11 @@ export async function searchTarget(
       target.trainFailing,
       "the parent's targeted scores",
     );
-    const stillFailing = target.trainFailing.filter(
+    const allFailing = target.trainFailing.filter(
       (id) => !passesMajority(parentTarget.scores.get(id)),
     );
+    // A minibatch (seeded per round) keeps a large cluster's rounds cheap.
+    const stillFailing = minibatch(allFailing, settings.minibatch, settings.seed, round);
     if (stillFailing.length === 0)
       return {
         ...(best ? { best } : {}),
