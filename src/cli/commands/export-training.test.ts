@@ -408,7 +408,7 @@ describe("bad input exits 2 and leaves no file", () => {
     [
       "an unknown format",
       ["finetune", "--format", "xml"],
-      /--format must be one of openai-chat, anthropic/,
+      /--format: must be one of openai-chat, anthropic, got 'xml'/,
     ],
     [
       "a min score out of range",
@@ -426,11 +426,15 @@ describe("bad input exits 2 and leaves no file", () => {
       /nothing to export: no examples qualified \(left out: .*below --min-score/,
     ],
     ["one run for pairs", ["dpo", "--run", "latest"], /exactly two runs/],
-    ["the same run twice", ["dpo", "--run", "latest", "--run", "latest"], /same run twice/],
+    [
+      "the same run twice",
+      ["dpo", "--run", "latest", "--run", "latest"],
+      /the same run is named twice/,
+    ],
     [
       "an unknown preference format",
       ["dpo", "--format", "openai-chat"],
-      /--format must be one of openai, trl/,
+      /--format: must be one of openai, trl, got 'openai-chat'/,
     ],
   ];
   for (const [what, args, message] of cases) {

@@ -77,7 +77,7 @@ export async function exportDpo(store: Store, options: DpoOptions): Promise<Expo
     const runs = await selectRuns(store, { refs: options.runs });
     const [a, b] = runs;
     if (a === undefined || b === undefined) {
-      throw new InputError("--run names the same run twice: pairs need two runs", {
+      throw new InputError("the same run is named twice: pairs need two runs", {
         key: "--run",
       });
     }

@@ -30,7 +30,7 @@ export interface FinetuneOptions {
   projectDir: string;
 }
 
-/** One example written in the chosen format, or why it cannot be. */
+/** One example in the chosen format; undefined when the format cannot hold it. */
 function record(format: ChatFormat, conversation: Conversation): unknown {
   return format === "anthropic" ? anthropicRecord(conversation) : openAiChatRecord(conversation);
 }
