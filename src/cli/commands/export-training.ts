@@ -138,7 +138,10 @@ export function registerTrainingExports(exp: Command, output: Output): void {
         0.8,
       )
       .option("--run <ref...>", "these runs (default: every finished evaluation run)")
-      .option("--since <when>", "runs (and traces) since: 7d, 24h or an ISO date")
+      .option(
+        "--since <when>",
+        "runs (unless --run names them) and traces since: 7d, 24h or an ISO date",
+      )
       .option(
         "--include-traces",
         "also production traces the miner has seen with no open failure and outcome success",
