@@ -1,10 +1,11 @@
 /**
  * The improvement loop: `improve` cycles (`cycle/`), presets, the track recommender and harness
- * proposals (`harness/`), which decide for each failure cluster whether the prompt, the code
+ * proposals (`harness/`), the training-data exporters (`export/`), which decide for each failure cluster whether the prompt, the code
  * around the model, retrieval or fine-tuning is where its fix belongs.
  */
 
 export * from "./cycle/index.js";
+export * from "./export/index.js";
 export type {
   Cause,
   Habit,

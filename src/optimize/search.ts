@@ -46,7 +46,12 @@ export interface SearchSettings {
 }
 
 /** Up to `size` ids, drawn without replacement by a seeded shuffle; all of them when fewer. */
-export function minibatch(ids: readonly string[], size: number, seed: number, round: number): string[] {
+export function minibatch(
+  ids: readonly string[],
+  size: number,
+  seed: number,
+  round: number,
+): string[] {
   if (ids.length <= size) return [...ids];
   const rng = rngFor(seed, "minibatch", round);
   const pool = [...ids];

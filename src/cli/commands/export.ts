@@ -3,6 +3,7 @@ import { InvalidArgumentError } from "commander";
 import { InputError } from "../../core/index.js";
 import { exportRunOverOtlp } from "../../traces/index.js";
 import type { Output } from "../output.js";
+import { registerTrainingExports } from "./export-training.js";
 import { openTraceContext } from "./serve.js";
 
 interface ExportFlags {
@@ -20,7 +21,9 @@ function collectHeader(value: string, previous: Record<string, string>): Record<
 }
 
 export function registerExport(program: Command, output: Output): void {
-  const exp = program.command("export").description("send results to other tools");
+  const exp = program
+    .command("export")
+    .description("send results to other tools: OTLP spans, fine-tuning and preference data");
   exp
     .command("otlp <run>")
     .description("export an evaluation run's spans and scores to an OTLP/HTTP collector")
@@ -56,4 +59,5 @@ export function registerExport(program: Command, output: Output): void {
         await ctx.store.close();
       }
     });
+  registerTrainingExports(exp, output);
 }

@@ -78,7 +78,10 @@ export function registerImprove(
     )
     .option("--seed <n>", "seed (default: pipeline.seed)", parseIntOption("--seed", 0))
     .option("--resume <cycle>", "continue a stopped cycle from the phase it stopped in")
-    .option("--show-preset [name]", "print a preset (default: --preset) as config you can copy, and exit")
+    .option(
+      "--show-preset [name]",
+      "print a preset (default: --preset) as config you can copy, and exit",
+    )
     .option("--json", "machine-readable")
     .action(async (flags: ImproveFlags) => {
       if (flags.showPreset) {
