@@ -237,46 +237,56 @@ describe("ratchet improve", () => {
     }
   }, 180_000);
 
-  it("a cycle stopped half-way is consistent and resumes where it stopped", async () => {
+  it("a cycle stopped after any phase is consistent, leaves registry and suites alone, and resumes there", async () => {
     const p = project("ratchet-resume-");
+    const suites = () => readFileSync(join(p.dir, "suites", "orders.yaml"), "utf8");
     try {
-      const stop = new AbortController();
-      const stopped = await runCycle({
-        cwd: p.dir,
-        configPath: p.config,
-        preset: "repair-only",
-        mode: "auto",
-        actor: "test",
-        stopSignal: stop.signal,
-        onProgress: (message) => {
-          if (message.startsWith("evaluated the champion")) stop.abort();
-        },
-      });
-      expect(stopped.status).toBe("stopped");
-      expect(stopped.phase).toBe("mine");
-      expect(stopped.outcome).toMatch(/--resume/);
-      expect(await labels(p.config)).toEqual({ production: expect.any(String) });
-      const resumed = await ratchet(
-        "improve",
-        "-c",
-        p.config,
-        "--resume",
-        stopped.id,
-        "--mode",
-        "auto",
-        "--json",
-      );
-      expect(resumed.code, resumed.err).toBe(0);
-      const [record] = JSON.parse(resumed.out) as CycleRecord[];
-      expect(record?.id).toBe(stopped.id);
-      expect(record?.status).toBe("finished");
-      // The evaluation was not paid twice.
-      expect(record?.evaluation?.rollouts).toBe(stopped.evaluation?.rollouts);
-      expect((await ratchet("improve", "-c", p.config, "--resume", stopped.id)).code).toBe(2);
+      const suitesBefore = suites();
+      // Each phase's last progress line, and the phase the record must stop before.
+      const stops: Array<[RegExp, string]> = [
+        [/^evaluated the champion/, "mine"],
+        [/^mined failures/, "cluster"],
+        [/^clustered the open failures/, "draft"],
+        [/^optimized /, "gate"],
+      ];
+      let firstEvaluation: number | undefined;
+      let production: string | undefined;
+      for (const [trigger, phase] of stops) {
+        const stop = new AbortController();
+        const stopped = await runCycle({
+          cwd: p.dir,
+          configPath: p.config,
+          preset: "repair-only",
+          mode: "review",
+          actor: "test",
+          stopSignal: stop.signal,
+          onProgress: (message) => {
+            if (trigger.test(message)) stop.abort();
+          },
+        });
+        expect(stopped.status, phase).toBe("stopped");
+        expect(stopped.phase).toBe(phase);
+        expect(stopped.outcome).toMatch(/--resume/);
+        firstEvaluation ??= stopped.evaluation?.rollouts;
+        expect(suites()).toBe(suitesBefore);
+        // Review mode never moves production, stopped or not.
+        production ??= (await labels(p.config)).production;
+        expect((await labels(p.config)).production).toBe(production);
+        const resumed = await ratchet("improve", "-c", p.config, "--resume", stopped.id, "--json");
+        expect(resumed.code, resumed.err).toBe(0);
+        const [record] = JSON.parse(resumed.out) as CycleRecord[];
+        expect(record?.id).toBe(stopped.id);
+        expect(record?.status).toBe("finished");
+        // What ran before the stop is not run again.
+        expect(record?.evaluation?.rollouts).toBe(stopped.evaluation?.rollouts);
+        expect((await ratchet("improve", "-c", p.config, "--resume", stopped.id)).code).toBe(2);
+      }
+      // Only the first cycle paid for the champion's evaluation; later ones reused it.
+      expect(firstEvaluation).toBeGreaterThan(0);
     } finally {
       rmSync(p.dir, { recursive: true, force: true });
     }
-  }, 180_000);
+  }, 240_000);
 });
 
 describe("ratchet demo", () => {
