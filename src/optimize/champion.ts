@@ -17,6 +17,8 @@ export interface Champion {
   version: PromptVersionRecord;
   /** Set when this call put the agent's prompt into the registry. */
   registered?: string;
+  /** Set when the agent's own prompt no longer matches the registered champion. */
+  note?: string;
 }
 
 /**
@@ -58,7 +60,19 @@ export async function resolveChampion(
   const labels = await store.prompts.listLabels(name);
   if (labels.some((l) => l.label === "production")) {
     const version = await resolvePromptRef(store, `${name}@production`, "--prompt");
-    return { name, ref: `${name}@production`, label: "production", version };
+    const lineage = await store.prompts.listVersions(name);
+    const known = lineage.some((v) => v.content.trim() === text.trim());
+    return {
+      name,
+      ref: `${name}@production`,
+      label: "production",
+      version,
+      ...(known
+        ? {}
+        : {
+            note: `${agent.system_prompt_file ?? "agent.system_prompt"} differs from every version of ${name} in the registry; the champion is ${name}@production. To start from your edit: ratchet prompts add ${name} ${agent.system_prompt_file ?? "<file>"} --label production`,
+          }),
+    };
   }
   const added = await addPrompt(store, {
     name,

@@ -98,6 +98,7 @@ export async function optimizeWithStore(
   };
   const champion = await resolveChampion(store, loaded, request.prompt, request.actor);
   if (champion.registered) request.onProgress?.(champion.registered);
+  if (champion.note) request.onProgress?.(`note: ${champion.note}`);
 
   // Cases: the sealed ones are never loaded here (only the gate runs them).
   const sealedTag = config.promotion.gatekeeper.sealed_tag;

@@ -408,6 +408,7 @@ async function newRecord(
   const preset = resolvePreset(request.preset, loaded.config.optimization);
   const champion = await resolveChampion(store, loaded, request.prompt, request.actor);
   if (champion.registered) request.onProgress?.(champion.registered);
+  if (champion.note) request.onProgress?.(`note: ${champion.note}`);
   return {
     id: newId("cyc"),
     started_at: new Date().toISOString(),
