@@ -26,9 +26,13 @@ export async function whyNotFixed(
   const reasons: string[] = [];
   if (curing.length === 0) {
     const targets = [...new Set(proposals.map((p) => p.target))];
+    const clustered = result.steps.filter((st) => (st.clusters?.targeted ?? 0) > 0);
+    const f = result.steps[0]?.failures;
     reasons.push(
       proposals.length === 0
-        ? "no proposal was made"
+        ? clustered.length === 0 && f
+          ? `no proposal was made: no cycle found a cluster to target (cycle 1 recorded ${f.recorded} eval failures, ${f.duplicate} of them set aside as duplicates of another case's fingerprint, ${f.open} left open; too few and too varied to cluster)`
+          : "no proposal was made"
         : `none of the ${proposals.length} proposals contains a phrasing that cures it (targets: ${targets.slice(0, 4).join(" | ")})`,
     );
   } else {

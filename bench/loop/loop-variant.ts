@@ -5,6 +5,7 @@
  * store recorded (evaluation, optimizer and gate), proposer calls and money; then the new
  * champion is measured.
  */
+import { FAILURE_STATUSES } from "../../src/core/index.js";
 import { type CycleRecord, runCycle } from "../../src/loop/index.js";
 import { promptTokens } from "../../src/optimize/index.js";
 import type { ProposalRecord } from "../../src/optimize/types.js";
@@ -92,7 +93,16 @@ export async function runLoop(profile: BenchProfile, o: LoopOptions): Promise<Me
         ? (await resolvePromptRef(store, record.champion_after)).content
         : before;
       const own = await presentInOwnEval(store, record, o.seeded);
-      return { spend, before, after, own };
+      const failures = { recorded: 0, open: 0, duplicate: 0 };
+      for await (const f of store.failures.iterate({
+        type: "eval_failure",
+        status: [...FAILURE_STATUSES],
+      })) {
+        failures.recorded++;
+        if (f.status === "new" || f.status === "accepted") failures.open++;
+        if (f.status === "duplicate") failures.duplicate++;
+      }
+      return { spend, before, after, own, failures };
     });
     total = addSpend(total, read.spend);
     const measured = await o.measurer.measure(read.after);
@@ -112,12 +122,14 @@ export async function runLoop(profile: BenchProfile, o: LoopOptions): Promise<Me
       presentOwnEval: read.own,
       regressions,
       mean: measured.mean,
+      failures: read.failures,
+      clusters: { built: record.clusters?.length ?? 0, targeted },
       rollouts: {
         evaluation: evalRollouts,
         optimization: optRollouts,
         gate: read.spend.rollouts - evalRollouts - optRollouts,
       },
-      detail: `${record.clusters?.length ?? 0} clusters, ${targeted} targeted; rollouts eval ${evalRollouts} + optimize ${optRollouts} + gate ${read.spend.rollouts - evalRollouts - optRollouts}`,
+      detail: `${read.failures.open} open failures (${read.failures.duplicate} duplicates of them set aside), ${record.clusters?.length ?? 0} clusters, ${targeted} targeted; rollouts eval ${evalRollouts} + optimize ${optRollouts} + gate ${read.spend.rollouts - evalRollouts - optRollouts}`,
     });
     if (record.status !== "finished") {
       stopped = `stopped after cycle ${cycle}: ${outcomeOf(record)}`;

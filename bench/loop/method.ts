@@ -23,6 +23,10 @@ export interface Step {
   regressions: string[];
   /** Measured mean score of the prompt after the step. */
   mean: number;
+  /** The loop only: failures in the store after the cycle, by status (open = new or accepted). */
+  failures?: { recorded: number; open: number; duplicate: number };
+  /** The loop only: clusters built and targeted by the cycle. */
+  clusters?: { built: number; targeted: number };
   /** The loop only: the step's rollouts by phase. */
   rollouts?: { evaluation: number; optimization: number; gate: number };
   /** Extra detail for the table (clusters targeted, gate verdict…). */

@@ -65,6 +65,16 @@ function phases(m: MethodResult): { evaluation: number; optimization: number; ga
   return out;
 }
 
+/** Why each mode stayed, modes with the same reason on one line. */
+async function limitsOf(profile: string, m: MethodResult, unfixed: string[]): Promise<string[]> {
+  const byReason = new Map<string, string[]>();
+  for (const id of unfixed) {
+    const why = await whyNotFixed(profile, m, id);
+    byReason.set(why, [...(byReason.get(why) ?? []), id]);
+  }
+  return [...byReason].map(([why, ids]) => `${ids.join(", ")}: ${why}`);
+}
+
 interface ProfileReport {
   profile: string;
   cases: number;
@@ -196,13 +206,7 @@ async function benchProfile(
       target: `${m.name}: ≥ 90% of seeded modes fixed within ${o.cycles} cycles`,
       met: share >= 0.9,
       detail: `${s.fixed.length}/${seeded.length} = ${pct(share)}${unfixed.length ? `; not fixed: ${unfixed.join(", ")}` : ""}`,
-      ...(share < 0.9
-        ? {
-            limits: await Promise.all(
-              unfixed.map(async (id) => `${id}: ${await whyNotFixed(profile.name, m, id)}`),
-            ),
-          }
-        : {}),
+      ...(share < 0.9 ? { limits: await limitsOf(profile.name, m, unfixed) } : {}),
     });
     targets.push({
       target: `${m.name}: 0 blocking regressions on previously passing cases`,
