@@ -6,7 +6,7 @@
  * champion is measured.
  */
 import { FAILURE_STATUSES } from "../../src/core/index.js";
-import { type CycleRecord, runCycle } from "../../src/loop/index.js";
+import { type CycleRecord, runCycle, worthAnotherCycle } from "../../src/loop/index.js";
 import { promptTokens } from "../../src/optimize/index.js";
 import type { ProposalRecord } from "../../src/optimize/types.js";
 import { resolvePromptRef } from "../../src/prompts/index.js";
@@ -135,8 +135,8 @@ export async function runLoop(profile: BenchProfile, o: LoopOptions): Promise<Me
       stopped = `stopped after cycle ${cycle}: ${outcomeOf(record)}`;
       break;
     }
-    if (!record.champion_after && !o.allCycles) {
-      stopped = `stopped after cycle ${cycle}: ${outcomeOf(record)} (the CLI stops here too)`;
+    if (!worthAnotherCycle(record) && !o.allCycles) {
+      stopped = `stopped after cycle ${cycle}: ${outcomeOf(record)} (nothing left to fix; the CLI stops here too)`;
       break;
     }
   }

@@ -47,6 +47,8 @@ export interface GateRequest {
   reuse?: boolean;
   test?: GateTest;
   alpha?: number;
+  /** Epochs of the confirmation before `--promote` moves a label (default: gatekeeper.epochs). */
+  confirmEpochs?: number;
   /** Overrides `promotion.gatekeeper.below_minimum`. */
   belowMinimum?: "block" | "ratchet";
   actor: string;
@@ -259,7 +261,8 @@ async function gateWithStore(
         ? `confirming on the sealed split (${cases.size} cases)`
         : `confirming on fresh seed ${seed} (${cases.size} cases)`,
     );
-    const epochsWanted = new Map([...cases.keys()].map((id) => [id, gatekeeper.epochs]));
+    const confirmEpochs = request.confirmEpochs ?? gatekeeper.epochs;
+    const epochsWanted = new Map([...cases.keys()].map((id) => [id, confirmEpochs]));
     const both = await runBoth(epochsWanted, cases, seed);
     tally(sides.champion, both.left);
     tally(sides.challenger, both.right);

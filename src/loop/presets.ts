@@ -17,7 +17,10 @@ export interface Preset {
   regression_tolerance?: number;
   budget_calls?: number;
   budget_usd?: number;
+  /** Epochs per case the sequential gate may use at most. */
   gate_epochs: number;
+  /** Epochs of the confirmation on the sealed split or a fresh seed before the label moves. */
+  confirm_epochs: number;
   below_minimum: "block" | "ratchet";
 }
 
@@ -35,6 +38,7 @@ export const BUILTIN_PRESETS: Readonly<Record<"innovate" | "harden" | "repair-on
     patience: 5,
     fix_share: 0.15,
     gate_epochs: 3,
+    confirm_epochs: 1,
     below_minimum: "ratchet",
   },
   harden: {
@@ -51,6 +55,7 @@ export const BUILTIN_PRESETS: Readonly<Record<"innovate" | "harden" | "repair-on
     fix_share: 0.5,
     regression_tolerance: 0,
     gate_epochs: 5,
+    confirm_epochs: 3,
     below_minimum: "block",
   },
   "repair-only": {
@@ -62,10 +67,11 @@ export const BUILTIN_PRESETS: Readonly<Record<"innovate" | "harden" | "repair-on
     safety_first: false,
     proposer: "auto",
     epochs: 1,
-    max_rounds: 4,
-    patience: 2,
+    max_rounds: 6,
+    patience: 3,
     fix_share: 0.25,
     gate_epochs: 3,
+    confirm_epochs: 1,
     below_minimum: "ratchet",
   },
 };

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { MiningConfig } from "../config/index.js";
 import type { Attempt, FailureSeverity, FailureSignalType } from "../core/index.js";
 import type { NewFailure } from "../store/index.js";
@@ -49,10 +50,8 @@ export function attemptToFailure(attempt: Attempt, input: AttemptFailureInput): 
       graders: failed.map((s) => s.grader),
     },
     redacted_text: maskPersonalData(`${text}\n${attempt.output}`),
-    fingerprint: fingerprint(
-      input.signal_type,
-      input.detector,
-      `${attempt.case_id} ${failed.map((s) => s.grader).join(",")}`,
-    ),
+    // The case id stays out of the normalization, which masks ids with digits: two cases
+    // failing the same graders are two problems, the same case failing again is one.
+    fingerprint: `${fingerprint(input.signal_type, input.detector, failed.map((s) => s.grader).join(","))}:${createHash("sha256").update(attempt.case_id).digest("hex").slice(0, 16)}`,
   };
 }

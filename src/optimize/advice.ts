@@ -164,8 +164,12 @@ function themesOf(check: FailedCheck, evidence: FailureEvidence): Found[] {
     });
   }
 
+  // A length cap: a latency or word-count check, a regex bounding the whole output
+  // (`/^[\s\S]{1,400}$/`), or an answer far longer than the expected one.
+  const cap = /does not match \/\^?[^/]*\{\d*,(\d+)\}\$?\//.exec(reason)?.[1];
   if (
     type === "latency" ||
+    cap !== undefined ||
     /too long|words? \(max|at most \d+ words|verbose|padding|filler/i.test(reason) ||
     (evidence.expectedOutput !== undefined &&
       evidence.output.length > 400 &&
@@ -174,15 +178,31 @@ function themesOf(check: FailedCheck, evidence: FailureEvidence): Found[] {
     out.push({
       key: "concise",
       instructions: [
-        "Be concise: keep answers short, with no filler or pleasantries.",
+        cap
+          ? `Be concise: keep answers short (under ${cap} characters), with no filler or pleasantries.`
+          : "Be concise: keep answers short, with no filler or pleasantries.",
         "Answer in at most 3 sentences; do not pad the reply.",
       ],
       related: /concise|brief|short|filler|sentences/i,
-      evidence: "answers are padded far beyond what was asked",
+      evidence: cap
+        ? `answers run past the ${cap}-character limit`
+        : "answers are padded far beyond what was asked",
     });
   }
 
-  if (/additional propert|must NOT have additional|unexpected (key|field)|renamed/i.test(reason)) {
+  // Keys the answer renamed (camelCase for snake_case…) show up as missing required properties
+  // beside the same names, spelt differently, in the answer's JSON.
+  const missingKeys = [
+    ...reason.matchAll(/required property ['"]([\w-]+)['"]|missing (?:key|field) [`'"]?([\w-]+)/g),
+  ]
+    .map((m) => m[1] ?? m[2])
+    .filter((x): x is string => x !== undefined);
+  const fold = (key: string) => key.toLowerCase().replace(/[_-]/g, "");
+  const outputKeys = jsonKeys(evidence.output);
+  const renamed = missingKeys.filter((k) => outputKeys.some((o) => o !== k && fold(o) === fold(k)));
+  const extraKeys =
+    /additional propert|must NOT have additional|unexpected (key|field|property)|renamed/i;
+  if (renamed.length > 0 || extraKeys.test(reason)) {
     out.push({
       key: "json_keys",
       instructions: [
@@ -190,23 +210,19 @@ function themesOf(check: FailedCheck, evidence: FailureEvidence): Found[] {
         "Keep JSON keys exactly as specified (snake_case), with no extra or renamed keys.",
       ],
       related: /\b(keys?|field names?)\b/i,
-      evidence: "JSON keys are renamed",
+      evidence: `JSON keys are renamed${renamed.length > 0 ? ` (${renamed.slice(0, 2).join(", ")} spelt differently)` : ""}`,
     });
   }
-  const required = [
-    ...reason.matchAll(/required property '([\w-]+)'|missing (?:key|field) [`'"]?([\w-]+)/g),
-  ]
-    .map((m) => m[1] ?? m[2])
-    .filter((x): x is string => x !== undefined);
-  if (required.length > 0 && !/additional propert/i.test(reason)) {
+  const dropped = missingKeys.filter((k) => !renamed.includes(k));
+  if (dropped.length > 0 && renamed.length === 0 && !extraKeys.test(reason)) {
     out.push({
       key: "json_required",
       instructions: [
-        `Always include every required field in the JSON, such as ${[...new Set(required)].slice(0, 3).join(", ")}.`,
+        `Always include every required field in the JSON, such as ${[...new Set(dropped)].slice(0, 2).join(" and ")}.`,
         "Never drop a field from the JSON: include every key the format asks for.",
       ],
       related: /\b(every|all|required) (field|key)s?\b/i,
-      evidence: `JSON answers miss required fields (${required.join(", ")})`,
+      evidence: `JSON answers miss required fields (${dropped.join(", ")})`,
     });
   }
   if (
@@ -224,6 +240,21 @@ function themesOf(check: FailedCheck, evidence: FailureEvidence): Found[] {
     });
   }
   return out;
+}
+
+/** Top-level keys of the JSON object in a text (fenced or bare); none when there is none. */
+function jsonKeys(text: string): string[] {
+  const start = text.indexOf("{");
+  const end = text.lastIndexOf("}");
+  if (start < 0 || end <= start) return [];
+  try {
+    const value: unknown = JSON.parse(text.slice(start, end + 1));
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? Object.keys(value)
+      : [];
+  } catch {
+    return [];
+  }
 }
 
 /**

@@ -12,7 +12,7 @@ export async function promptTokens(text: string): Promise<number> {
 const words = (text: string) =>
   text
     .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s-]/gu, " ")
+    .replace(/[^\p{L}\p{N}\s_-]/gu, " ")
     .split(/\s+/)
     .filter(Boolean);
 

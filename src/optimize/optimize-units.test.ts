@@ -153,6 +153,67 @@ describe("rule from evidence", () => {
     expect(prefixTheme?.instructions[0]).toMatch(/exactly as given.*prefix/);
   });
 
+  it("reads the json-schema grader's own messages: renamed keys and dropped fields", () => {
+    const renamed = evidence({
+      caseId: "k1",
+      failed: [
+        {
+          type: "json-schema",
+          dimension: "accuracy",
+          reason:
+            'output does not match the JSON schema: $: missing required property "total_revenue"; $: unexpected property "totalRevenue"',
+        },
+      ],
+    });
+    const dropped = evidence({
+      caseId: "k2",
+      failed: [
+        {
+          type: "json-schema",
+          dimension: "accuracy",
+          reason: 'output does not match the JSON schema: $: missing required property "region"',
+        },
+      ],
+    });
+    expect(adviseFromEvidence([renamed]).map((t) => t.key)).toEqual(["json_keys"]);
+    const [theme] = adviseFromEvidence([dropped]);
+    expect(theme?.key).toBe("json_required");
+    expect(theme?.instructions[0]).toContain("region");
+  });
+
+  it("tells renamed keys (the same names spelt differently in the answer) from dropped ones", () => {
+    const camel = evidence({
+      caseId: "k3",
+      output: '{"totalRevenue": 10, "orderCount": 2}',
+      failed: [
+        {
+          type: "json-schema",
+          dimension: "accuracy",
+          reason:
+            'output does not match the JSON schema: $: missing required property "total_revenue"; $: missing required property "order_count" (+2 more)',
+        },
+      ],
+    });
+    expect(adviseFromEvidence([camel]).map((t) => t.key)).toEqual(["json_keys"]);
+  });
+
+  it("reads a regex that caps the whole output's length as a call to be concise", () => {
+    const long = evidence({
+      caseId: "p1",
+      output: "x".repeat(900),
+      failed: [
+        {
+          type: "regex",
+          dimension: "accuracy",
+          reason: "output does not match /^[\\s\\S]{1,400}$/",
+        },
+      ],
+    });
+    const [theme] = adviseFromEvidence([long]);
+    expect(theme?.key).toBe("concise");
+    expect(theme?.instructions[0]).toMatch(/under 400 characters/);
+  });
+
   it("a wrong tool is told apart from a skipped one", () => {
     const wrong = evidence({
       caseId: "w1",

@@ -22,6 +22,11 @@ export interface ProposeInput {
 
 export interface Proposal {
   patch?: Patch;
+  /**
+   * The failing cases the patch is meant for (a rule knows which cases show its theme); the
+   * targeted check measures the share fixed on these. Absent: all the evidence's cases.
+   */
+  claims?: string[];
   /** The raw answer when it could not be read as a patch. */
   raw?: string;
   /** Why there is no patch. */
@@ -61,6 +66,7 @@ export function ruleProposer(): Proposer {
               position: index === 0 ? "end" : "start",
               rationale: `${theme.cases.length} failing case(s) show it: ${theme.evidence} (${theme.cases.slice(0, 3).join(", ")}${theme.cases.length > 3 ? ", …" : ""}).`,
             },
+            claims: theme.cases,
             calls: 0,
             usd: 0,
           };

@@ -412,25 +412,30 @@ async function mergeWinners(
   record: OptimizationRecord,
   proposals: ProposalRecord[],
 ): Promise<void> {
-  const winners = record.targets.filter((t) => t.best_version);
-  if (winners.length < 2) return;
-  const patchesOf = (version: string) => {
-    const chain: NonNullable<ProposalRecord["patch"]>[] = [];
-    let current: string | undefined = version;
-    while (current && current !== base.version) {
-      const p = proposals.find((x) => x.candidate_version === current && x.verdict === "accepted");
-      if (!p?.patch) break;
-      chain.unshift(p.patch);
-      current = p.parent_version;
-    }
-    return chain;
-  };
+  // Every accepted patch, not only each target's best lineage: a patch accepted on a side
+  // branch of the Pareto search fixed something too.
+  const accepted = proposals.filter(
+    (p) => p.verdict === "accepted" && p.proposer !== "merge" && p.patch,
+  );
+  if (accepted.length < 2) return;
+  const winners = record.targets.filter((t) => accepted.some((p) => p.cluster_id === t.cluster_id));
   const merged = mergePatches(
     base.prompt,
-    winners.flatMap((t) =>
-      patchesOf(t.best_version ?? "").map((patch) => ({ cluster: t.cluster_id, patch })),
+    accepted.map((p) => ({
+      cluster: p.cluster_id ?? "",
+      patch: p.patch as NonNullable<ProposalRecord["patch"]>,
+    })),
+  );
+  if (merged.merged.length < 2) return;
+  const prompts = new Set(
+    await Promise.all(
+      accepted.map(async (p) => {
+        const [name = "", hash = ""] = (p.candidate_version ?? "").split("@");
+        return (await state.context.store.prompts.getVersion(name, hash))?.content;
+      }),
     ),
   );
+  if (prompts.has(merged.prompt)) return;
   const tokens = await promptTokens(merged.prompt);
   const failing = [...new Set(winners.flatMap((t) => t.train_failing))];
   const common = {
@@ -454,10 +459,13 @@ async function mergeWinners(
   const added = await addPrompt(state.context.store, {
     name: state.settings.promptName,
     content: merged.prompt,
-    parents: [...new Set(winners.map((t) => (t.best_version ?? "").split("@")[1] ?? ""))].slice(
-      0,
-      2,
-    ),
+    parents: [
+      ...new Set(
+        [...winners.map((t) => t.best_version), ...accepted.map((p) => p.candidate_version)]
+          .map((v) => (v ?? "").split("@")[1] ?? "")
+          .filter((h) => h !== ""),
+      ),
+    ].slice(0, 2),
     author: state.settings.actor,
     author_kind: "optimizer",
     rationale: `merge of the winners for ${winners.map((t) => t.label).join("; ")}`,

@@ -260,9 +260,18 @@ export async function searchTarget(
     };
     const stages: ProposalRecord["stages"] = {};
     let rollouts = 0;
-    const outcome = await validate(state, parent, candidate, target, stillFailing, stages, (n) => {
-      rollouts += n;
-    }).catch(async (e: unknown) => {
+    const outcome = await validate(
+      state,
+      parent,
+      candidate,
+      target,
+      stillFailing,
+      stages,
+      (n) => {
+        rollouts += n;
+      },
+      proposal.claims,
+    ).catch(async (e: unknown) => {
       if (e instanceof BudgetExhausted) {
         await state.record({
           ...common,
@@ -350,6 +359,7 @@ export async function validate(
   failing: readonly string[],
   stages: ProposalRecord["stages"],
   count: (rollouts: number) => void,
+  claims?: readonly string[],
 ): Promise<{ rejected?: string; summary: string }> {
   const { settings } = state;
   const stageOne =
@@ -363,12 +373,16 @@ export async function validate(
   const parentOne = await scoresOn(state, parent.version, stageOne, "the parent's targeted scores");
   count(parentOne.rollouts);
   stages.target = compareStage(stageOne, parentOne.scores, one.scores, state.severityOf);
-  // A case often fails for several reasons: a patch is judged on the failing checks it fixes.
-  const checks = stages.target.checks ?? { failing: 0, fixed: 0 };
+  // A case often fails for several reasons, and a minimal patch is meant for some of the cases:
+  // it is judged on the failing checks it fixes among the cases it claims (all, by default).
+  const claimed = claims?.filter((id) => stageOne.includes(id)) ?? [];
+  const checks = (claimed.length > 0
+    ? compareStage(claimed, parentOne.scores, one.scores, state.severityOf).checks
+    : stages.target.checks) ?? { failing: 0, fixed: 0 };
   const fixedShare = checks.failing > 0 ? checks.fixed / checks.failing : 0;
   if (fixedShare < settings.fixShare || (stages.target.delta ?? 0) <= 0) {
     return {
-      rejected: `target: fixed ${checks.fixed} of ${checks.failing} failing check(s) (needs ${Math.round(settings.fixShare * 100)}%) and ${stages.target.fixed ?? 0} of ${failing.length} case(s), Δ ${((stages.target.delta ?? 0) * 100).toFixed(1)} pts (needs > 0)`,
+      rejected: `target: fixed ${checks.fixed} of ${checks.failing} failing check(s)${claimed.length > 0 ? ` on the ${claimed.length} case(s) it is meant for` : ""} (needs ${Math.round(settings.fixShare * 100)}%) and ${stages.target.fixed ?? 0} of ${failing.length} case(s), Δ ${((stages.target.delta ?? 0) * 100).toFixed(1)} pts (needs > 0)`,
       summary: "",
     };
   }

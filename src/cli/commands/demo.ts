@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { EXIT, InputError } from "../../core/index.js";
-import { type CycleRecord, runCycle } from "../../loop/index.js";
+import { type CycleRecord, runCycle, worthAnotherCycle } from "../../loop/index.js";
 import { openStore, type Store } from "../../store/index.js";
 import { main } from "../main.js";
 import { parseIntOption } from "../options.js";
@@ -95,7 +95,7 @@ export function registerDemo(
             },
           });
           records.push(record);
-          if (record.status !== "finished" || !record.champion_after) break;
+          if (!worthAnotherCycle(record)) break;
         }
       });
       const store = await openStore({ path: join(dir, ".ratchet", "ratchet.db") });

@@ -8,6 +8,7 @@ import {
   cycleText,
   PRESET_NAMES,
   runCycle,
+  worthAnotherCycle,
 } from "../../loop/index.js";
 import { defaultActor } from "../../prompts/index.js";
 import { parseIntOption, parseNumberOption } from "../options.js";
@@ -128,7 +129,7 @@ export function registerImprove(
           });
           records.push(record);
           if (!flags.json) output.out(`${cycleText(record)}\n`);
-          if (record.status !== "finished" || !record.champion_after) break;
+          if (!worthAnotherCycle(record)) break;
         }
       });
       if (flags.json) output.out(JSON.stringify(records, null, 2));

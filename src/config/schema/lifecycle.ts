@@ -22,6 +22,7 @@ export const PresetSchema = z.strictObject({
   budget_calls: z.int().min(1).optional(),
   budget_usd: z.number().positive().optional(),
   gate_epochs: z.int().min(1).max(LIMITS.repeat).optional(),
+  confirm_epochs: z.int().min(1).max(LIMITS.repeat).optional(),
   /** `ratchet`: a proven improvement may replace a champion under `minimum_score`. */
   below_minimum: z.enum(["block", "ratchet"]).optional(),
 });

@@ -1,4 +1,4 @@
 export { cycleLine, cycleText } from "./report.js";
 export type { CycleRequest } from "./run.js";
-export { runCycle } from "./run.js";
+export { runCycle, worthAnotherCycle } from "./run.js";
 export * from "./types.js";

@@ -48,7 +48,7 @@ export function cycleText(record: CycleRecord): string {
   lines.push(
     "",
     `outcome: ${record.outcome || "(in progress)"}`,
-    `spend: ${record.spend.rollouts} rollouts; evaluation $${record.spend.evaluation_usd.toFixed(4)}, optimization $${record.spend.optimization_usd.toFixed(4)}; ${record.spend.seconds.toFixed(1)} s`,
+    `spend: ${record.spend.rollouts} rollouts; evaluation $${record.spend.evaluation_usd.toFixed(4)}, optimization $${record.spend.optimization_usd.toFixed(4)}, gate $${(record.spend.gate_usd ?? 0).toFixed(4)}; ${record.spend.seconds.toFixed(1)} s`,
   );
   return lines.join("\n");
 }

@@ -323,6 +323,7 @@ async function cycleWithStore(
     }
 
     if (phaseDone(record, "gate")) {
+      const gateStarted = new Date().toISOString();
       const challenger = record.optimization?.best_version ?? "";
       const outcome = await runGate(
         {
@@ -330,7 +331,11 @@ async function cycleWithStore(
           ...(request.configPath ? { configPath: request.configPath } : {}),
           champion: championRef,
           challenger,
-          epochs: preset.gate_epochs,
+          // Sequential: the first round is the epoch the cycle and the optimizer already ran
+          // (reused), and more epochs are spent only while the verdict is unsure.
+          untilDecided: true,
+          maxEpochs: preset.gate_epochs,
+          confirmEpochs: preset.confirm_epochs,
           promote: request.mode === "auto",
           label: record.champion_label,
           seed: record.seed,
@@ -342,6 +347,17 @@ async function cycleWithStore(
         createGateRegistry,
       );
       const verdict = outcome.decision.verdict;
+      let gateUsd = 0;
+      for (const runId of new Set([
+        ...outcome.decision.champion_runs,
+        ...outcome.decision.challenger_runs,
+      ])) {
+        const run = await store.getRun(runId);
+        if (run && run.started_at >= gateStarted) gateUsd += run.totals?.cost_usd ?? 0;
+      }
+      const gateRan = outcome.evidence.champion.ran + outcome.evidence.challenger.ran;
+      record.spend.rollouts += gateRan;
+      record.spend.gate_usd = (record.spend.gate_usd ?? 0) + gateUsd;
       const moved = outcome.evidence.promotion?.moved === true;
       let label = record.champion_label;
       if (verdict === "promote" && request.mode === "review") {
@@ -387,6 +403,17 @@ async function cycleWithStore(
   }
 }
 
+/**
+ * Whether another cycle can do anything: this one finished and had something to fix. A held
+ * cycle is followed by one on a new seed (see `newRecord`); nothing left to fix ends the run.
+ */
+export function worthAnotherCycle(record: CycleRecord): boolean {
+  if (record.status !== "finished") return false;
+  return (
+    (record.clusters ?? []).some((c) => c.targeted) || (record.unclustered_cases ?? []).length > 0
+  );
+}
+
 class CycleStopped extends Error {
   constructor(readonly phase: CyclePhase) {
     super(`stopped at ${phase}`);
@@ -407,6 +434,13 @@ async function newRecord(
 ): Promise<CycleRecord> {
   const preset = resolvePreset(request.preset, loaded.config.optimization);
   const champion = await resolveChampion(store, loaded, request.prompt, request.actor);
+  const version = `${champion.name}@${champion.version.hash}`;
+  // A cycle that starts again from a champion an earlier cycle held on looks with a new seed:
+  // the same seed would replay the same failures, clusters and proposals from the store.
+  const earlier = (await store.loop.listCycles<CycleRecord>({ status: "finished" })).filter(
+    (c) => c.doc.champion_before === version && !c.doc.champion_after,
+  ).length;
+  const seed = (request.seed ?? loaded.config.pipeline.seed) + earlier;
   if (champion.registered) request.onProgress?.(champion.registered);
   if (champion.note) request.onProgress?.(`note: ${champion.note}`);
   return {
@@ -417,12 +451,12 @@ async function newRecord(
     preset,
     mode: request.mode,
     prompt_name: champion.name,
-    champion_before: `${champion.name}@${champion.version.hash}`,
+    champion_before: version,
     champion_label: champion.label,
-    seed: request.seed ?? loaded.config.pipeline.seed,
+    seed,
     decisions: [],
     outcome: "",
-    spend: { evaluation_usd: 0, optimization_usd: 0, rollouts: 0, seconds: 0 },
+    spend: { evaluation_usd: 0, optimization_usd: 0, gate_usd: 0, rollouts: 0, seconds: 0 },
   };
 }
 

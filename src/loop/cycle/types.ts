@@ -79,6 +79,13 @@ export interface CycleRecord {
   decisions: string[];
   /** The cycle in one sentence. */
   outcome: string;
-  spend: { evaluation_usd: number; optimization_usd: number; rollouts: number; seconds: number };
+  /** Rollouts of the evaluation, the optimizer and the gate (reused attempts not counted). */
+  spend: {
+    evaluation_usd: number;
+    optimization_usd: number;
+    gate_usd?: number;
+    rollouts: number;
+    seconds: number;
+  };
   error?: string;
 }
