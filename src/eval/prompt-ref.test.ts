@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { inputErrorOf, lineOf, tempDir } from "../config/testdata/helpers.js";
-import { addPrompt, labelPrompt } from "../prompts/index.js";
+import { addPrompt, hashPromptVersion, labelPrompt } from "../prompts/index.js";
 import { sendJson, startServer } from "../providers/test-helpers.js";
 import { openSqliteStore } from "../store/index.js";
 import { runEvaluation } from "./index.js";
@@ -102,10 +102,11 @@ describe("evaluating a registry prompt", () => {
     }
   });
 
-  it("without a ref records no prompt version, as before", async () => {
+  it("without a ref records the agent's own prompt by content, the version it becomes when registered", async () => {
     const dir = await project(`agent:\n  system_prompt: Plain text.\n${BASE}`);
     const result = await runEvaluation({ cwd: dir });
-    expect(result.run.prompt_version).toBeUndefined();
+    // No identifier: the pipeline's name (default `default`) names the prompt.
+    expect(result.run.prompt_version).toBe(`default@${hashPromptVersion("Plain text.")}`);
     expect(await systemPrompts(dir, result.run.id)).toEqual(new Set(["Plain text."]));
   });
 

@@ -1,6 +1,12 @@
-import type { LoadedConfig } from "../config/index.js";
+import { type LoadedConfig, loadSystemPrompt } from "../config/index.js";
 import { InputError, type Run } from "../core/index.js";
-import { isRegistryRef, type PromptVersionRecord, resolvePromptRef } from "../prompts/index.js";
+import {
+  agentPromptName,
+  hashPromptVersion,
+  isRegistryRef,
+  type PromptVersionRecord,
+  resolvePromptRef,
+} from "../prompts/index.js";
 import type { Store } from "../store/index.js";
 import type { EvalRequest } from "./types.js";
 
@@ -20,7 +26,16 @@ export async function promptForRun(
     if (previous.prompt_version === undefined || !isRegistryRef(previous.prompt_version)) {
       return undefined;
     }
-    return resolvePromptRef(store, previous.prompt_version, "--resume");
+    const [name = "", hash = ""] = previous.prompt_version.split("@");
+    if (await store.prompts.getVersion(name, hash)) {
+      return resolvePromptRef(store, previous.prompt_version, "--resume");
+    }
+    // The agent's own prompt, content-addressed: it must still be the same text.
+    if ((await ownPromptVersion(loaded)) === previous.prompt_version) return undefined;
+    throw new InputError(
+      `run ${previous.id} ran the agent's prompt as ${previous.prompt_version}, and the prompt has changed since: resuming would mix two prompts in one run`,
+      { key: "--resume" },
+    );
   }
   if (request.prompt !== undefined) {
     if (agent.kind !== "prompt") {
@@ -43,4 +58,18 @@ export async function promptForRun(
       { file: loaded.file, ...(line !== undefined ? { line } : {}), key: "agent.system_prompt" },
     );
   }
+}
+
+/**
+ * `name@<hash>` of the agent's own prompt (inline text or file), the version it is (or would
+ * be) in the registry with no settings of its own; undefined for other agents and registry refs.
+ */
+export async function ownPromptVersion(loaded: LoadedConfig): Promise<string | undefined> {
+  const { agent } = loaded.config;
+  if (agent.kind !== "prompt") return undefined;
+  if (agent.system_prompt !== undefined && isRegistryRef(agent.system_prompt.trim()))
+    return undefined;
+  const text = await loadSystemPrompt(loaded);
+  if (text === undefined) return undefined;
+  return `${agentPromptName(loaded.config)}@${hashPromptVersion(text)}`;
 }

@@ -24,7 +24,7 @@ import {
 import { configWarnings } from "./config-warnings.js";
 import { createGrader } from "./grade.js";
 import { modelPricing } from "./pricing.js";
-import { promptForRun } from "./prompt-ref.js";
+import { ownPromptVersion, promptForRun } from "./prompt-ref.js";
 import { configSnapshot } from "./snapshot.js";
 import { noCasesError, unmatchedGlobs, unmatchedGlobWarning } from "./suite-globs.js";
 import { TotalsAccumulator } from "./totals.js";
@@ -98,12 +98,19 @@ export async function runEvaluation(request: EvalRequest): Promise<EvalResult> {
 
     warnings.push(...(await judgeWarnings(store, config, judgeSpecs)));
 
+    // The agent's own prompt is content-addressed too, unless variants bring their own prompts.
+    const ownVersion =
+      prompt || models.some((m) => m.includes("=")) ? undefined : await ownPromptVersion(loaded);
     const run: Run = previous ?? {
       id: newId("run"),
       pipeline: config.pipeline.name,
       suite: config.evaluation.suites.join(","),
       config_hash: loaded.hash,
-      ...(prompt ? { prompt_version: `${prompt.name}@${prompt.hash}` } : {}),
+      ...(prompt
+        ? { prompt_version: `${prompt.name}@${prompt.hash}` }
+        : ownVersion
+          ? { prompt_version: ownVersion }
+          : {}),
       agent_kind: config.agent.kind,
       models: variants.map((variant) => variant.name),
       seed,

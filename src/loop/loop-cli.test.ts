@@ -61,6 +61,11 @@ describe("ratchet optimize", () => {
       [[], /--cluster <id> or --all/],
       [["--all", "--budget-calls", "0"], /budget of zero/],
       [["--all", "--budget-calls", "2"], /cannot buy one proposal/],
+      // Not stored for seed 7: the base's scores on the targets come first, and are counted.
+      [
+        ["--all", "--budget-calls", "30", "--seed", "7"],
+        /cannot buy one proposal.*after \d+ calls for the base's scores/,
+      ],
       [["--cluster", "clu_nope"], /no cluster matches 'clu_nope'/],
       [["--all", "--proposer", "merge"], /--proposer must be one of/],
     ];

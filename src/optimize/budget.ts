@@ -77,10 +77,13 @@ export function planBudget(
     validation: number;
     epochs: number;
     proposerCalls: number;
+    /** The base's scores on the targets' cases that are not stored: paid before any proposal. */
+    baselineTargets?: number;
   },
   usdPerRollout: number,
 ): BudgetPlan {
   const e = sizes.epochs;
+  const upFront = (sizes.baselineTargets ?? 0) * e;
   const perTargetedCheck = sizes.proposerCalls + sizes.target * e;
   const perProposal = perTargetedCheck + (sizes.train + sizes.validation) * e;
   const baseline = (sizes.train + sizes.validation) * e;
@@ -88,14 +91,14 @@ export function planBudget(
   let proposals = Number.POSITIVE_INFINITY;
   let checks = Number.POSITIVE_INFINITY;
   if (budget.calls !== undefined) {
-    if (budget.calls < perTargetedCheck) {
+    if (budget.calls < upFront + perTargetedCheck) {
       throw new InputError(
-        `a budget of ${budget.calls} calls cannot buy one proposal: a proposal and its targeted check take ${perTargetedCheck} calls (${sizes.proposerCalls} proposer + ${sizes.target} failing cases × ${e} epochs)`,
+        `a budget of ${budget.calls} calls cannot buy one proposal: a proposal and its targeted check take ${perTargetedCheck} calls (${sizes.proposerCalls} proposer + ${sizes.target} failing cases × ${e} epochs)${upFront > 0 ? `, after ${upFront} calls for the base's scores on the target clusters' cases (not stored for this seed)` : ""}`,
         { key: "--budget-calls" },
       );
     }
-    proposals = Math.min(proposals, Math.floor((budget.calls - baseline) / perProposal));
-    checks = Math.min(checks, Math.floor(budget.calls / perTargetedCheck));
+    proposals = Math.min(proposals, Math.floor((budget.calls - upFront - baseline) / perProposal));
+    checks = Math.min(checks, Math.floor((budget.calls - upFront) / perTargetedCheck));
     limits.push(`${budget.calls} calls`);
   }
   if (budget.usd !== undefined) {
@@ -120,6 +123,6 @@ export function planBudget(
   const text =
     limits.length === 0
       ? `no budget set: up to the round limit; one proposal takes at most ${perProposal} calls`
-      : `the budget (${limits.join(", ")}) buys about ${fmt(proposals)} fully validated proposal(s) or ${fmt(checks)} targeted check(s); one proposal takes at most ${perProposal} calls, the base's scores ${baseline} once (0 when already stored)`;
+      : `the budget (${limits.join(", ")}) buys about ${fmt(proposals)} fully validated proposal(s) or ${fmt(checks)} targeted check(s); one proposal takes at most ${perProposal} calls, the base's scores on the splits ${baseline} once (0 when already stored)${upFront > 0 ? `, its scores on the targets ${upFront} first` : ""}`;
   return { perProposal, perTargetedCheck, baseline, text };
 }

@@ -2,7 +2,7 @@ import { type LoadedConfig, loadSystemPrompt } from "../config/index.js";
 import { InputError } from "../core/index.js";
 import {
   addPrompt,
-  checkPromptName,
+  agentPromptName,
   isRegistryRef,
   type PromptVersionRecord,
   resolvePromptRef,
@@ -51,12 +51,7 @@ export async function resolveChampion(
       { file: loaded.file, key: "agent.system_prompt_file" },
     );
   }
-  const name = checkPromptName(
-    (agent.identifier ?? loaded.config.pipeline.name ?? "agent")
-      .toLowerCase()
-      .replace(/[^a-z0-9_.-]+/g, "-"),
-    "agent.identifier",
-  );
+  const name = agentPromptName(loaded.config);
   const labels = await store.prompts.listLabels(name);
   if (labels.some((l) => l.label === "production")) {
     const version = await resolvePromptRef(store, `${name}@production`, "--prompt");

@@ -115,6 +115,28 @@ export async function evaluateVersion(
   return { byCase, rollouts: side.ran, usd, runs: side.runs, stopped: side.stopped };
 }
 
+/** Cases whose every wanted epoch of `version` is already stored (reusable, free). */
+export function storedCases(
+  context: EvaluatorContext,
+  version: string,
+  caseIds: readonly string[],
+): Set<string> {
+  const epochs = new Map<string, Set<number>>();
+  for (const row of context.store.gate.reusableAttempts({
+    configHash: context.configHash,
+    promptVersion: version,
+    seed: context.seed,
+    variants: [context.variant],
+    epochs: context.epochs,
+  })) {
+    if (context.cases.get(row.case_id)?.hash !== row.case_hash) continue;
+    const set = epochs.get(row.case_id) ?? new Set<number>();
+    set.add(row.epoch);
+    epochs.set(row.case_id, set);
+  }
+  return new Set(caseIds.filter((id) => (epochs.get(id)?.size ?? 0) >= context.epochs));
+}
+
 const text = (value: unknown): string =>
   typeof value === "string" ? value : JSON.stringify(value);
 

@@ -13,7 +13,7 @@ import { addPrompt } from "../prompts/index.js";
 import { type ClusterRecord, openStore, type Store } from "../store/index.js";
 import { BudgetExhausted, BudgetTracker, planBudget } from "./budget.js";
 import { type Champion, resolveChampion } from "./champion.js";
-import { type EvaluatorContext, passesMajority } from "./evaluate.js";
+import { type EvaluatorContext, passesMajority, storedCases } from "./evaluate.js";
 import { promptTokens } from "./guards.js";
 import { mergePatches, type Proposer, reflectiveProposer, ruleProposer } from "./proposers.js";
 import { type Candidate, type SearchState, scoresOn, searchTarget, validate } from "./search.js";
@@ -268,6 +268,8 @@ export async function optimizeWithStore(
       validation: splits.validation.length,
       epochs,
       proposerCalls: proposer.kind === "reflective" ? 1 : 0,
+      baselineTargets:
+        allTargetCases.length - storedCases(context, base.version, allTargetCases).size,
     },
     usdPerRollout,
   );

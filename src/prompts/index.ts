@@ -1,3 +1,4 @@
+export { agentPromptName } from "./agent-name.js";
 export type { DiffLine } from "./diff.js";
 export { diffLines, unifiedDiff } from "./diff.js";
 export type { ExportResult, ImportOptions, ImportSummary } from "./files.js";
