@@ -128,20 +128,38 @@ describe("ratchet optimize", () => {
   }, 120_000);
 
   it("stops at a hard budget with a consistent record", async () => {
+    // On a seed nothing is stored for, the refusal says what one proposal costs; a budget just
+    // above it buys the targeted check and runs out in the training split.
+    const refused = await ratchet(
+      "optimize",
+      "-c",
+      config,
+      "--all",
+      "--seed",
+      "7",
+      "--budget-calls",
+      "2",
+    );
+    const [, check = "0", base = "0"] =
+      /take (\d+) calls .*after (\d+) calls for the base's scores/.exec(refused.err) ?? [];
+    const budget = Number(check) + Number(base) + 3;
+    expect(budget).toBeGreaterThan(3);
     const run = await ratchet(
       "optimize",
       "-c",
       config,
       "--all",
-      "--budget-calls",
-      "40",
       "--seed",
       "7",
+      "--budget-calls",
+      String(budget),
       "--json",
     );
+    expect(run.out, run.err).not.toBe("");
     const result = JSON.parse(run.out) as OptimizationRecord & { proposals: ProposalRecord[] };
     expect(result.status).toBe("budget_exhausted");
-    expect(result.spend.rollouts + result.spend.proposer_calls).toBeLessThanOrEqual(40);
+    expect(result.proposals.length).toBeGreaterThan(0);
+    expect(result.spend.rollouts + result.spend.proposer_calls).toBeLessThanOrEqual(budget);
     expect(result.reason).toMatch(/budget exhausted/);
     // A proposal cut off by the budget is "stopped", never counted as validated.
     for (const p of result.proposals) {
