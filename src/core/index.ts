@@ -1,3 +1,4 @@
+export { closingIndex } from "./brackets.js";
 export { caseHash } from "./case-hash.js";
 export type { Clock } from "./clock.js";
 export { systemClock } from "./clock.js";

@@ -1,3 +1,4 @@
+import { closingIndex } from "../core/index.js";
 import { snippet } from "./text.js";
 
 export type JsonParse = { ok: true; value: unknown } | { ok: false; problem: string };
@@ -121,25 +122,6 @@ function lineColumn(text: string, offset: number): string {
 /** Replaces string literal contents so structural checks do not trip on text inside them. */
 function stripStrings(text: string): string {
   return text.replace(/"(?:[^"\\]|\\.)*"/g, '""');
-}
-
-/** Index just past the bracket that closes the one at `start`, or -1 if it never closes. */
-export function closingIndex(text: string, start: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < text.length; i++) {
-    const ch = text[i];
-    if (inString) {
-      if (ch === "\\") i++;
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') inString = true;
-    else if (ch === "{" || ch === "[") depth++;
-    else if (ch === "}" || ch === "]") {
-      depth--;
-      if (depth === 0) return i + 1;
-    }
-  }
-  return -1;
 }
 
 /** `$.items[0].price` style path segment. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { InputError } from "../core/index.js";
+import { closingIndex, InputError } from "../core/index.js";
 import type { Patch } from "./types.js";
 
 const PatchSchema = z.object({
@@ -14,18 +14,8 @@ const PatchSchema = z.object({
 function firstObject(text: string): string | undefined {
   const start = text.indexOf("{");
   if (start < 0) return undefined;
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < text.length; i++) {
-    const ch = text[i];
-    if (inString) {
-      if (ch === "\\") i++;
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') inString = true;
-    else if (ch === "{") depth++;
-    else if (ch === "}" && --depth === 0) return text.slice(start, i + 1);
-  }
-  return undefined;
+  const end = closingIndex(text, start);
+  return end < 0 ? undefined : text.slice(start, end);
 }
 
 /**

@@ -100,30 +100,47 @@ export class SqliteLoopStore implements LoopStore {
   }
 
   async resolveOptimizationId(ref: string): Promise<string | undefined> {
+    return this.#resolve("optimizations", "created_at", ref);
+  }
+
+  /** `latest` by the time column, else an exact id or a unique prefix. */
+  #resolve(
+    table: "optimizations" | "cycles",
+    time: "created_at" | "started_at",
+    ref: string,
+  ): string | undefined {
     if (ref === "latest") {
       return this.#db
-        .prepare("SELECT id FROM optimizations ORDER BY created_at DESC, id DESC LIMIT 1")
+        .prepare(`SELECT id FROM ${table} ORDER BY ${time} DESC, id DESC LIMIT 1`)
         .pluck()
         .get() as string | undefined;
     }
-    return idByPrefix(this.#db, "optimizations", ref);
+    return idByPrefix(this.#db, table, ref);
+  }
+
+  /** Rows newest first, optionally where one column equals a value. */
+  #newest<Row>(
+    table: "optimizations" | "cycles",
+    time: "created_at" | "started_at",
+    limit: number,
+    where?: { column: "cycle_id" | "status"; value: string },
+  ): Row[] {
+    const filter = where ? `WHERE ${where.column} = ?` : "";
+    const args = where ? [where.value, limit] : [limit];
+    return this.#db
+      .prepare(`SELECT * FROM ${table} ${filter} ORDER BY ${time} DESC, id DESC LIMIT ?`)
+      .all(...args) as Row[];
   }
 
   async listOptimizations<T>(
     options: { limit?: number; cycleId?: string } = {},
   ): Promise<OptimizationRow<T>[]> {
-    const rows = (
-      options.cycleId
-        ? this.#db
-            .prepare(
-              "SELECT * FROM optimizations WHERE cycle_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
-            )
-            .all(options.cycleId, options.limit ?? 1000)
-        : this.#db
-            .prepare("SELECT * FROM optimizations ORDER BY created_at DESC, id DESC LIMIT ?")
-            .all(options.limit ?? 1000)
-    ) as RawOptimization[];
-    return rows.map((row) => ({ ...row, doc: JSON.parse(row.doc) as T }));
+    return this.#newest<RawOptimization>(
+      "optimizations",
+      "created_at",
+      options.limit ?? 1000,
+      options.cycleId ? { column: "cycle_id", value: options.cycleId } : undefined,
+    ).map((row) => ({ ...row, doc: JSON.parse(row.doc) as T }));
   }
 
   async addProposal<T>(proposal: {
@@ -185,27 +202,15 @@ export class SqliteLoopStore implements LoopStore {
   }
 
   async resolveCycleId(ref: string): Promise<string | undefined> {
-    if (ref === "latest") {
-      return this.#db
-        .prepare("SELECT id FROM cycles ORDER BY started_at DESC, id DESC LIMIT 1")
-        .pluck()
-        .get() as string | undefined;
-    }
-    return idByPrefix(this.#db, "cycles", ref);
+    return this.#resolve("cycles", "started_at", ref);
   }
 
   async listCycles<T>(options: { limit?: number; status?: string } = {}): Promise<CycleRow<T>[]> {
-    const rows = (
-      options.status
-        ? this.#db
-            .prepare(
-              "SELECT * FROM cycles WHERE status = ? ORDER BY started_at DESC, id DESC LIMIT ?",
-            )
-            .all(options.status, options.limit ?? 1000)
-        : this.#db
-            .prepare("SELECT * FROM cycles ORDER BY started_at DESC, id DESC LIMIT ?")
-            .all(options.limit ?? 1000)
-    ) as RawCycle[];
-    return rows.map((row) => ({ ...row, doc: JSON.parse(row.doc) as T }));
+    return this.#newest<RawCycle>(
+      "cycles",
+      "started_at",
+      options.limit ?? 1000,
+      options.status ? { column: "status", value: options.status } : undefined,
+    ).map((row) => ({ ...row, doc: JSON.parse(row.doc) as T }));
   }
 }

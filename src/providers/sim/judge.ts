@@ -2,7 +2,6 @@ import type {
   LanguageModelV3,
   LanguageModelV3CallOptions,
   LanguageModelV3GenerateResult,
-  LanguageModelV3StreamPart,
   LanguageModelV3StreamResult,
 } from "@ai-sdk/provider";
 import { hash32, rngFor } from "../../core/index.js";
@@ -10,7 +9,7 @@ import { recordCall } from "../call-stats.js";
 import { parseSimIdSettings } from "./id-settings.js";
 import { instructionQuality, overlap, pointwiseQuality } from "./judge-heuristics.js";
 import { type ParsedJudgePrompt, parseJudgePrompt } from "./judge-prompt.js";
-import { getTokenizer } from "./tokenizer.js";
+import { promptText, streamOf, textResult } from "./text-call.js";
 
 /**
  * `sim:judge` settings, written in the model id: `sim:judge?position_bias=0.1&leniency=0.2`.
@@ -42,18 +41,6 @@ export const DEFAULT_SIM_JUDGE_OPTIONS: SimJudgeOptions = {
 /** `judge` or `judge?key=value&…` → options; unknown keys and bad values are input errors. */
 export function parseSimJudgeId(modelId: string): SimJudgeOptions | undefined {
   return parseSimIdSettings("judge", modelId, DEFAULT_SIM_JUDGE_OPTIONS);
-}
-
-function promptText(options: LanguageModelV3CallOptions): { system: string; user: string } {
-  const system: string[] = [];
-  const user: string[] = [];
-  for (const message of options.prompt) {
-    if (message.role === "system") system.push(message.content);
-    else if (message.role === "user") {
-      for (const part of message.content) if (part.type === "text") user.push(part.text);
-    }
-  }
-  return { system: system.join("\n"), user: user.join("\n") };
 }
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
@@ -141,42 +128,10 @@ export class SimJudgeModel implements LanguageModelV3 {
     const { system, user } = promptText(options);
     const retry = options.providerOptions?.ratchet?.judge_attempt;
     const text = this.verdictText(user, String(retry ?? 0));
-    const tokenizer = await getTokenizer("o200k_base");
-    const input = tokenizer.count(system) + tokenizer.count(user) + 6;
-    const output = tokenizer.count(text);
-    return {
-      content: [{ type: "text", text }],
-      finishReason: { unified: "stop", raw: "stop" },
-      usage: {
-        inputTokens: { total: input, noCache: input, cacheRead: 0, cacheWrite: 0 },
-        outputTokens: { total: output, text: output, reasoning: 0 },
-      },
-      response: {
-        id: `simjudge-${hash32(user).toString(36)}`,
-        modelId: `sim:${this.modelId}`,
-        timestamp: new Date(0),
-      },
-      warnings: [],
-    };
+    return textResult(text, { system, user }, { prefix: "simjudge", modelId: this.modelId });
   }
 
   async doStream(options: LanguageModelV3CallOptions): Promise<LanguageModelV3StreamResult> {
-    const result = await this.doGenerate(options);
-    const text = result.content[0]?.type === "text" ? result.content[0].text : "";
-    const parts: LanguageModelV3StreamPart[] = [
-      { type: "stream-start", warnings: [] },
-      { type: "text-start", id: "0" },
-      { type: "text-delta", id: "0", delta: text },
-      { type: "text-end", id: "0" },
-      { type: "finish", usage: result.usage, finishReason: result.finishReason },
-    ];
-    return {
-      stream: new ReadableStream({
-        start(controller) {
-          for (const part of parts) controller.enqueue(part);
-          controller.close();
-        },
-      }),
-    };
+    return streamOf(await this.doGenerate(options));
   }
 }

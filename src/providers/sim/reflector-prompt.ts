@@ -6,8 +6,9 @@
  * HTML-escaped, so an agent output quoted in a FAILURE block can neither close its block nor
  * forge a header. The reflector reads exactly this text and nothing else.
  */
+
+import { closingIndex } from "../../core/index.js";
 import { unescapeData } from "./judge-prompt.js";
-import { closingIndex } from "./reflector-text.js";
 
 export type PatchOperation = "add" | "replace" | "remove";
 

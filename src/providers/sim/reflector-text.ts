@@ -3,6 +3,8 @@
  * spellings. They look at text the way a person skimming grader evidence would.
  */
 
+import { closingIndex } from "../../core/index.js";
+
 const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/;
 const MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec";
 const NON_ISO_DATE = new RegExp(
@@ -43,25 +45,6 @@ export function firstMatch<R>(text: string, rules: ReadonlyArray<Rule<R>>): R | 
     if (m) return then(m);
   }
   return undefined;
-}
-
-/** Index just past the bracket that closes the one at `start` (strings respected), or -1. */
-export function closingIndex(text: string, start: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < text.length; i++) {
-    const ch = text[i];
-    if (inString) {
-      if (ch === "\\") i++;
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') inString = true;
-    else if (ch === "{" || ch === "[") depth++;
-    else if (ch === "}" || ch === "]") {
-      depth--;
-      if (depth === 0) return i + 1;
-    }
-  }
-  return -1;
 }
 
 /** The JSON object in an output, even when wrapped in prose or a fence; undefined if none. */

@@ -2,7 +2,6 @@ import type {
   LanguageModelV3,
   LanguageModelV3CallOptions,
   LanguageModelV3GenerateResult,
-  LanguageModelV3StreamPart,
   LanguageModelV3StreamResult,
 } from "@ai-sdk/provider";
 import { hash32, rngFor } from "../../core/index.js";
@@ -11,7 +10,7 @@ import { parseSimIdSettings } from "./id-settings.js";
 import { decidePatch, fitWords, type ReflectorPatch } from "./reflector-decide.js";
 import { type ParsedReflectionPrompt, parseReflectionPrompt } from "./reflector-prompt.js";
 import { wordCount } from "./reflector-text.js";
-import { getTokenizer } from "./tokenizer.js";
+import { promptText, streamOf, textResult } from "./text-call.js";
 
 /**
  * `sim:reflector` settings, written in the model id: `sim:reflector?garbage_rate=0.1&seed=3`.
@@ -47,18 +46,6 @@ const GARBAGE = [
   "Looking at these failures, the agent mostly struggles with following the expected format. I would tighten the system prompt so that it is clearer about what a good answer looks like.",
   "Here is my analysis: several cases fail for related reasons, and a clearer instruction in the system prompt should help. Let me know if you would like a concrete patch.",
 ];
-
-function promptText(options: LanguageModelV3CallOptions): { system: string; user: string } {
-  const system: string[] = [];
-  const user: string[] = [];
-  for (const message of options.prompt) {
-    if (message.role === "system") system.push(message.content);
-    else if (message.role === "user") {
-      for (const part of message.content) if (part.type === "text") user.push(part.text);
-    }
-  }
-  return { system: system.join("\n"), user: user.join("\n") };
-}
 
 /** The patch as JSON, keys in the protocol's order; absent fields are left out. */
 function patchJson(patch: ReflectorPatch): string {
@@ -149,42 +136,10 @@ export class SimReflectorModel implements LanguageModelV3 {
       Number.isFinite(attempt) ? attempt : 0,
       `${system}\n${user}`,
     );
-    const tokenizer = await getTokenizer("o200k_base");
-    const input = tokenizer.count(system) + tokenizer.count(user) + 6;
-    const output = tokenizer.count(text);
-    return {
-      content: [{ type: "text", text }],
-      finishReason: { unified: "stop", raw: "stop" },
-      usage: {
-        inputTokens: { total: input, noCache: input, cacheRead: 0, cacheWrite: 0 },
-        outputTokens: { total: output, text: output, reasoning: 0 },
-      },
-      response: {
-        id: `simreflector-${hash32(user).toString(36)}`,
-        modelId: `sim:${this.modelId}`,
-        timestamp: new Date(0),
-      },
-      warnings: [],
-    };
+    return textResult(text, { system, user }, { prefix: "simreflector", modelId: this.modelId });
   }
 
   async doStream(options: LanguageModelV3CallOptions): Promise<LanguageModelV3StreamResult> {
-    const result = await this.doGenerate(options);
-    const text = result.content[0]?.type === "text" ? result.content[0].text : "";
-    const parts: LanguageModelV3StreamPart[] = [
-      { type: "stream-start", warnings: [] },
-      { type: "text-start", id: "0" },
-      { type: "text-delta", id: "0", delta: text },
-      { type: "text-end", id: "0" },
-      { type: "finish", usage: result.usage, finishReason: result.finishReason },
-    ];
-    return {
-      stream: new ReadableStream({
-        start(controller) {
-          for (const part of parts) controller.enqueue(part);
-          controller.close();
-        },
-      }),
-    };
+    return streamOf(await this.doGenerate(options));
   }
 }
