@@ -260,11 +260,20 @@ async function cycleWithStore(
         decide(record.outcome);
         await advance("done");
       } else {
+        // Small fixes the gate could not yet tell from noise are carried: this cycle's patches
+        // stack on the last held candidate, and the gate still compares with the champion.
+        const carried = await heldCandidate(store, record);
+        if (carried) {
+          record.carried_from = carried;
+          decide(
+            `building on ${short(carried.version)}, held by cycle ${carried.cycle} (gate inconclusive): its fixes stay in play until the gate can see them`,
+          );
+        }
         const result = await optimizeWithStore(
           {
             cwd: request.cwd,
             ...(request.configPath ? { configPath: request.configPath } : {}),
-            prompt: record.champion_before,
+            prompt: carried?.version ?? record.champion_before,
             clusters: targets,
             extraTargets: loose,
             budget: {
@@ -331,10 +340,10 @@ async function cycleWithStore(
           ...(request.configPath ? { configPath: request.configPath } : {}),
           champion: championRef,
           challenger,
-          // Sequential: the first round is the epoch the cycle and the optimizer already ran
-          // (reused), and more epochs are spent only while the verdict is unsure.
-          untilDecided: true,
-          maxEpochs: preset.gate_epochs,
+          // The first epoch is the one the cycle and the optimizer already ran (reused). Not the
+          // sequential gate: its anytime-valid intervals are too wide for the small fixes of
+          // later cycles (bench/loop).
+          epochs: preset.gate_epochs,
           confirmEpochs: preset.confirm_epochs,
           promote: request.mode === "auto",
           label: record.champion_label,
@@ -412,6 +421,22 @@ export function worthAnotherCycle(record: CycleRecord): boolean {
   return (
     (record.clusters ?? []).some((c) => c.targeted) || (record.unclustered_cases ?? []).length > 0
   );
+}
+
+/** The best candidate of the last cycle on this champion that the gate held as inconclusive. */
+async function heldCandidate(
+  store: Store,
+  record: CycleRecord,
+): Promise<{ version: string; cycle: string } | undefined> {
+  for (const row of await store.loop.listCycles<CycleRecord>({ status: "finished", limit: 50 })) {
+    const doc = row.doc;
+    if (doc.id === record.id || doc.champion_before !== record.champion_before) continue;
+    if (doc.champion_after) return undefined; // promoted since: nothing held on this champion
+    if (doc.gate?.verdict === "inconclusive" && doc.optimization?.best_version) {
+      return { version: doc.optimization.best_version, cycle: doc.id };
+    }
+  }
+  return undefined;
 }
 
 class CycleStopped extends Error {

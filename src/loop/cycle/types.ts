@@ -59,6 +59,8 @@ export interface CycleRecord {
   /** Failing cases no cluster holds (too few alike to cluster): optimized as one more target. */
   unclustered_cases?: string[];
   drafts?: { created: number; queued: number; exploratory: number; notes: string[] };
+  /** The held candidate this cycle's optimization built on, instead of the champion. */
+  carried_from?: { version: string; cycle: string };
   optimization?: {
     id: string;
     status: string;
