@@ -341,8 +341,10 @@ export async function optimizeWithStore(
       await save();
       throw e;
     }
-    record.status = "budget_exhausted";
-    record.reason = e.message;
+    // A Ctrl-C reaches the optimizer as a stopped evaluation: say so rather than "budget".
+    const stopped = request.stopSignal?.aborted === true;
+    record.status = stopped ? "stopped" : "budget_exhausted";
+    record.reason = stopped ? "stopped by the user (Ctrl-C or SIGTERM)" : e.message;
   }
   record.best_version = pickBest(record, proposals);
   record.spend = budget.spend;
