@@ -255,6 +255,10 @@ describe("ratchet improve", () => {
       expect(show.out).toMatch(/decisions:/);
       expect((await ratchet("cycles", "show", "cyc_nope", "-c", p.config)).code).toBe(2);
       expect((await ratchet("improve", "-c", p.config, "--preset", "nope")).code).toBe(2);
+      const shown = await ratchet("improve", "--show-preset", "harden");
+      expect(shown.out).toMatch(/extends: harden\n/);
+      expect(shown.out).toMatch(/below_minimum: "block"/);
+      expect((await ratchet("improve", "--show-preset", "nope")).code).toBe(2);
     } finally {
       rmSync(p.dir, { recursive: true, force: true });
     }

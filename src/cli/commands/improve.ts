@@ -86,9 +86,14 @@ export function registerImprove(
     .option("--json", "machine-readable")
     .action(async (flags: ImproveFlags) => {
       if (flags.showPreset) {
-        const preset = (BUILTIN_PRESETS as Record<string, unknown>)[flags.preset];
-        if (!preset)
-          throw new InputError(`unknown built-in preset '${flags.preset}'`, { key: "--preset" });
+        const wanted = typeof flags.showPreset === "string" ? flags.showPreset : flags.preset;
+        const preset = (BUILTIN_PRESETS as Record<string, unknown>)[wanted];
+        if (!preset) {
+          throw new InputError(
+            `unknown built-in preset '${wanted}'; presets: ${PRESET_NAMES.join(", ")}`,
+            { key: "--show-preset" },
+          );
+        }
         const { name, ...rest } = preset as { name: string };
         output.out(`optimization:\n  presets:\n    my-${name}:\n      extends: ${name}`);
         for (const [key, value] of Object.entries(rest))
