@@ -316,6 +316,87 @@ describe("ratchet improve", () => {
   }, 240_000);
 });
 
+describe("a held candidate", () => {
+  it("is the next cycle's starting point while the champion stays, and the gate still compares with the champion", async () => {
+    const p = project("ratchet-carry-");
+    try {
+      // A first cycle in review mode registers the champion and runs an optimization.
+      const first = await runCycle({
+        cwd: p.dir,
+        configPath: p.config,
+        preset: "repair-only",
+        mode: "review",
+        actor: "test",
+      });
+      expect(first.status).toBe("finished");
+      const candidate = first.optimization?.best_version;
+      expect(candidate).toBeDefined();
+      // Say the gate had held it as inconclusive (the case of a fix too small to tell from noise).
+      const store = await openStore({ path: join(p.dir, ".ratchet", "ratchet.db") });
+      try {
+        const held: CycleRecord = {
+          ...first,
+          gate: {
+            decision_id: "gate_test",
+            verdict: "inconclusive",
+            reasons: ["too few cases"],
+            promoted: false,
+            label: "production",
+          },
+        };
+        await store.loop.saveCycle({
+          id: held.id,
+          started_at: held.started_at,
+          updated_at: new Date().toISOString(),
+          status: "finished",
+          phase: "done",
+          prompt_name: held.prompt_name,
+          doc: held,
+        });
+      } finally {
+        await store.close();
+      }
+      const next = await runCycle({
+        cwd: p.dir,
+        configPath: p.config,
+        preset: "repair-only",
+        mode: "review",
+        actor: "test",
+      });
+      expect(next.champion_before).toBe(first.champion_before);
+      expect(next.carried_from).toEqual({ version: candidate, cycle: first.id });
+      expect(next.decisions.join("\n")).toMatch(/building on .* held by cycle/);
+      // A held cycle is followed by one on the next seed.
+      expect(next.seed).toBe(first.seed + 1);
+      if (next.optimization) {
+        const opt = await ratchet(
+          "optimize",
+          "show",
+          next.optimization.id,
+          "-c",
+          p.config,
+          "--json",
+        );
+        expect((JSON.parse(opt.out) as OptimizationRecord).base_version).toBe(candidate);
+      }
+      if (next.gate) {
+        const gate = await ratchet(
+          "gate",
+          "show",
+          next.gate.decision_id,
+          "-c",
+          p.config,
+          "--format",
+          "json",
+        );
+        expect(gate.out).toContain(first.champion_before.split("@")[1]?.slice(0, 12) ?? "none");
+      }
+    } finally {
+      rmSync(p.dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
+
 describe("ratchet demo", () => {
   it("runs the loop offline and tells what was wrong, what changed and why", async () => {
     const target = mkdtempSync(join(tmpdir(), "ratchet-demo-test-"));
