@@ -12,6 +12,7 @@
  *               stored attempt (`--model-cases 200`, `--model-epochs 3`, `--keep`).
  */
 import type { GateTest } from "../../src/gate/types.js";
+import { type Flags, intFlag, parseFlags } from "../shared/flags.js";
 import { runSim } from "./sim.js";
 import { runSimModel } from "./sim-model.js";
 
@@ -23,31 +24,6 @@ const ALL_TESTS: GateTest[] = [
   "welch_t_test",
 ];
 
-type Flags = Map<string, string>;
-
-function flags(argv: readonly string[]): Flags {
-  const out: Flags = new Map();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith("--")) throw new Error(`unexpected argument ${a}`);
-    const next = argv[i + 1];
-    if (next !== undefined && !next.startsWith("--")) {
-      out.set(a.slice(2), next);
-      i++;
-    } else out.set(a.slice(2), "true");
-  }
-  return out;
-}
-
-function int(f: Flags, name: string, fallback: number): number {
-  const v = f.get(name);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new Error(`--${name} must be a positive integer, got ${v}`);
-  return n;
-}
-
 /** Each part is a function of the parsed flags; the sim-model part registers here. */
 export const PARTS: Record<string, (f: Flags) => void | Promise<void>> = {
   sim: (f) => {
@@ -55,13 +31,13 @@ export const PARTS: Record<string, (f: Flags) => void | Promise<void>> = {
     for (const t of tests)
       if (!ALL_TESTS.includes(t)) throw new Error(`--tests: unknown test ${t}`);
     runSim({
-      runs: int(f, "runs", 1000),
-      cases: int(f, "cases", 200),
-      epochs: int(f, "epochs", 3),
-      maxRounds: int(f, "max-rounds", 10),
-      resamples: int(f, "resamples", 2000),
+      runs: intFlag(f, "runs", 1000),
+      cases: intFlag(f, "cases", 200),
+      epochs: intFlag(f, "epochs", 3),
+      maxRounds: intFlag(f, "max-rounds", 10),
+      resamples: intFlag(f, "resamples", 2000),
       tests,
-      hardRuns: int(f, "hard-runs", int(f, "runs", 1000)),
+      hardRuns: intFlag(f, "hard-runs", intFlag(f, "runs", 1000)),
       sections: new Set(
         (f.get("sections") ?? "fixed,passfail,sequential,regressions,speed").split(","),
       ),
@@ -69,14 +45,14 @@ export const PARTS: Record<string, (f: Flags) => void | Promise<void>> = {
   },
   "sim-model": (f) =>
     runSimModel({
-      gates: int(f, "gates", 20),
-      cases: int(f, "model-cases", 200),
-      epochs: int(f, "model-epochs", 3),
+      gates: intFlag(f, "gates", 20),
+      cases: intFlag(f, "model-cases", 200),
+      epochs: intFlag(f, "model-epochs", 3),
       keep: f.has("keep"),
     }),
 };
 
-const f = flags(process.argv.slice(2));
+const f = parseFlags(process.argv.slice(2));
 const parts = (f.get("part") ?? "sim").split(",");
 for (const p of parts) {
   const run = PARTS[p];

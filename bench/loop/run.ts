@@ -15,6 +15,7 @@
  */
 
 import { promptTokens } from "../../src/optimize/index.js";
+import { intFlag, parseFlags } from "../shared/flags.js";
 import { calls } from "./accounting.js";
 import { whyNotFixed } from "./diagnose.js";
 import { gepaSearch } from "./gepa.js";
@@ -29,31 +30,6 @@ import { Measurer, type ModeTruth, modeOracle, presentModes } from "./truth.js";
 
 const MEASURE_SEED = 9001;
 const ORACLE_SEED = 7;
-
-type Flags = Map<string, string>;
-
-function flags(argv: readonly string[]): Flags {
-  const out: Flags = new Map();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith("--")) throw new Error(`unexpected argument ${a}`);
-    const next = argv[i + 1];
-    if (next !== undefined && !next.startsWith("--")) {
-      out.set(a.slice(2), next);
-      i++;
-    } else out.set(a.slice(2), "true");
-  }
-  return out;
-}
-
-function int(f: Flags, name: string, fallback: number): number {
-  const v = f.get(name);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new Error(`--${name} must be a positive integer, got ${v}`);
-  return n;
-}
 
 function phases(m: MethodResult): { evaluation: number; optimization: number; gate: number } {
   const out = { evaluation: 0, optimization: 0, gate: 0 };
@@ -271,17 +247,17 @@ async function benchProfile(
   };
 }
 
-const f = flags(process.argv.slice(2));
+const f = parseFlags(process.argv.slice(2));
 const names = (f.get("profile") ?? "support,analyst").split(",");
 for (const n of names) if (!(n in PROFILES)) throw new Error(`--profile: unknown profile ${n}`);
 const json = f.has("json");
 const say = json ? () => {} : (line: string) => console.log(line);
 const options = {
-  cycles: int(f, "cycles", 5),
+  cycles: intFlag(f, "cycles", 5),
   allCycles: f.has("all-cycles"),
-  epochs: int(f, "measure-epochs", 3),
-  factor: int(f, "baseline-factor", 3),
-  minibatch: int(f, "minibatch", 3),
+  epochs: intFlag(f, "measure-epochs", 3),
+  factor: intFlag(f, "baseline-factor", 3),
+  minibatch: intFlag(f, "minibatch", 3),
   verbose: f.has("verbose"),
 };
 const reports: ProfileReport[] = [];
