@@ -158,6 +158,10 @@ async function cycleWithStore(
         pass_rate: (outcomes.length - failing) / Math.max(1, outcomes.length),
         failing_cases: failing,
         failing_ids: failingIds,
+        passing_ids: [...evaluation.byCase]
+          .filter(([, o]) => o.epochs > 0 && o.passes === o.epochs)
+          .map(([id]) => id)
+          .sort(),
         rollouts: evaluation.rollouts,
         usd: evaluation.usd,
       };
@@ -174,7 +178,7 @@ async function cycleWithStore(
       let recorded = 0;
       for (const run of runs)
         recorded += await recordRunFailures(store, run, config.mining.severity_weights);
-      const resolved = await resolveFixedFailures(store, context, record, request.actor);
+      const resolved = await resolveFixedFailures(store, record, request.actor);
       const judge = miningJudgeFromConfig(config, { cwd: loaded.dir, store });
       const mined = await mineFailures(store, {
         detectors: buildDetectors(config.mining, judge ? { judge } : {}),
@@ -205,6 +209,7 @@ async function cycleWithStore(
           confidence: track.confidence,
           why: track.reasons[0] ?? "",
           targeted: chosen.has(cluster.id) && track.track === "prompt",
+          from_eval: members.some((m) => typeof m.context.case_id === "string"),
         };
         if (track.track === "code" || track.track === "rag") {
           const path = join(
@@ -524,22 +529,17 @@ function chooseTargets(
   return new Set(ordered.slice(0, preset.max_clusters).map((c) => c.id));
 }
 
-/** Eval failures whose case passes every epoch for this champion now: dismissed as resolved. */
+/** Eval failures whose case passed every epoch of this cycle's evaluation: dismissed as resolved. */
 async function resolveFixedFailures(
   store: Store,
-  context: EvaluatorContext,
   record: CycleRecord,
   actor: string,
 ): Promise<number> {
-  const outcomes = await evaluateVersion(context, record.champion_before, [
-    ...context.cases.keys(),
-  ]);
+  const passing = new Set(record.evaluation?.passing_ids ?? []);
   let resolved = 0;
   for await (const failure of store.failures.iterate({ type: "eval_failure" })) {
     const caseId = failure.context.case_id;
-    if (typeof caseId !== "string") continue;
-    const o = outcomes.byCase.get(caseId);
-    if (!o || o.passes !== o.epochs || o.epochs === 0) continue;
+    if (typeof caseId !== "string" || !passing.has(caseId)) continue;
     await store.failures.triage(failure.id, {
       status: "dismissed",
       by: actor,
@@ -559,12 +559,11 @@ async function draftForClusters(
 ): Promise<NonNullable<CycleRecord["drafts"]>> {
   const summary = { created: 0, queued: 0, exploratory: 0, notes: [] as string[] };
   const project = { store, config: loaded.config, dir: loaded.dir, loaded };
+  const drafted = new Set((await store.evalDrafts.list({})).map((d) => d.cluster_id));
   for (const cluster of record.clusters ?? []) {
     if (cluster.track !== "prompt") continue;
-    const members = await membersOf(store, (await store.clusters.get(cluster.id)) as ClusterRecord);
-    if (members.some((m) => typeof m.context.case_id === "string")) continue;
-    const existing = await store.evalDrafts.list({});
-    if (existing.some((d) => d.cluster_id === cluster.id)) continue;
+    if (cluster.from_eval) continue;
+    if (drafted.has(cluster.id)) continue;
     try {
       const report = await draftAndStore(project, {
         cluster: cluster.id,

@@ -22,6 +22,8 @@ export interface CycleCluster {
   why: string;
   /** Chosen for the optimizer this cycle. */
   targeted: boolean;
+  /** Some member came from an eval case (the cluster already has cases: no drafts needed). */
+  from_eval: boolean;
   /** A harness ticket written for it (path). */
   ticket?: string;
 }
@@ -51,6 +53,8 @@ export interface CycleRecord {
     failing_cases: number;
     /** Ids of the failing cases (most epochs failed). */
     failing_ids?: string[];
+    /** Ids of the cases that passed every epoch: their earlier eval failures are resolved. */
+    passing_ids?: string[];
     rollouts: number;
     usd: number;
   };
