@@ -74,29 +74,41 @@ export class SqliteLoopStore implements LoopStore {
   }
 
   async saveOptimization<T>(row: OptimizationRow<T>): Promise<void> {
-    this.#db
-      .prepare(
-        `INSERT INTO optimizations (id, created_at, updated_at, status, prompt_name, cycle_id, doc)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, status = excluded.status,
-           cycle_id = excluded.cycle_id, doc = excluded.doc`,
-      )
-      .run(
-        row.id,
-        row.created_at,
-        row.updated_at,
-        row.status,
-        row.prompt_name,
-        row.cycle_id,
-        JSON.stringify(row.doc),
-      );
+    this.#upsert(
+      "optimizations",
+      row,
+      ["id", "created_at", "updated_at", "status", "prompt_name", "cycle_id", "doc"],
+      ["updated_at", "status", "cycle_id", "doc"],
+    );
   }
 
   async getOptimization<T>(id: string): Promise<OptimizationRow<T> | undefined> {
-    const row = this.#db.prepare("SELECT * FROM optimizations WHERE id = ?").get(id) as
-      | RawOptimization
-      | undefined;
-    return row ? { ...row, doc: JSON.parse(row.doc) as T } : undefined;
+    return this.#get<RawOptimization, OptimizationRow<T>>("optimizations", id);
+  }
+
+  /** Insert a row (its document as JSON), or update the listed columns of the existing one. */
+  #upsert<Row extends { doc: unknown }>(
+    table: "optimizations" | "cycles",
+    row: Row,
+    columns: ReadonlyArray<keyof Row & string>,
+    updated: ReadonlyArray<keyof Row & string>,
+  ): void {
+    const values = columns.map((c) => (c === "doc" ? JSON.stringify(row.doc) : row[c]));
+    this.#db
+      .prepare(
+        `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})
+         ON CONFLICT (id) DO UPDATE SET ${updated.map((c) => `${c} = excluded.${c}`).join(", ")}`,
+      )
+      .run(...values);
+  }
+
+  /** One row by id, its document parsed. */
+  #get<Raw extends { doc: string }, Row>(
+    table: "optimizations" | "cycles",
+    id: string,
+  ): Row | undefined {
+    const row = this.#db.prepare(`SELECT * FROM ${table} WHERE id = ?`).get(id) as Raw | undefined;
+    return row ? ({ ...row, doc: JSON.parse(row.doc) } as Row) : undefined;
   }
 
   async resolveOptimizationId(ref: string): Promise<string | undefined> {
@@ -176,29 +188,16 @@ export class SqliteLoopStore implements LoopStore {
   }
 
   async saveCycle<T>(row: CycleRow<T>): Promise<void> {
-    this.#db
-      .prepare(
-        `INSERT INTO cycles (id, started_at, updated_at, status, phase, prompt_name, doc)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, status = excluded.status,
-           phase = excluded.phase, doc = excluded.doc`,
-      )
-      .run(
-        row.id,
-        row.started_at,
-        row.updated_at,
-        row.status,
-        row.phase,
-        row.prompt_name,
-        JSON.stringify(row.doc),
-      );
+    this.#upsert(
+      "cycles",
+      row,
+      ["id", "started_at", "updated_at", "status", "phase", "prompt_name", "doc"],
+      ["updated_at", "status", "phase", "doc"],
+    );
   }
 
   async getCycle<T>(id: string): Promise<CycleRow<T> | undefined> {
-    const row = this.#db.prepare("SELECT * FROM cycles WHERE id = ?").get(id) as
-      | RawCycle
-      | undefined;
-    return row ? { ...row, doc: JSON.parse(row.doc) as T } : undefined;
+    return this.#get<RawCycle, CycleRow<T>>("cycles", id);
   }
 
   async resolveCycleId(ref: string): Promise<string | undefined> {
