@@ -28,6 +28,7 @@ export type { EvaluationConfig } from "./schema/evaluation.js";
 export { DEFAULT_SUITE_GLOBS } from "./schema/evaluation.js";
 export type { OptimizationConfig, PromotionConfig, RollbackConfig } from "./schema/lifecycle.js";
 export { LIMITS } from "./schema/limits.js";
+export type { LiveConfig } from "./schema/live.js";
 export type {
   AttributeCondition,
   Condition,

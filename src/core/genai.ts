@@ -38,6 +38,12 @@ export const RATCHET = {
    * clustering. Nothing in Ratchet reads it (a real model has no such label).
    */
   simHabits: "ratchet.sim.habits",
+  /** Set by `ratchet/client` on an application's spans: the prompt version it served. */
+  promptName: "ratchet.prompt.name",
+  promptVersion: "ratchet.prompt.version",
+  promptLabel: "ratchet.prompt.label",
+  /** The canary that routed this request, when one did. */
+  canaryId: "ratchet.canary.id",
 } as const;
 
 export type GenAiOperation =

@@ -1,7 +1,13 @@
 import type BetterSqlite3 from "better-sqlite3";
 
 /** Tables whose ids users may abbreviate on the command line. */
-type PrefixTable = "clusters" | "eval_drafts" | "gate_decisions" | "optimizations" | "cycles";
+type PrefixTable =
+  | "clusters"
+  | "eval_drafts"
+  | "gate_decisions"
+  | "optimizations"
+  | "cycles"
+  | "canaries";
 
 /**
  * The id `ref` names: itself when it is one, else the only id starting with it; undefined

@@ -33,6 +33,17 @@ export type {
   ReuseQuery,
 } from "./gate.js";
 export type { JudgeCalibration, JudgeCalibrationFilter, JudgeStore } from "./judges.js";
+export type {
+  ArmMoments,
+  CanaryEnding,
+  CanaryRow,
+  CanaryStatus,
+  LeaseState,
+  LiveEvent,
+  LiveEventInput,
+  LiveStore,
+} from "./live.js";
+export { CANARY_STATUSES, LIVE_METRIC_SQL } from "./live.js";
 export type { CycleRow, LoopStore, OptimizationRow } from "./loop.js";
 export type { Migration, MigrationResult } from "./migrations.js";
 export { LATEST_SCHEMA_VERSION } from "./migrations.js";

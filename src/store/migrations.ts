@@ -454,6 +454,78 @@ CREATE TABLE cycles (
 CREATE INDEX cycles_started ON cycles (started_at);
 `,
   },
+  {
+    version: 13,
+    name: "live_side",
+    sql: `
+-- Which prompt version served a production trace (the client's ratchet.prompt.* span
+-- attributes), and the per-trace numbers live metrics aggregate in SQL.
+ALTER TABLE traces ADD COLUMN prompt_name TEXT;
+ALTER TABLE traces ADD COLUMN prompt_version TEXT;
+ALTER TABLE traces ADD COLUMN error_spans INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE traces ADD COLUMN cost_usd REAL;
+UPDATE traces SET
+  prompt_name = (SELECT json_extract(s.attributes, '$."ratchet.prompt.name"') FROM spans s
+    WHERE s.trace_id = traces.trace_id AND s.source = 'production'
+      AND json_extract(s.attributes, '$."ratchet.prompt.name"') IS NOT NULL LIMIT 1),
+  prompt_version = (SELECT json_extract(s.attributes, '$."ratchet.prompt.version"') FROM spans s
+    WHERE s.trace_id = traces.trace_id AND s.source = 'production'
+      AND json_extract(s.attributes, '$."ratchet.prompt.version"') IS NOT NULL LIMIT 1),
+  error_spans = (SELECT count(*) FROM spans s WHERE s.trace_id = traces.trace_id
+    AND s.source = 'production' AND json_extract(s.status, '$.code') = 'error');
+CREATE INDEX traces_prompt ON traces (prompt_name, prompt_version) WHERE prompt_name IS NOT NULL;
+
+-- A canary: a share of one label's traffic served by a candidate version, watched by an
+-- always-valid sequential test. Arms are the traces ingested after start_seq (the traces
+-- rowid when it started), so a jumping application clock cannot move a trace between arms.
+CREATE TABLE canaries (
+  id TEXT PRIMARY KEY NOT NULL,
+  prompt_name TEXT NOT NULL,
+  label TEXT NOT NULL,
+  control_hash TEXT NOT NULL,
+  candidate_hash TEXT NOT NULL,
+  traffic REAL NOT NULL,
+  status TEXT NOT NULL,
+  start_seq INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  ended_at TEXT,
+  doc TEXT NOT NULL
+) STRICT;
+-- At most one running canary per (prompt, label).
+CREATE UNIQUE INDEX canaries_running ON canaries (prompt_name, label) WHERE status = 'running';
+
+-- Everything the live side did or saw, keyed so that one event is acted on once: a second
+-- watch process (or a restart in the middle of an action) finds the key taken.
+CREATE TABLE live_events (
+  key TEXT PRIMARY KEY NOT NULL,
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  prompt_name TEXT,
+  canary_id TEXT,
+  actor TEXT NOT NULL,
+  at TEXT NOT NULL,
+  doc TEXT NOT NULL
+) STRICT;
+CREATE INDEX live_events_seq ON live_events (seq);
+
+-- Who may act: one watch process holds a lease it renews; others stand by.
+CREATE TABLE live_leases (
+  name TEXT PRIMARY KEY NOT NULL,
+  holder TEXT NOT NULL,
+  acquired_at TEXT NOT NULL,
+  expires_ms REAL NOT NULL
+) STRICT;
+
+-- Per-trace scores the live side computed (a judge on a sample of traces).
+CREATE TABLE live_scores (
+  trace_id TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  value REAL NOT NULL,
+  scored_at TEXT NOT NULL,
+  PRIMARY KEY (trace_id, metric)
+) STRICT;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

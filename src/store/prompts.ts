@@ -447,6 +447,11 @@ export class SqlitePromptStore implements PromptStore {
     return this.#move.immediate(move);
   }
 
+  /** `moveLabel` inside a transaction the caller holds (nested: a savepoint). */
+  moveLabelInTransaction(move: LabelMove): PromptLabelEvent {
+    return this.#move(move);
+  }
+
   async labelHistory(name: string, label?: string): Promise<PromptLabelEvent[]> {
     return this.#events(name, label);
   }

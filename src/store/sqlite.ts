@@ -27,6 +27,7 @@ import { SqliteEvalDraftStore } from "./eval-drafts.js";
 import { SqliteFailureStore } from "./failures.js";
 import { SqliteGateStore } from "./gate.js";
 import { SqliteJudgeStore } from "./judges.js";
+import { SqliteLiveStore } from "./live.js";
 import { SqliteLoopStore } from "./loop.js";
 import { migrate } from "./migrations.js";
 import { SqlitePromptStore } from "./prompts.js";
@@ -176,6 +177,7 @@ class SqliteStore implements Store {
   readonly judges: SqliteJudgeStore;
   readonly gate: SqliteGateStore;
   readonly loop: SqliteLoopStore;
+  readonly live: SqliteLiveStore;
   readonly clusters: SqliteClusterStore;
   readonly evalDrafts: SqliteEvalDraftStore;
   readonly prompts: SqlitePromptStore;
@@ -212,6 +214,7 @@ class SqliteStore implements Store {
     this.clusters = new SqliteClusterStore(db);
     this.evalDrafts = new SqliteEvalDraftStore(db);
     this.prompts = new SqlitePromptStore(db);
+    this.live = new SqliteLiveStore(db, (move) => this.prompts.moveLabelInTransaction(move));
     this.#path = path;
     this.#batch = Math.max(1, Math.floor(batch));
     this.#kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: db }) });

@@ -13,6 +13,10 @@ export const TRACE_ATTRIBUTES = {
   feedbackCorrection: "ratchet.feedback.correction",
   sourceFormat: "ratchet.source.format",
   agentName: "ratchet.agent.name",
+  /** Set by `ratchet/client`: which prompt version served this request. */
+  promptName: "ratchet.prompt.name",
+  promptVersion: "ratchet.prompt.version",
+  costUsd: "ratchet.cost.usd",
   inputMessages: "gen_ai.input.messages",
   outputMessages: "gen_ai.output.messages",
 } as const;
@@ -32,6 +36,13 @@ export interface TraceSummary {
   source_format?: string;
   /** ISO time the first span of the trace was stored. */
   ingested_at: string;
+  /** The prompt version that served the request, when the application tagged its spans. */
+  prompt_name?: string;
+  prompt_version?: string;
+  /** Spans whose status is `error`. */
+  error_spans: number;
+  /** Sum of the spans' `ratchet.cost.usd`, when any span carries it. */
+  cost_usd?: number;
 }
 
 export interface TraceFilter {
@@ -77,10 +88,14 @@ interface TraceRow {
   span_count: number;
   source_format: string | null;
   ingested_at: string;
+  prompt_name: string | null;
+  prompt_version: string | null;
+  error_spans: number;
+  cost_usd: number | null;
 }
 
 const TRACE_COLUMNS =
-  "trace_id, started_ms, ended_ms, root_name, agent, outcome, feedback_score, span_count, source_format, ingested_at";
+  "trace_id, started_ms, ended_ms, root_name, agent, outcome, feedback_score, span_count, source_format, ingested_at, prompt_name, prompt_version, error_spans, cost_usd";
 
 function decodeSummary(row: TraceRow): TraceSummary {
   const s: TraceSummary = {
@@ -89,12 +104,16 @@ function decodeSummary(row: TraceRow): TraceSummary {
     ended_ms: row.ended_ms,
     span_count: row.span_count,
     ingested_at: row.ingested_at,
+    error_spans: row.error_spans,
   };
   if (row.root_name !== null) s.root_name = row.root_name;
   if (row.agent !== null) s.agent = row.agent;
   if (row.outcome !== null) s.outcome = row.outcome;
   if (row.feedback_score !== null) s.feedback_score = row.feedback_score;
   if (row.source_format !== null) s.source_format = row.source_format;
+  if (row.prompt_name !== null) s.prompt_name = row.prompt_name;
+  if (row.prompt_version !== null) s.prompt_version = row.prompt_version;
+  if (row.cost_usd !== null) s.cost_usd = row.cost_usd;
   return s;
 }
 
@@ -107,6 +126,10 @@ interface Pending {
   outcome: string | null;
   score: number | null;
   format: string | null;
+  promptName: string | null;
+  promptVersion: string | null;
+  errors: number;
+  cost: number | null;
 }
 
 /** Written after SPAN_COLUMNS for production spans (migration 6). */
@@ -158,7 +181,7 @@ class SqliteTraceStore implements TraceStore {
     // Spans of one trace may arrive in any order and any number of batches: extend the
     // time range, add the count, and let a root span's fields win once it shows up.
     this.#upsertTrace = db.prepare(
-      `INSERT INTO traces (${TRACE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO traces (${TRACE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (trace_id) DO UPDATE SET
          started_ms = min(started_ms, excluded.started_ms),
          ended_ms = max(ended_ms, excluded.ended_ms),
@@ -167,7 +190,12 @@ class SqliteTraceStore implements TraceStore {
          outcome = coalesce(excluded.outcome, outcome),
          feedback_score = coalesce(excluded.feedback_score, feedback_score),
          span_count = span_count + excluded.span_count,
-         source_format = coalesce(excluded.source_format, source_format)`,
+         source_format = coalesce(excluded.source_format, source_format),
+         prompt_name = coalesce(prompt_name, excluded.prompt_name),
+         prompt_version = coalesce(prompt_version, excluded.prompt_version),
+         error_spans = error_spans + excluded.error_spans,
+         cost_usd = CASE WHEN excluded.cost_usd IS NULL THEN cost_usd
+           ELSE coalesce(cost_usd, 0) + excluded.cost_usd END`,
     );
     this.#insertBatch = db.transaction((spans, options) => this.#insert(spans, options));
     this.#getSummary = db.prepare(`SELECT ${TRACE_COLUMNS} FROM traces WHERE trace_id = ?`);
@@ -230,6 +258,10 @@ class SqliteTraceStore implements TraceStore {
           outcome: null,
           score: null,
           format: null,
+          promptName: null,
+          promptVersion: null,
+          errors: 0,
+          cost: null,
         };
         pending.set(span.trace_id, p);
       }
@@ -238,6 +270,11 @@ class SqliteTraceStore implements TraceStore {
       p.ended = Math.max(p.ended, span.end_ms);
       const a = span.attributes;
       p.agent ??= str(a[TRACE_ATTRIBUTES.agentName]) ?? str(a["gen_ai.agent.name"]);
+      p.promptName ??= str(a[TRACE_ATTRIBUTES.promptName]);
+      p.promptVersion ??= str(a[TRACE_ATTRIBUTES.promptVersion]);
+      if (span.status.code === "error") p.errors++;
+      const cost = num(a[TRACE_ATTRIBUTES.costUsd]);
+      if (cost !== null) p.cost = (p.cost ?? 0) + cost;
       if (span.parent_span_id === undefined) {
         p.rootName = span.name;
         p.outcome = str(a[TRACE_ATTRIBUTES.outcome]) ?? p.outcome;
@@ -259,6 +296,10 @@ class SqliteTraceStore implements TraceStore {
         p.count,
         p.format ?? options.sourceFormat ?? null,
         ingestedAt,
+        p.promptName,
+        p.promptVersion,
+        p.errors,
+        p.cost,
       );
     }
     return { inserted, duplicates: spans.length - inserted };

@@ -12,6 +12,7 @@ import type { EvalDraftStore } from "./eval-drafts.js";
 import type { FailureStore } from "./failures.js";
 import type { GateStore } from "./gate.js";
 import type { JudgeStore } from "./judges.js";
+import type { LiveStore } from "./live.js";
 import type { LoopStore } from "./loop.js";
 import type { PromptStore } from "./prompts.js";
 import type { TraceStore } from "./traces.js";
@@ -62,6 +63,7 @@ export interface Store extends CacheStore {
   judges: JudgeStore;
   gate: GateStore;
   loop: LoopStore;
+  live: LiveStore;
   clusters: ClusterStore;
   evalDrafts: EvalDraftStore;
   prompts: PromptStore;

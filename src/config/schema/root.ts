@@ -4,6 +4,7 @@ import { AgentSchema, BUILTIN_PROVIDERS } from "./agent.js";
 import { CacheSchema, CostSchema, StoreSchema } from "./cost.js";
 import { EvaluationSchema } from "./evaluation.js";
 import { OptimizationSchema, PromotionSchema, RollbackSchema } from "./lifecycle.js";
+import { LiveSchema } from "./live.js";
 import { MiningSchema } from "./mining.js";
 import { ObservabilitySchema } from "./observability.js";
 import { PipelineSchema } from "./pipeline.js";
@@ -37,6 +38,7 @@ export const RatchetConfigSchema = z
     optimization: OptimizationSchema,
     promotion: PromotionSchema,
     rollback: RollbackSchema,
+    live: LiveSchema,
     observability: ObservabilitySchema,
     mining: MiningSchema,
     server: ServerSchema,

@@ -1,0 +1,76 @@
+import { z } from "zod";
+
+const Duration = z
+  .string()
+  .regex(/^\d+(?:\.\d+)?\s*(ms|s|m|h|d|w)$/i, { error: "a duration like 30s, 5m, 1h or 7d" });
+
+const Unit = z.number().min(0).max(1);
+
+/**
+ * The live side (`ratchet canary`, `shadow`, `watch`, `metrics`): how much evidence a canary
+ * needs, what counts as drift, and when the loop itself needs attention (seed 004's table).
+ */
+export const LiveSchema = z
+  .strictObject({
+    canary: z
+      .strictObject({
+        /** Error rate of the whole test: a false rollback or promotion happens at most this often. */
+        alpha: z.number().gt(0).lt(0.5).default(0.05),
+        /** Requests per arm before the test may decide anything. */
+        min_samples: z.int().min(10).max(10_000_000).default(200),
+        /** Candidate requests after which an undecided canary ends as inconclusive. */
+        max_samples: z.int().min(10).max(100_000_000).default(20_000),
+        /**
+         * Scale of the effects the test is tuned for, in standard deviations of the metric
+         * (the mixture prior of the mSPRT). Smaller finds small effects sooner and large
+         * ones later.
+         */
+        effect_size: z.number().gt(0).max(10).default(0.1),
+        /** Promote a candidate that is better with enough evidence (else only report it). */
+        auto_promote: z.boolean().default(true),
+        /** Share of traces a `judge:<name>` metric scores. */
+        judge_sample: Unit.default(0.2),
+        /** Traffic share when `--traffic` is not given. */
+        traffic: z.number().gt(0).lt(1).default(0.1),
+      })
+      .prefault({}),
+    drift: z
+      .strictObject({
+        /** Length of a window; the latest full window is compared with the one before. */
+        window: Duration.default("1d"),
+        /** Traces a window needs before it is compared. */
+        min_traces: z.int().min(10).max(10_000_000).default(100),
+        /** Population stability index at or above which input or output drift is a breach. */
+        psi_threshold: z.number().gt(0).max(10).default(0.2),
+        /** What a performance breach on the production version does. */
+        on_breach: z.enum(["notify", "improve", "rollback"]).default("notify"),
+      })
+      .prefault({}),
+    watch: z
+      .strictObject({
+        /** Time between two looks at the store. */
+        interval: Duration.default("30s"),
+        /** Mine new production traces for failure signals on every look. */
+        mine: z.boolean().default(true),
+      })
+      .prefault({}),
+    /** Thresholds of `ratchet metrics` (seed 004, "investigate when"). */
+    metrics: z
+      .strictObject({
+        /** Serious failures need an approved eval within this many business days. */
+        incident_to_eval_days: z.number().gt(0).max(365).default(2),
+        min_incident_to_eval: Unit.default(0.9),
+        min_catch_rate: Unit.default(0.8),
+        max_recurrence: Unit.default(0),
+        max_flaky_rate: Unit.default(0.05),
+        min_trace_coverage: Unit.default(0.95),
+        max_override_rate: Unit.default(0.1),
+        /** Rollbacks of one prompt within `window` at which to investigate. */
+        max_rollbacks: z.int().min(1).max(1000).default(2),
+        window: Duration.default("30d"),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+export type LiveConfig = z.output<typeof LiveSchema>;
