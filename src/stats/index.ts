@@ -46,6 +46,8 @@ export type { McNemarMethod, McNemarResult } from "./mcnemar.js";
 export { discordant, mcnemar, mcnemarTable } from "./mcnemar.js";
 export type { CorrectedDifference } from "./misclassification.js";
 export { correctedDifference, roganGladen, youdenJ } from "./misclassification.js";
+export type { ArmSummary, MixtureTestOptions, MixtureTestResult } from "./msprt.js";
+export { armFromMoments, mixtureSequentialTest } from "./msprt.js";
 export type { QuantileType } from "./percentile.js";
 export { quantile, quantiles } from "./percentile.js";
 export type { SignFlipOptions, SignFlipResult } from "./permutation.js";
