@@ -46,6 +46,20 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
       return (program, output) => registerServe(program, output);
     },
   ],
+  [
+    "canary",
+    async () => {
+      const { registerCanary } = await import("./commands/canary.js");
+      return (program, output) => registerCanary(program, output);
+    },
+  ],
+  [
+    "watch",
+    async () => {
+      const { registerWatch } = await import("./commands/watch.js");
+      return (program, output) => registerWatch(program, output);
+    },
+  ],
   ["ingest", async () => (await import("./commands/ingest.js")).registerIngest],
   ["traces", async () => (await import("./commands/traces.js")).registerTraces],
   ["export", async () => (await import("./commands/export.js")).registerExport],

@@ -3,6 +3,9 @@
  * Deliberately self-contained (global fetch only, no store, no AI SDK) so that importing it
  * costs an application nothing.
  */
+import { routesToCandidate } from "./route.js";
+
+export { routeBucket, routesToCandidate } from "./route.js";
 
 export interface ClientToolDefinition {
   name: string;
@@ -33,6 +36,15 @@ export interface Prompt {
    * cached, so the given fallback text is served.
    */
   source: "server" | "cache" | "stale" | "fallback";
+  /** Set when a running canary routed this request: which canary, and which arm served. */
+  canary?: { id: string; arm: "control" | "candidate" };
+}
+
+/** What the server says about a running canary when asked without a key. */
+interface CanaryRouting {
+  id: string;
+  traffic: number;
+  candidate: { version: string; content: string; settings: ClientPromptSettings | null };
 }
 
 export interface GetPromptOptions {
@@ -52,6 +64,16 @@ export interface GetPromptOptions {
   timeoutMs?: number;
   /** Another fetch (tests, proxies); default the global one. */
   fetch?: typeof fetch;
+  /**
+   * Who is asking (a user, session or account id). While a canary runs on the label, a key
+   * always gets the same arm; without a key the control is served.
+   */
+  key?: string;
+  /**
+   * Put the served version on the active OpenTelemetry span (when `@opentelemetry/api` is
+   * installed), so that ingested traces say which version served them. Default true.
+   */
+  tagActiveSpan?: boolean;
 }
 
 /** A prompt could not be had: an answer the server gave (4xx), or an outage with no fallback. */
@@ -67,6 +89,7 @@ export class PromptFetchError extends Error {
 
 interface Entry {
   prompt: Prompt;
+  canary?: CanaryRouting;
   etag: string | undefined;
   fetchedAt: number;
 }
@@ -84,14 +107,14 @@ export interface PromptClient {
 /** A client with its own cache; `getPrompt` below uses a shared default one. */
 export function createPromptClient(defaults: GetPromptOptions = {}): PromptClient {
   const cache = new Map<string, Entry>();
-  const inFlight = new Map<string, Promise<Prompt>>();
+  const inFlight = new Map<string, Promise<Entry>>();
 
   async function fetchPrompt(
     key: string,
     name: string,
     o: GetPromptOptions,
     cached: Entry | undefined,
-  ): Promise<Prompt> {
+  ): Promise<Entry> {
     const base = (o.baseUrl ?? env("RATCHET_URL") ?? "http://127.0.0.1:4318").replace(/\/+$/, "");
     const query =
       o.version !== undefined
@@ -103,16 +126,20 @@ export function createPromptClient(defaults: GetPromptOptions = {}): PromptClien
     if (token) headers.authorization = `Bearer ${token}`;
     if (cached?.etag) headers["if-none-match"] = cached.etag;
     const doFetch = o.fetch ?? globalThis.fetch;
-    const outage = (why: string): Prompt => {
-      if (cached) return { ...cached.prompt, source: "stale" };
+    const outage = (why: string): Entry => {
+      if (cached) return { ...cached, prompt: { ...cached.prompt, source: "stale" } };
       if (o.fallback !== undefined) {
         return {
-          name,
-          version: undefined,
-          label: o.version !== undefined ? null : (o.label ?? "production"),
-          content: o.fallback,
-          settings: null,
-          source: "fallback",
+          prompt: {
+            name,
+            version: undefined,
+            label: o.version !== undefined ? null : (o.label ?? "production"),
+            content: o.fallback,
+            settings: null,
+            source: "fallback",
+          },
+          etag: undefined,
+          fetchedAt: 0,
         };
       }
       throw new PromptFetchError(
@@ -131,7 +158,7 @@ export function createPromptClient(defaults: GetPromptOptions = {}): PromptClien
     if (response.status === 304 && cached) {
       await response.body?.cancel();
       cached.fetchedAt = Date.now();
-      return { ...cached.prompt, source: "server" };
+      return { ...cached, prompt: { ...cached.prompt, source: "server" } };
     }
     if (response.status >= 500) {
       await response.body?.cancel();
@@ -150,7 +177,7 @@ export function createPromptClient(defaults: GetPromptOptions = {}): PromptClien
           : `HTTP ${response.status}`;
       throw new PromptFetchError(`cannot get prompt '${name}': ${message}`, response.status);
     }
-    const data = body as Omit<Prompt, "source">;
+    const data = body as Omit<Prompt, "source" | "canary"> & { canary?: CanaryRouting };
     const prompt: Prompt = {
       name: data.name,
       version: data.version,
@@ -159,11 +186,36 @@ export function createPromptClient(defaults: GetPromptOptions = {}): PromptClien
       settings: data.settings,
       source: "server",
     };
-    cache.set(key, {
+    const entry: Entry = {
       prompt,
+      ...(data.canary?.candidate !== undefined ? { canary: data.canary } : {}),
       etag: response.headers.get("etag") ?? undefined,
       fetchedAt: Date.now(),
-    });
+    };
+    cache.set(key, entry);
+    return entry;
+  }
+
+  async function serve(
+    entry: Entry,
+    o: GetPromptOptions,
+    source?: Prompt["source"],
+  ): Promise<Prompt> {
+    let prompt: Prompt = source === undefined ? entry.prompt : { ...entry.prompt, source };
+    const canary = entry.canary;
+    if (canary !== undefined && o.key !== undefined && o.key !== "") {
+      const toCandidate = routesToCandidate(canary.id, o.key, canary.traffic);
+      prompt = toCandidate
+        ? {
+            ...prompt,
+            version: canary.candidate.version,
+            content: canary.candidate.content,
+            settings: canary.candidate.settings,
+            canary: { id: canary.id, arm: "candidate" },
+          }
+        : { ...prompt, canary: { id: canary.id, arm: "control" } };
+    }
+    if (o.tagActiveSpan !== false) await tagActiveSpan(prompt);
     return prompt;
   }
 
@@ -173,16 +225,16 @@ export function createPromptClient(defaults: GetPromptOptions = {}): PromptClien
       const key = JSON.stringify([o.baseUrl ?? "", name, o.version ?? "", o.label ?? ""]);
       const cached = cache.get(key);
       if (cached && Date.now() - cached.fetchedAt < (o.ttlMs ?? 60_000)) {
-        return { ...cached.prompt, source: "cache" };
+        return serve(cached, o, "cache");
       }
       // Callers asking at once share one request (those with the same fallback: an outage
       // answers each with its own).
       const flightKey = JSON.stringify([key, o.fallback ?? null]);
       const pending = inFlight.get(flightKey);
-      if (pending) return pending;
+      if (pending) return serve(await pending, o);
       const request = fetchPrompt(key, name, o, cached).finally(() => inFlight.delete(flightKey));
       inFlight.set(flightKey, request);
-      return request;
+      return serve(await request, o);
     },
     clear(name) {
       for (const key of [...cache.keys()]) {
@@ -215,5 +267,27 @@ export function promptSpanAttributes(prompt: Prompt): Record<string, string> {
       ? { "ratchet.prompt.version": `${prompt.name}@${prompt.version}` }
       : {}),
     ...(prompt.label !== null ? { "ratchet.prompt.label": prompt.label } : {}),
+    ...(prompt.canary !== undefined ? { "ratchet.canary.id": prompt.canary.id } : {}),
   };
+}
+
+interface ActiveSpanApi {
+  trace: {
+    getActiveSpan(): { setAttributes(attributes: Record<string, string>): unknown } | undefined;
+  };
+}
+
+let otelApi: Promise<ActiveSpanApi | undefined> | undefined;
+
+/**
+ * Tags the application's active span, when it uses OpenTelemetry; an application without it
+ * pays nothing (the import fails once and is remembered).
+ */
+async function tagActiveSpan(prompt: Prompt): Promise<void> {
+  otelApi ??= import("@opentelemetry/api").then(
+    (api) => api as unknown as ActiveSpanApi,
+    () => undefined,
+  );
+  const api = await otelApi;
+  api?.trace.getActiveSpan()?.setAttributes(promptSpanAttributes(prompt));
 }

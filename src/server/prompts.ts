@@ -1,13 +1,17 @@
 import type { Hono } from "hono";
+import { routesToCandidate } from "../client/route.js";
 import { checkLabel, checkPromptName, DEFAULT_LABEL } from "../prompts/index.js";
-import type { PromptStore, StoredPromptVersion } from "../store/index.js";
+import type { LiveStore, PromptStore, StoredPromptVersion } from "../store/index.js";
 
 export interface PromptRouteOptions {
   prompts: PromptStore;
+  /** Running canaries route a share of a label's keys to their candidate. */
+  live?: LiveStore;
   authorized: (authorization: string | undefined) => boolean;
 }
 
 const HASH_PREFIX = /^[0-9a-f]{7,64}$/;
+const MAX_KEY_LENGTH = 256;
 
 function problem(status: number, message: string): Response {
   const headers: Record<string, string> = {
@@ -49,6 +53,10 @@ export function addPromptRoutes(app: Hono, options: PromptRouteOptions): void {
     const name = c.req.param("name");
     const labelParam = c.req.query("label");
     const versionParam = c.req.query("version");
+    const routeKey = c.req.query("key");
+    if (routeKey !== undefined && (routeKey === "" || routeKey.length > MAX_KEY_LENGTH)) {
+      return problem(400, `?key= must be 1 to ${MAX_KEY_LENGTH} characters (a user or session id)`);
+    }
     if (labelParam !== undefined && versionParam !== undefined) {
       return problem(400, "give either ?label= or ?version=, not both");
     }
@@ -83,20 +91,55 @@ export function addPromptRoutes(app: Hono, options: PromptRouteOptions): void {
       if (version === undefined)
         return problem(404, `${name}@${label} points at a missing version`);
     }
-    const etag = `"${version.hash}"`;
+    const body: Record<string, unknown> = {
+      name,
+      version: version.hash,
+      label,
+      content: version.content,
+      settings: version.settings ?? null,
+    };
+    let etag = `"${version.hash}"`;
+    const canary =
+      label !== null && options.live ? await options.live.runningCanary(name, label) : undefined;
+    // A canary whose control is no longer the label's target is stale (the label was moved
+    // by hand): serve the label; `watch` ends the canary.
+    if (canary !== undefined && canary.control_hash === version.hash) {
+      const candidate = await options.prompts.getVersion(name, canary.candidate_hash);
+      if (candidate !== undefined) {
+        if (routeKey !== undefined) {
+          const toCandidate = routesToCandidate(canary.id, routeKey, canary.traffic);
+          const served = toCandidate ? candidate : version;
+          body.version = served.hash;
+          body.content = served.content;
+          body.settings = served.settings ?? null;
+          body.canary = {
+            id: canary.id,
+            traffic: canary.traffic,
+            arm: toCandidate ? "candidate" : "control",
+          };
+          etag = `"${served.hash}+${canary.id}"`;
+        } else {
+          // No key: the control, plus what a client needs to route its own keys locally.
+          body.canary = {
+            id: canary.id,
+            traffic: canary.traffic,
+            candidate: {
+              version: candidate.hash,
+              content: candidate.content,
+              settings: candidate.settings ?? null,
+            },
+          };
+          etag = `"${version.hash}+${canary.id}"`;
+        }
+      }
+    }
     const headers = { etag, "cache-control": "no-cache" };
     if (matches(c.req.header("if-none-match"), etag)) {
       return new Response(null, { status: 304, headers });
     }
-    return new Response(
-      JSON.stringify({
-        name,
-        version: version.hash,
-        label,
-        content: version.content,
-        settings: version.settings ?? null,
-      }),
-      { status: 200, headers: { ...headers, "content-type": "application/json" } },
-    );
+    return new Response(JSON.stringify(body), {
+      status: 200,
+      headers: { ...headers, "content-type": "application/json" },
+    });
   });
 }

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { errorMessage } from "../core/index.js";
 import { defaultRedactor, type Redactor } from "../redact/index.js";
-import type { PromptStore, TraceStore } from "../store/index.js";
+import type { LiveStore, PromptStore, TraceStore } from "../store/index.js";
 import {
   convertExportRequest,
   decodeExportRequest,
@@ -21,6 +21,8 @@ export interface ReceiverOptions {
   traces: TraceStore;
   /** Serves `GET /v1/prompts/:name` (same bearer token) when given. */
   prompts?: PromptStore;
+  /** Running canaries, so that `?key=` requests are routed between control and candidate. */
+  live?: LiveStore;
   /** Required: every `/v1/traces` request must carry `Authorization: Bearer <token>`. */
   token: string;
   /** Largest body, compressed and decompressed alike. Default 10 MiB. */
@@ -98,7 +100,13 @@ export function createReceiverApp(options: ReceiverOptions): Hono {
   const app = new Hono();
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
-  if (options.prompts) addPromptRoutes(app, { prompts: options.prompts, authorized });
+  if (options.prompts) {
+    addPromptRoutes(app, {
+      prompts: options.prompts,
+      authorized,
+      ...(options.live ? { live: options.live } : {}),
+    });
+  }
 
   app.post("/v1/traces", async (c) => {
     const wire = wireOf(c.req.header("content-type"));

@@ -24,8 +24,8 @@ describe("mixtureSequentialTest", () => {
     (_, c) => {
       const result = mixtureSequentialTest(c.control, c.treatment, { tau: c.tau, alpha: c.alpha });
       expect(result.likelihoodRatio).toBeCloseTo(c.likelihood_ratio, 6);
-      expect(result.interval[0]).toBeCloseTo(c.interval[0], 6);
-      expect(result.interval[1]).toBeCloseTo(c.interval[1], 6);
+      expect(result.interval.lower).toBeCloseTo(c.interval[0], 6);
+      expect(result.interval.upper).toBeCloseTo(c.interval[1], 6);
       expect(result.rejected).toBe(c.likelihood_ratio >= 1 / c.alpha);
       // The interval excludes 0 exactly when the test rejects "no difference".
       const excludesZero = c.interval[0] > 0 || c.interval[1] < 0;
@@ -46,7 +46,7 @@ describe("mixtureSequentialTest", () => {
     const b = { n: 10, mean: 1, variance: 0 };
     expect(mixtureSequentialTest(a, b, { tau: 0.1 })).toMatchObject({
       rejected: true,
-      interval: [1, 1],
+      interval: { lower: 1, upper: 1 },
     });
   });
 

@@ -79,7 +79,7 @@ export function mixtureSequentialTest(
       variance,
       likelihoodRatio: rejected ? Number.POSITIVE_INFINITY : 1,
       pValue: rejected ? 0 : 1,
-      interval: [difference, difference],
+      interval: { lower: difference, upper: difference, level: 1 - alpha },
       rejected,
     };
   }
@@ -97,7 +97,7 @@ export function mixtureSequentialTest(
     variance,
     likelihoodRatio,
     pValue: Math.min(1, Math.exp(-logLambda)),
-    interval: [difference - halfWidth, difference + halfWidth],
+    interval: { lower: difference - halfWidth, upper: difference + halfWidth, level: 1 - alpha },
     rejected: logLambda >= -Math.log(alpha),
   };
 }

@@ -87,8 +87,15 @@ export interface LiveStore {
   endCanary<T, E>(
     ending: CanaryEnding<T, E>,
   ): Promise<{ ended: boolean; moved: PromptLabelEvent[] }>;
-  /** Records an event once; false when its key was already recorded. */
-  recordEvent<E>(event: LiveEventInput<E>, moves?: LabelMove[]): Promise<boolean>;
+  /**
+   * Records an event once, with its label moves; false (and nothing done) when its key was
+   * already recorded or, with `expect`, when the label no longer points at that hash.
+   */
+  recordEvent<E>(
+    event: LiveEventInput<E>,
+    moves?: LabelMove[],
+    expect?: { name: string; label: string; hash: string },
+  ): Promise<boolean>;
   hasEvent(key: string): Promise<boolean>;
   /** Oldest first. */
   listEvents<E>(filter?: {
@@ -114,6 +121,9 @@ export interface LiveStore {
     metric: string;
     afterSeq: number;
     untilSeq?: number;
+    /** Traces that started in [fromMs, toMs) only (drift windows). */
+    fromMs?: number;
+    toMs?: number;
   }): Promise<ArmMoments[]>;
   /** The value at quantile q (0..1) of a metric for one version, nearest rank. */
   armQuantile(query: {
@@ -364,8 +374,19 @@ export class SqliteLiveStore implements LiveStore {
     }
   }
 
-  async recordEvent<E>(event: LiveEventInput<E>, moves: LabelMove[] = []): Promise<boolean> {
+  async recordEvent<E>(
+    event: LiveEventInput<E>,
+    moves: LabelMove[] = [],
+    expect?: { name: string; label: string; hash: string },
+  ): Promise<boolean> {
     const run = this.#db.transaction((): boolean => {
+      if (expect !== undefined) {
+        const hash = this.#db
+          .prepare("SELECT hash FROM prompt_labels WHERE name = ? AND label = ?")
+          .pluck()
+          .get(expect.name, expect.label);
+        if (hash !== expect.hash) return false;
+      }
       if (!this.#insertEvent(event)) return false;
       for (const move of moves) this.#move(move);
       return true;
@@ -464,6 +485,8 @@ export class SqliteLiveStore implements LiveStore {
     metric: string;
     afterSeq: number;
     untilSeq?: number;
+    fromMs?: number;
+    toMs?: number;
   }): Promise<ArmMoments[]> {
     if (query.versions.length === 0) return [];
     const m = metricSql(query.metric);
@@ -473,7 +496,8 @@ export class SqliteLiveStore implements LiveStore {
            coalesce(sum(v * v), 0) AS sumSquares
          FROM (SELECT t.prompt_version, ${m.value} AS v FROM traces t ${m.join}
            WHERE t.prompt_name = ? AND t.prompt_version IN (${query.versions.map(() => "?").join(", ")})
-             AND t.rowid > ? AND t.rowid <= ? ${m.where}) AS t
+             AND t.rowid > ? AND t.rowid <= ? AND t.started_ms >= ? AND t.started_ms < ?
+             ${m.where}) AS t
          GROUP BY t.prompt_version`,
       )
       .all(
@@ -482,6 +506,8 @@ export class SqliteLiveStore implements LiveStore {
         ...query.versions,
         query.afterSeq,
         query.untilSeq ?? Number.MAX_SAFE_INTEGER,
+        query.fromMs ?? Number.NEGATIVE_INFINITY,
+        query.toMs ?? Number.POSITIVE_INFINITY,
       ) as ArmMoments[];
     const byVersion = new Map(rows.map((row) => [row.version, row]));
     return query.versions.map(

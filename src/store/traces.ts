@@ -159,6 +159,15 @@ function statusJson(status: Span["status"]): string {
   return JSON.stringify(status);
 }
 
+/**
+ * Versions are kept as `name@hash`, as eval runs record them; an application that tagged the
+ * bare hash gets its prompt name put in front.
+ */
+function qualifiedVersion(name: string | null, version: string | null): string | null {
+  if (version === null || name === null || version.includes("@")) return version;
+  return `${name}@${version}`;
+}
+
 class SqliteTraceStore implements TraceStore {
   readonly #insertSpan: Database.Statement;
   readonly #upsertTrace: Database.Statement;
@@ -297,7 +306,7 @@ class SqliteTraceStore implements TraceStore {
         p.format ?? options.sourceFormat ?? null,
         ingestedAt,
         p.promptName,
-        p.promptVersion,
+        qualifiedVersion(p.promptName, p.promptVersion),
         p.errors,
         p.cost,
       );

@@ -119,6 +119,7 @@ export function registerServe(
         const running = await startServer({
           traces: ctx.store.traces,
           prompts: ctx.store.prompts,
+          live: ctx.store.live,
           token,
           port: flags.port ?? server?.port ?? 4318,
           host,

@@ -1,0 +1,12 @@
+export type { CanaryLookResult, LookOptions } from "./act.js";
+export { lookAndAct, stopCanary } from "./act.js";
+export { canaryMetrics, qualified, readArms } from "./arms.js";
+export { checkJudgeMetrics, judgeModelFor, rubricFor, scoreCanarySample } from "./judge.js";
+export type { LookSettings, MetricArms } from "./look.js";
+export { initialState, lookAtCanary } from "./look.js";
+export { LIVE_METRIC_NAMES, parseLiveMetric } from "./metrics.js";
+export type { StartCanaryInput, StartedCanary } from "./start.js";
+export { CANARY_LABEL, startCanary } from "./start.js";
+export type { ArmTraffic, CanaryTraffic } from "./status.js";
+export { canaryText, canaryTraffic } from "./status.js";
+export type * from "./types.js";
