@@ -444,26 +444,26 @@ export class SqliteLiveStore implements LiveStore {
   ): Promise<LeaseState> {
     const run = this.#db.transaction((): LeaseState => {
       const current = this.#db
-        .prepare("SELECT holder, expires_ms FROM live_leases WHERE name = ?")
-        .get(name) as { holder: string; expires_ms: number } | undefined;
-      // A lease whose expiry lies implausibly far ahead (a clock that jumped back by more
-      // than its length) counts as expired: it can never hold a process out for long.
+        .prepare("SELECT holder, expires_ms, ttl_ms FROM live_leases WHERE name = ?")
+        .get(name) as { holder: string; expires_ms: number; ttl_ms: number } | undefined;
+      // A lease whose expiry lies further ahead than its holder ever asked for (our clock
+      // jumped back, or its clock was ahead) counts as expired: it cannot hold others out.
       const stale =
         current === undefined ||
         current.expires_ms <= nowMs ||
-        current.expires_ms - nowMs > 2 * ttlMs;
+        current.expires_ms - nowMs > 2 * current.ttl_ms;
       if (current !== undefined && current.holder !== holder && !stale) {
         return { held: false, holder: current.holder, expires_ms: current.expires_ms };
       }
       const expires = nowMs + ttlMs;
       this.#db
         .prepare(
-          `INSERT INTO live_leases (name, holder, acquired_at, expires_ms) VALUES (?, ?, ?, ?)
+          `INSERT INTO live_leases (name, holder, acquired_at, expires_ms, ttl_ms) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,
              acquired_at = CASE WHEN holder = excluded.holder THEN acquired_at ELSE excluded.acquired_at END,
-             expires_ms = excluded.expires_ms`,
+             expires_ms = excluded.expires_ms, ttl_ms = excluded.ttl_ms`,
         )
-        .run(name, holder, new Date(nowMs).toISOString(), expires);
+        .run(name, holder, new Date(nowMs).toISOString(), expires, ttlMs);
       return { held: true, holder, expires_ms: expires };
     });
     return run.immediate();

@@ -513,7 +513,8 @@ CREATE TABLE live_leases (
   name TEXT PRIMARY KEY NOT NULL,
   holder TEXT NOT NULL,
   acquired_at TEXT NOT NULL,
-  expires_ms REAL NOT NULL
+  expires_ms REAL NOT NULL,
+  ttl_ms REAL NOT NULL
 ) STRICT;
 
 -- Per-trace scores the live side computed (a judge on a sample of traces).

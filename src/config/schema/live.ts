@@ -33,7 +33,9 @@ export const LiveSchema = z
         /** Model of `judge:<rubric>` metrics; default `evaluation.judge_model`. */
         judge_model: z.string().min(1).optional(),
         /** Rubrics a `judge:<name>` metric may name, besides the built-in `helpfulness`. */
-        rubrics: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/), z.string().min(1)).default({}),
+        rubrics: z
+          .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/), z.string().min(1))
+          .default({}),
         /** Traffic share when `--traffic` is not given. */
         traffic: z.number().gt(0).lt(1).default(0.1),
       })
