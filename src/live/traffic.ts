@@ -19,6 +19,8 @@ export interface RequestSpec {
   output: string;
   costUsd?: number;
   toolCalls?: number;
+  /** `ratchet.trace.outcome`: a `failure` is a failure signal once mined. */
+  outcome?: "success" | "failure" | "error" | "abandoned";
 }
 
 export function requestSpans(r: RequestSpec): Span[] {
@@ -38,6 +40,7 @@ export function requestSpans(r: RequestSpec): Span[] {
   }
   if (r.canaryId !== undefined) attributes["ratchet.canary.id"] = r.canaryId;
   if (r.costUsd !== undefined) attributes["ratchet.cost.usd"] = r.costUsd;
+  if (r.outcome !== undefined) attributes["ratchet.trace.outcome"] = r.outcome;
   const spans: Span[] = [
     {
       trace_id: r.traceId,
