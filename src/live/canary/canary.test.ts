@@ -269,6 +269,36 @@ describe("canary looks", () => {
     expect(traffic.control.traces + traffic.candidate.traces).toBe(50);
   });
 
+  it("a rollback that dies half-way leaves nothing done, and the next look does all of it", async () => {
+    const canary = await start();
+    await serveTraffic(canary.id, 0.5, 1200, { control: 20, candidate: 2 });
+    // The label moves fail inside the ending's transaction (a label that is not there to
+    // remove): the status change and the event must go with them.
+    const broken = store.live.endCanary({
+      id: canary.id,
+      status: "rolled_back",
+      ended_at: new Date().toISOString(),
+      doc: canary.doc,
+      event: {
+        key: `canary:${canary.id}:end`,
+        kind: "canary_rolled_back",
+        actor: "watch",
+        at: "x",
+        doc: {},
+      },
+      moves: [
+        { name: "support", label: "nosuch", to: null, kind: "remove", actor: "watch", at: "x" },
+      ],
+    });
+    await expect(broken).rejects.toThrow(/no label `nosuch`/);
+    expect((await store.live.getCanary(canary.id))?.status).toBe("running");
+    expect(
+      await store.live.listEvents({ canaryId: canary.id, kind: "canary_rolled_back" }),
+    ).toEqual([]);
+    const retried = await lookAndAct(store, config, canary, { actor: "watch" });
+    expect(retried.acted).toBe("rolled_back");
+  });
+
   it("stops by hand: the control keeps every key", async () => {
     const canary = await start();
     expect(await stopCanary(store, canary, { actor: "ann", reason: "launch freeze" })).toBe(true);
