@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { routesToCandidate } from "../client/route.js";
+import { routesToCandidate } from "../client/index.js";
 import { checkLabel, checkPromptName, DEFAULT_LABEL } from "../prompts/index.js";
 import type { LiveStore, PromptStore, StoredPromptVersion } from "../store/index.js";
 
