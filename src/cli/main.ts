@@ -63,6 +63,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ["ingest", async () => (await import("./commands/ingest.js")).registerIngest],
   ["traces", async () => (await import("./commands/traces.js")).registerTraces],
   ["export", async () => (await import("./commands/export.js")).registerExport],
+  ["metrics", async () => (await import("./commands/metrics.js")).registerMetrics],
 ];
 
 async function registerCommands(

@@ -45,6 +45,14 @@ export type {
 } from "./live.js";
 export { CANARY_STATUSES, LIVE_METRIC_SQL } from "./live.js";
 export type { CycleRow, LoopStore, OptimizationRow } from "./loop.js";
+export type {
+  DecisionEvidenceRow,
+  LoopMetricsStore,
+  ProductionFailureRow,
+  SeriousFailureRow,
+  TraceCoverageCounts,
+} from "./loop-metrics.js";
+export { EVAL_SIGNAL_TYPES } from "./loop-metrics.js";
 export type { Migration, MigrationResult } from "./migrations.js";
 export { LATEST_SCHEMA_VERSION } from "./migrations.js";
 export type { StoreConfig } from "./open.js";

@@ -29,6 +29,7 @@ import { SqliteGateStore } from "./gate.js";
 import { SqliteJudgeStore } from "./judges.js";
 import { SqliteLiveStore } from "./live.js";
 import { SqliteLoopStore } from "./loop.js";
+import { SqliteLoopMetricsStore } from "./loop-metrics.js";
 import { migrate } from "./migrations.js";
 import { SqlitePromptStore } from "./prompts.js";
 import type { AttemptsTable, Database as Schema } from "./schema.js";
@@ -177,6 +178,7 @@ class SqliteStore implements Store {
   readonly judges: SqliteJudgeStore;
   readonly gate: SqliteGateStore;
   readonly loop: SqliteLoopStore;
+  readonly loopMetrics: SqliteLoopMetricsStore;
   readonly live: SqliteLiveStore;
   readonly clusters: SqliteClusterStore;
   readonly evalDrafts: SqliteEvalDraftStore;
@@ -211,6 +213,7 @@ class SqliteStore implements Store {
     this.judges = new SqliteJudgeStore(db);
     this.gate = new SqliteGateStore(db);
     this.loop = new SqliteLoopStore(db);
+    this.loopMetrics = new SqliteLoopMetricsStore(db);
     this.clusters = new SqliteClusterStore(db);
     this.evalDrafts = new SqliteEvalDraftStore(db);
     this.prompts = new SqlitePromptStore(db);

@@ -14,6 +14,7 @@ import type { GateStore } from "./gate.js";
 import type { JudgeStore } from "./judges.js";
 import type { LiveStore } from "./live.js";
 import type { LoopStore } from "./loop.js";
+import type { LoopMetricsStore } from "./loop-metrics.js";
 import type { PromptStore } from "./prompts.js";
 import type { TraceStore } from "./traces.js";
 
@@ -63,6 +64,8 @@ export interface Store extends CacheStore {
   judges: JudgeStore;
   gate: GateStore;
   loop: LoopStore;
+  /** Read-only queries of `ratchet metrics`. */
+  loopMetrics: LoopMetricsStore;
   live: LiveStore;
   clusters: ClusterStore;
   evalDrafts: EvalDraftStore;

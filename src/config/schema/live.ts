@@ -63,17 +63,33 @@ export const LiveSchema = z
     /** Thresholds of `ratchet metrics` (seed 004, "investigate when"). */
     metrics: z
       .strictObject({
-        /** Serious failures need an approved eval within this many business days. */
-        incident_to_eval_days: z.number().gt(0).max(365).default(2),
+        /**
+         * Serious failures need an approved eval within this many business days (Sat/Sun
+         * skipped, UTC): the seed's "no fixture within two business days".
+         */
+        incident_to_eval_days: z.int().min(1).max(260).default(2),
+        /** Share of serious incidents converted in time, below which to investigate. */
         min_incident_to_eval: Unit.default(0.9),
+        /** Share of regressions the gate caught before release (the rest escaped to production). */
         min_catch_rate: Unit.default(0.8),
+        /** Share of fixed clusters allowed to come back: any recurrence of a fixed failure is news. */
         max_recurrence: Unit.default(0),
+        /** Seed: "more than 5% of release-gate runs" unstable. */
         max_flaky_rate: Unit.default(0.05),
+        /** Seed: "fewer than 95% of runs" with complete traces. */
         min_trace_coverage: Unit.default(0.95),
+        /** Share of automatic label moves and canaries a person reverted. */
         max_override_rate: Unit.default(0.1),
-        /** Rollbacks of one prompt within `window` at which to investigate. */
+        /** Rollbacks of one prompt without a new gate decision between them (seed: two). */
         max_rollbacks: z.int().min(1).max(1000).default(2),
+        /** How far back the metrics look. */
         window: Duration.default("30d"),
+        /**
+         * Actors that act on their own. `gate` and `improve` record the person who ran them,
+         * so their moves are recognised by the gate decision they carry instead; this names
+         * the rest (the watch process, a CI bot).
+         */
+        automatic_actors: z.array(z.string().min(1)).default(["watch"]),
       })
       .prefault({}),
   })
