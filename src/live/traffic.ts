@@ -21,6 +21,8 @@ export interface RequestSpec {
   toolCalls?: number;
   /** `ratchet.trace.outcome`: a `failure` is a failure signal once mined. */
   outcome?: "success" | "failure" | "error" | "abandoned";
+  /** The user's correction of the answer (`ratchet.feedback.correction`). */
+  correction?: string;
 }
 
 export function requestSpans(r: RequestSpec): Span[] {
@@ -41,6 +43,7 @@ export function requestSpans(r: RequestSpec): Span[] {
   if (r.canaryId !== undefined) attributes["ratchet.canary.id"] = r.canaryId;
   if (r.costUsd !== undefined) attributes["ratchet.cost.usd"] = r.costUsd;
   if (r.outcome !== undefined) attributes["ratchet.trace.outcome"] = r.outcome;
+  if (r.correction !== undefined) attributes["ratchet.feedback.correction"] = r.correction;
   const spans: Span[] = [
     {
       trace_id: r.traceId,

@@ -159,7 +159,7 @@ export const LIVE_METRIC_SQL: Readonly<Record<string, { value: string; where?: s
   },
   correction_rate: {
     value: `CASE WHEN EXISTS (SELECT 1 FROM failures f WHERE f.trace_id = t.trace_id
-      AND f.signal_type = 'correction' AND f.status != 'dismissed') THEN 1.0 ELSE 0.0 END`,
+      AND f.signal_type = 'user_correction' AND f.status != 'dismissed') THEN 1.0 ELSE 0.0 END`,
   },
   latency_ms: { value: "t.ended_ms - t.started_ms" },
   cost_usd: { value: "t.cost_usd", where: "t.cost_usd IS NOT NULL" },

@@ -9,7 +9,9 @@ import { addPrompt } from "../../prompts/index.js";
 import { createReceiverApp } from "../../server/index.js";
 import { openSqliteStore, type Store } from "../../store/index.js";
 import { requestSpans, traceIdOf } from "../traffic.js";
+import { watchTick } from "../watch/index.js";
 import { lookAndAct, stopCanary } from "./act.js";
+import { scoreCanarySample } from "./judge.js";
 import { CANARY_LABEL, startCanary } from "./start.js";
 import { canaryTraffic } from "./status.js";
 import type { CanaryDoc } from "./types.js";
@@ -47,6 +49,7 @@ async function serveTraffic(
   users: number,
   errorEvery: { control: number; candidate: number },
   salt = 1,
+  kind: "error" | "correction" = "error",
 ): Promise<{ control: number; candidate: number }> {
   const seen = { control: 0, candidate: 0 };
   const spans = [];
@@ -60,7 +63,11 @@ async function serveTraffic(
         versionHash: arm === "candidate" ? v2 : v1,
         startMs: Date.parse("2026-12-05T10:00:00Z") + u * 1000,
         latencyMs: 800 + (u % 7) * 50,
-        error: seen[arm] % errorEvery[arm] === 0,
+        ...(seen[arm] % errorEvery[arm] === 0
+          ? kind === "error"
+            ? { error: true }
+            : { correction: "No, it was cancelled, not shipped." }
+          : {}),
         input: `where is my order ${u}?`,
         output: "It shipped yesterday.",
       }),
@@ -297,6 +304,66 @@ describe("canary looks", () => {
     ).toEqual([]);
     const retried = await lookAndAct(store, config, canary, { actor: "watch" });
     expect(retried.acted).toBe("rolled_back");
+  });
+
+  it("reads user corrections from mined signals: watch mines, then rolls back", async () => {
+    const canary = await start("correction_rate", ["error_rate"]);
+    await serveTraffic(canary.id, 0.5, 1200, { control: 20, candidate: 2 }, 1, "correction");
+    const tick = await watchTick(store, config, { cwd: dir, actor: "watch", now: new Date() });
+    expect(tick.mined?.traces).toBe(1200);
+    const [look] = tick.canaries;
+    expect(look?.acted).toBe("rolled_back");
+    expect(look?.decision.reasons.join(" ")).toMatch(/^worse: correction_rate/);
+    const primary = look?.looks.find((l) => l.metric === "correction_rate");
+    // 1 in 20 and 1 in 2, by construction.
+    expect(primary?.control.mean).toBeCloseTo(1 / 20, 2);
+    expect(primary?.candidate.mean).toBeCloseTo(1 / 2, 2);
+  });
+
+  it("judges a sample of each arm for a judge metric, once per trace", async () => {
+    const judged = { ...config, evaluation: { ...config.evaluation, judge_model: "sim:judge" } };
+    await passGate(v2);
+    const started = await startCanary(store, judged, {
+      candidate: "support@candidate",
+      actor: "ann",
+      traffic: 0.5,
+      metric: "judge:helpfulness",
+    });
+    await serveTraffic(started.id, 0.5, 400, { control: 1000, candidate: 1000 });
+    const row = await store.live.getCanary<CanaryDoc>(started.id);
+    if (!row) throw new Error("no canary");
+    const scored = await scoreCanarySample(store, judged, row, { cwd: dir });
+    // judge_sample 0.2 of 400 traces, by trace id: a binomial(400, 0.2) lies in [50, 112]
+    // with probability > 0.9999.
+    expect(scored).toBeGreaterThanOrEqual(50);
+    expect(scored).toBeLessThanOrEqual(112);
+    expect(await scoreCanarySample(store, judged, row, { cwd: dir })).toBe(0);
+    const look = await lookAndAct(store, judged, row, { actor: "watch", dryRun: true });
+    const judge = look.looks.find((l) => l.metric === "judge:helpfulness");
+    expect((judge?.control.n ?? 0) + (judge?.candidate.n ?? 0)).toBe(scored);
+    for (const arm of [judge?.control, judge?.candidate]) {
+      expect(arm?.mean).toBeGreaterThanOrEqual(0);
+      expect(arm?.mean).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("refuses a judge metric with no judge model or an unknown rubric", async () => {
+    await passGate(v2);
+    await expect(
+      startCanary(store, config, {
+        candidate: "support@candidate",
+        actor: "a",
+        metric: "judge:helpfulness",
+      }),
+    ).rejects.toThrow(/needs a judge model/);
+    const judged = { ...config, evaluation: { ...config.evaluation, judge_model: "sim:judge" } };
+    await expect(
+      startCanary(store, judged, {
+        candidate: "support@candidate",
+        actor: "a",
+        metric: "judge:tone",
+      }),
+    ).rejects.toThrow(/judge:tone names no rubric/);
   });
 
   it("stops by hand: the control keeps every key", async () => {
