@@ -31,6 +31,7 @@ import { SqliteLiveStore } from "./live.js";
 import { SqliteLoopStore } from "./loop.js";
 import { migrate } from "./migrations.js";
 import { SqlitePromptStore } from "./prompts.js";
+import { SqliteShadowStore } from "./shadows.js";
 import type { AttemptsTable, Database as Schema } from "./schema.js";
 import { createSqliteTraceStore, type TraceStore } from "./traces.js";
 import {
@@ -181,6 +182,7 @@ class SqliteStore implements Store {
   readonly clusters: SqliteClusterStore;
   readonly evalDrafts: SqliteEvalDraftStore;
   readonly prompts: SqlitePromptStore;
+  readonly shadows: SqliteShadowStore;
   readonly #db: Database.Database;
   readonly #kysely: Kysely<Schema>;
   readonly #path: string;
@@ -214,6 +216,7 @@ class SqliteStore implements Store {
     this.clusters = new SqliteClusterStore(db);
     this.evalDrafts = new SqliteEvalDraftStore(db);
     this.prompts = new SqlitePromptStore(db);
+    this.shadows = new SqliteShadowStore(db);
     this.live = new SqliteLiveStore(db, (move) => this.prompts.moveLabelInTransaction(move));
     this.#path = path;
     this.#batch = Math.max(1, Math.floor(batch));

@@ -15,6 +15,7 @@ import type { JudgeStore } from "./judges.js";
 import type { LiveStore } from "./live.js";
 import type { LoopStore } from "./loop.js";
 import type { PromptStore } from "./prompts.js";
+import type { ShadowStore } from "./shadows.js";
 import type { TraceStore } from "./traces.js";
 
 export interface SaveAttemptOptions {
@@ -67,6 +68,7 @@ export interface Store extends CacheStore {
   clusters: ClusterStore;
   evalDrafts: EvalDraftStore;
   prompts: PromptStore;
+  shadows: ShadowStore;
   createRun(run: Run): Promise<void>;
   updateRunStatus(id: string, status: RunStatus, finishedAt?: string): Promise<void>;
   finishRun(id: string, status: RunStatus, totals: RunTotals, finishedAt: string): Promise<void>;
