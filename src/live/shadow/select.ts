@@ -100,20 +100,29 @@ export function replayInput(
   const turns = view.messages.filter((m): m is typeof m & { role: Role } =>
     ROLES.has(m.role as Role),
   );
+  // The last user turn the champion answered: a conversation often ends on the user's
+  // "ok, thanks", which has no answer to compare with.
   let last = -1;
+  let answer: (typeof turns)[number] | undefined;
+  let asked = false;
   for (let i = turns.length - 1; i >= 0; i--) {
-    if (turns[i]?.role === "user") {
-      last = i;
-      break;
+    const turn = turns[i]!;
+    if (turn.role === "assistant") {
+      answer = turn;
+    } else {
+      asked = true;
+      if (answer !== undefined) {
+        last = i;
+        break;
+      }
     }
   }
-  if (last < 0) return { trace_id: traceId, reason: "no_input", detail: "no user message" };
-  const answer = turns.slice(last + 1).find((m) => m.role === "assistant");
-  if (answer === undefined) {
+  if (!asked) return { trace_id: traceId, reason: "no_input", detail: "no user message" };
+  if (last < 0 || answer === undefined) {
     return {
       trace_id: traceId,
       reason: "no_output",
-      detail: "no assistant answer after the last user message",
+      detail: "no assistant answer after any user message",
     };
   }
   const input: Message[] = turns.slice(0, last + 1).map((m) => ({ role: m.role, content: m.content }));
