@@ -125,9 +125,12 @@ export async function promptAgentOptions(
   const settings = options.prompt.settings ?? {};
   const spec = settings.model ?? config.agent.model;
   if (!spec) {
-    throw new InputError(`${options.prompt.name}@${options.prompt.hash.slice(0, 7)} names no model and the config has no agent.model`, {
-      key: "agent.model",
-    });
+    throw new InputError(
+      `${options.prompt.name}@${options.prompt.hash.slice(0, 7)} names no model and the config has no agent.model`,
+      {
+        key: "agent.model",
+      },
+    );
   }
   const [model] = resolveModels([spec], config.providers, env, {
     cwd: loaded.dir,

@@ -123,7 +123,9 @@ export function registerShadow(
             });
           }
           output.out(
-            flags.json ? `${JSON.stringify(row, null, 2)}\n` : shadowText(row, { inputs: flags.inputs }),
+            flags.json
+              ? `${JSON.stringify(row, null, 2)}\n`
+              : shadowText(row, { inputs: flags.inputs }),
           );
           setExit(exitOf(row));
         });

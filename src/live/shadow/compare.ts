@@ -47,7 +47,8 @@ export function shadowGraders(assertions: readonly AssertionSpec[]): ShadowGrade
   const kept: AssertionSpec[] = [];
   const leftOut: string[] = [];
   for (const spec of assertions) {
-    if (!OUTPUT_GRADERS.has(spec.type)) leftOut.push(`${nameOf(spec)} (needs more than the answer)`);
+    if (!OUTPUT_GRADERS.has(spec.type))
+      leftOut.push(`${nameOf(spec)} (needs more than the answer)`);
     else if (spec.reference === true) leftOut.push(`${nameOf(spec)} (needs a reference answer)`);
     else kept.push(spec);
   }

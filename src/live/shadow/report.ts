@@ -16,7 +16,9 @@ export function shadowText(row: ShadowRow<ShadowDoc>, options: { inputs?: number
   lines.push(
     `shadow ${doc.id} (${row.status}): ${doc.challenger.slice(0, doc.prompt_name.length + 13)} on ${s.replayed} production inputs — ${s.verdict.replace("_", " ")}`,
   );
-  lines.push(`  traces: ${doc.selection.note}${doc.selection.since ? ` since ${doc.selection.since}` : ""}`);
+  lines.push(
+    `  traces: ${doc.selection.note}${doc.selection.since ? ` since ${doc.selection.since}` : ""}`,
+  );
   if (doc.champion) lines.push(`  champion (recorded): ${doc.champion}`);
   lines.push(`  challenger model: ${doc.model}; pairwise judge: ${doc.judge_model} (both orders)`);
   lines.push(
@@ -59,7 +61,9 @@ export function shadowText(row: ShadowRow<ShadowDoc>, options: { inputs?: number
     for (const input of shown) {
       const graders = input.graders
         .filter((g) => g.champion !== g.challenger)
-        .map((g) => `${g.grader} ${g.champion ? "pass" : "fail"}→${g.challenger ? "pass" : "fail"}`);
+        .map(
+          (g) => `${g.grader} ${g.champion ? "pass" : "fail"}→${g.challenger ? "pass" : "fail"}`,
+        );
       lines.push(
         `  ${input.outcome.padEnd(6)} ${input.trace_id}  "${clip(input.input, 60)}"${graders.length ? `  [${graders.join("; ")}]` : ""}`,
       );
@@ -69,7 +73,9 @@ export function shadowText(row: ShadowRow<ShadowDoc>, options: { inputs?: number
     }
   }
   for (const skip of doc.skips.slice(0, 5)) {
-    lines.push(`  skipped ${skip.trace_id}: ${skip.reason}${skip.detail ? ` (${clip(skip.detail)})` : ""}`);
+    lines.push(
+      `  skipped ${skip.trace_id}: ${skip.reason}${skip.detail ? ` (${clip(skip.detail)})` : ""}`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

@@ -9,12 +9,12 @@ import { compareAnswers, shadowGraders } from "./compare.js";
 import { replayOne } from "./replay.js";
 import { isSkip, replayInput, selectTraces } from "./select.js";
 import {
-  SKIP_REASONS,
   type ShadowDoc,
   type ShadowInputResult,
   type ShadowSkip,
   type ShadowSummary,
   type ShadowVerdict,
+  SKIP_REASONS,
   type SkipReason,
   type ToolSource,
 } from "./types.js";
@@ -63,9 +63,12 @@ export async function runShadow(request: ShadowRequest): Promise<ShadowDoc> {
   try {
     runtime.model(judgeModel);
   } catch (error) {
-    throw new InputError(`the pairwise judge ${judgeModel} cannot be used: ${errorMessage(error)}`, {
-      key: "--judge",
-    });
+    throw new InputError(
+      `the pairwise judge ${judgeModel} cannot be used: ${errorMessage(error)}`,
+      {
+        key: "--judge",
+      },
+    );
   }
   const graders = shadowGraders(config.evaluation.assertions);
   const agents = [config.agent.identifier, config.pipeline.name, version.name].filter(
@@ -235,7 +238,10 @@ export function summarize(
   const s = emptySummary(requested, considered);
   s.wall_ms = Math.round(wallMs);
   for (const skip of doc.skips) s.skipped[skip.reason]++;
-  const graders = new Map<string, { champion_passed: number; challenger_passed: number; n: number }>();
+  const graders = new Map<
+    string,
+    { champion_passed: number; challenger_passed: number; n: number }
+  >();
   for (const input of doc.inputs) {
     s.replayed++;
     if (input.outcome === "better") s.better++;

@@ -125,7 +125,9 @@ export function replayInput(
       detail: "no assistant answer after any user message",
     };
   }
-  const input: Message[] = turns.slice(0, last + 1).map((m) => ({ role: m.role, content: m.content }));
+  const input: Message[] = turns
+    .slice(0, last + 1)
+    .map((m) => ({ role: m.role, content: m.content }));
   const recorded = recordedToolCalls(spans);
   return {
     trace_id: traceId,

@@ -1,13 +1,8 @@
-import type { Message, Score, ToolCall } from "../../core/index.js";
+import type { Message, ToolCall } from "../../core/index.js";
 import type { Interval } from "../../stats/index.js";
 
 /** Why a trace was not replayed. */
-export const SKIP_REASONS = [
-  "no_input",
-  "no_output",
-  "unreadable",
-  "challenger_error",
-] as const;
+export const SKIP_REASONS = ["no_input", "no_output", "unreadable", "challenger_error"] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /** Where a tool call of the challenger got its answer; never from a real tool. */
