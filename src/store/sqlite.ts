@@ -31,8 +31,8 @@ import { SqliteLiveStore } from "./live.js";
 import { SqliteLoopStore } from "./loop.js";
 import { migrate } from "./migrations.js";
 import { SqlitePromptStore } from "./prompts.js";
-import { SqliteShadowStore } from "./shadows.js";
 import type { AttemptsTable, Database as Schema } from "./schema.js";
+import { SqliteShadowStore } from "./shadows.js";
 import { createSqliteTraceStore, type TraceStore } from "./traces.js";
 import {
   type AttemptFilter,
