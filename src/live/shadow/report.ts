@@ -36,8 +36,10 @@ export function shadowText(row: ShadowRow<ShadowDoc>, options: { inputs?: number
       `  ${g.grader}: champion passed ${g.champion_passed}/${g.n}, challenger ${g.challenger_passed}/${g.n}`,
     );
   }
+  if (s.graders.length === 0)
+    lines.push("  graders: none of the suite's graders grades an answer alone");
   const left = doc.graders.filter((g) => g.startsWith("left out: "));
-  if (left.length > 0) lines.push(`  graders ${left.map((g) => g.slice(10)).join(", ")}`);
+  if (left.length > 0) lines.push(`  graders left out: ${left.map((g) => g.slice(10)).join(", ")}`);
   const skipped = Object.entries(s.skipped).filter(([, n]) => n > 0);
   lines.push(
     `  skipped: ${skipped.length > 0 ? skipped.map(([reason, n]) => `${n} ${reason.replace("_", " ")}`).join(", ") : "none"}`,

@@ -3,7 +3,7 @@ import { errorMessage, InputError, newId } from "../../core/index.js";
 import { promptAgentOptions } from "../../eval/index.js";
 import { judgeRuntimeFromConfig } from "../../graders/index.js";
 import { resolvePromptRef } from "../../prompts/index.js";
-import { wilson } from "../../stats/index.js";
+import { binomialTest, wilson } from "../../stats/index.js";
 import type { Store } from "../../store/index.js";
 import { compareAnswers, shadowGraders } from "./compare.js";
 import { replayOne } from "./replay.js";
@@ -238,10 +238,7 @@ export function summarize(
   const s = emptySummary(requested, considered);
   s.wall_ms = Math.round(wallMs);
   for (const skip of doc.skips) s.skipped[skip.reason]++;
-  const graders = new Map<
-    string,
-    { champion_passed: number; challenger_passed: number; n: number }
-  >();
+  const graders = new Map<string, Omit<ShadowSummary["graders"][number], "grader">>();
   for (const input of doc.inputs) {
     s.replayed++;
     if (input.outcome === "better") s.better++;
@@ -255,10 +252,18 @@ export function summarize(
       s.tools[source] += input.tools[source];
     }
     for (const g of input.graders) {
-      const t = graders.get(g.grader) ?? { champion_passed: 0, challenger_passed: 0, n: 0 };
+      const t = graders.get(g.grader) ?? {
+        champion_passed: 0,
+        challenger_passed: 0,
+        n: 0,
+        broken: 0,
+        fixed: 0,
+      };
       t.n++;
       if (g.champion) t.champion_passed++;
       if (g.challenger) t.challenger_passed++;
+      if (g.champion && !g.challenger) t.broken++;
+      if (g.challenger && !g.champion) t.fixed++;
       graders.set(g.grader, t);
     }
   }
@@ -298,13 +303,14 @@ export function problemsOf(s: ShadowSummary): string[] {
     );
   }
   for (const g of s.graders) {
-    // Paired counts would be better; a drop the interval of the challenger's pass rate
-    // excludes the champion's rate from is already beyond noise.
-    if (g.n === 0) continue;
-    const ci = wilson(g.challenger_passed, g.n);
-    if (ci.upper < g.champion_passed / g.n) {
+    // Paired on the same inputs: an exact sign test on the discordant pairs (McNemar's exact
+    // form), so two unlucky inputs out of five are not a problem and twelve out of twelve are.
+    const discordant = g.broken + g.fixed;
+    if (g.broken <= g.fixed || discordant === 0) continue;
+    const test = binomialTest(g.broken, discordant, { p: 0.5 });
+    if (test.pValue < 0.05) {
       problems.push(
-        `${g.grader}: the challenger passed ${g.challenger_passed} of ${g.n}, the recorded champion ${g.champion_passed}`,
+        `${g.grader}: the challenger failed ${g.broken} inputs the recorded champion passed and passed ${g.fixed} it failed (exact sign test p = ${test.pValue.toPrecision(2)})`,
       );
     }
   }

@@ -7,7 +7,14 @@ import { type LoadedConfig, loadConfig } from "../../config/index.js";
 import { GENAI, type Span } from "../../core/index.js";
 import { addPrompt } from "../../prompts/index.js";
 import { openSqliteStore, type Store } from "../../store/index.js";
-import { replayTools, runShadow, type ShadowDoc } from "./index.js";
+import {
+  problemsOf,
+  replayTools,
+  runShadow,
+  type ShadowDoc,
+  type ShadowInputResult,
+  summarize,
+} from "./index.js";
 
 const EXAMPLE = new URL("../../../examples/support-agent", import.meta.url).pathname;
 /** A result no mock in the example gives: seeing it in an answer means the record answered. */
@@ -189,5 +196,53 @@ describe("replayTools", () => {
     const missing = box.call("2", "issue_refund", { order_id: "ORD-8" });
     expect(missing.isError).toBe(true);
     expect(JSON.stringify(missing.result)).toMatch(/trace t-9 recorded no result of issue_refund/);
+  });
+});
+
+describe("summarize", () => {
+  const input = (outcome: ShadowInputResult["outcome"], i: number): ShadowInputResult => ({
+    trace_id: `t${i}`,
+    input: "q",
+    champion_output: "a",
+    challenger_output: "b",
+    outcome,
+    flip: false,
+    graders: [{ grader: "no-pii", champion: true, challenger: outcome !== "worse" }],
+    tools: { recorded: 1, mock: 0, unanswered: 0 },
+    agent_calls: 2,
+    cost_usd: 0.001,
+    latency_ms: 5,
+  });
+  const doc = (outcomes: ShadowInputResult["outcome"][]) => ({
+    inputs: outcomes.map(input),
+    skips: [{ trace_id: "x", reason: "no_input" as const }],
+    graders: ["no-pii"],
+  });
+
+  it("calls a challenger worse only beyond noise, and that is a problem", () => {
+    const worse = summarize(doc(Array(12).fill("worse")), 20, 13, 100);
+    expect(worse.verdict).toBe("worse");
+    expect(worse.win_rate).toBe(0);
+    expect(worse.win_rate_ci?.upper).toBeLessThan(0.5);
+    expect(worse.skipped.no_input).toBe(1);
+    expect(worse.agent_calls).toBe(24);
+    const problems = problemsOf(worse);
+    expect(problems.some((p) => /worse than the recorded champion beyond noise/.test(p))).toBe(
+      true,
+    );
+    expect(
+      problems.some((p) =>
+        /^no-pii: the challenger failed 12 inputs the recorded champion passed/.test(p),
+      ),
+    ).toBe(true);
+
+    const close = summarize(doc(["worse", "better", "worse", "tie", "better"]), 20, 6, 100);
+    expect(close.verdict).toBe("no_difference");
+    expect(close.win_rate).toBeCloseTo(0.5);
+    expect(problemsOf(close)).toEqual([]);
+
+    const ties = summarize(doc(["tie", "tie"]), 20, 3, 100);
+    expect(ties.win_rate).toBeUndefined();
+    expect(ties.verdict).toBe("no_difference");
   });
 });

@@ -81,8 +81,17 @@ export interface ShadowSummary {
   win_rate?: number;
   win_rate_ci?: Interval;
   verdict: ShadowVerdict;
-  /** Per grader: how many inputs each side passed. */
-  graders: Array<{ grader: string; champion_passed: number; challenger_passed: number; n: number }>;
+  /** Per grader: how many inputs each side passed, and the discordant pairs. */
+  graders: Array<{
+    grader: string;
+    champion_passed: number;
+    challenger_passed: number;
+    n: number;
+    /** Inputs the recorded champion passed and the challenger failed. */
+    broken: number;
+    /** Inputs the challenger passed and the recorded champion failed. */
+    fixed: number;
+  }>;
   tools: Record<ToolSource, number>;
   agent_calls: number;
   judge_calls: number;
