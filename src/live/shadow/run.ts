@@ -137,7 +137,9 @@ export async function runShadow(request: ShadowRequest): Promise<ShadowDoc> {
             seed: request.seed ?? config.pipeline.seed,
             signal,
           });
-          if (!replay.result) {
+          if (!replay.result && signal.aborted) {
+            // Stopped mid-call: not the challenger's error; the shadow is marked interrupted.
+          } else if (!replay.result) {
             doc.skips.push({
               trace_id: summary.trace_id,
               reason: "challenger_error",
