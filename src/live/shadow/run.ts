@@ -1,8 +1,9 @@
-import type { LoadedConfig } from "../../config/index.js";
+import { type LoadedConfig, redactionOptions } from "../../config/index.js";
 import { errorMessage, InputError, newId } from "../../core/index.js";
 import { promptAgentOptions } from "../../eval/index.js";
 import { judgeRuntimeFromConfig } from "../../graders/index.js";
 import { resolvePromptRef } from "../../prompts/index.js";
+import { createRedactor } from "../../redact/index.js";
 import { binomialTest, wilson } from "../../stats/index.js";
 import type { Store } from "../../store/index.js";
 import { compareAnswers, shadowGraders } from "./compare.js";
@@ -71,6 +72,10 @@ export async function runShadow(request: ShadowRequest): Promise<ShadowDoc> {
     );
   }
   const graders = shadowGraders(config.evaluation.assertions);
+  // Production text was masked at ingest; the challenger's answers and the judge's words are
+  // new text, masked the same way before they are stored.
+  const redactor = createRedactor(redactionOptions(config, env));
+  const mask = (text: string, max: number) => redactor.text(text).slice(0, max);
   const agents = [config.agent.identifier, config.pipeline.name, version.name].filter(
     (a): a is string => typeof a === "string" && a !== "",
   );
@@ -143,7 +148,7 @@ export async function runShadow(request: ShadowRequest): Promise<ShadowDoc> {
             doc.skips.push({
               trace_id: summary.trace_id,
               reason: "challenger_error",
-              detail: replay.error?.message.slice(0, 300) ?? "no result",
+              detail: mask(replay.error?.message ?? "no result", 300),
             });
           } else {
             const compared = await compareAnswers(
@@ -156,12 +161,14 @@ export async function runShadow(request: ShadowRequest): Promise<ShadowDoc> {
             judgeCost += compared.judge_cost_usd;
             const result: ShadowInputResult = {
               trace_id: summary.trace_id,
-              input: prepared.input.at(-1)?.content.slice(0, 500) ?? "",
-              champion_output: prepared.champion_output.slice(0, 2000),
-              challenger_output: replay.result.output.slice(0, 2000),
+              input: mask(prepared.input.at(-1)?.content ?? "", 500),
+              champion_output: mask(prepared.champion_output, 2000),
+              challenger_output: mask(replay.result.output, 2000),
               outcome: compared.outcome,
               flip: compared.flip,
-              ...(compared.reasoning !== undefined ? { reasoning: compared.reasoning } : {}),
+              ...(compared.reasoning !== undefined
+                ? { reasoning: mask(compared.reasoning, 500) }
+                : {}),
               graders: compared.graders,
               tools: replay.tools,
               agent_calls: replay.result.steps,
@@ -177,7 +184,7 @@ export async function runShadow(request: ShadowRequest): Promise<ShadowDoc> {
     const n = Math.max(1, Math.min(request.concurrency ?? DEFAULT_CONCURRENCY, traces.length));
     await Promise.all(Array.from({ length: n }, worker));
   } catch (error) {
-    doc.error = errorMessage(error);
+    doc.error = redactor.text(errorMessage(error));
     await store.shadows.save({
       ...row,
       status: "failed",
