@@ -3,7 +3,7 @@ export { createExecAgent } from "./exec-agent.js";
 export type { HttpAgentOptions } from "./http-agent.js";
 export { createHttpAgent, HttpStatusError } from "./http-agent.js";
 export { caseInputText } from "./messages.js";
-export { MockToolbox, type ToolOutcome } from "./mock-tools.js";
+export { MockToolbox, pickResponse, type ToolOutcome } from "./mock-tools.js";
 export type { ModuleAgentFunction } from "./module-agent.js";
 export { createModuleAgent } from "./module-agent.js";
 export type { PromptAgentOptions, PromptModel } from "./prompt-agent.js";

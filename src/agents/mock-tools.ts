@@ -64,7 +64,8 @@ export class MockToolbox {
   }
 }
 
-function pickResponse(
+/** The response a fixture gives to these arguments: the first that matches, else its default. */
+export function pickResponse(
   responses: readonly ToolFixtureResponse[],
   args: Record<string, unknown>,
 ): ToolFixtureResponse | undefined {

@@ -23,6 +23,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ["cost", async () => (await import("./commands/cost.js")).registerCost],
   ["prompts", async () => (await import("./commands/prompts.js")).registerPrompts],
   ["gate", async () => (await import("./commands/gate.js")).registerGate],
+  ["shadow", async () => (await import("./commands/shadow.js")).registerShadow],
   ["optimize", async () => (await import("./commands/optimize.js")).registerOptimize],
   ["improve", async () => (await import("./commands/improve.js")).registerImprove],
   [

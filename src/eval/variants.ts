@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import type { Agent, PromptModel } from "../agents/index.js";
+import type { Agent, PromptAgentOptions, PromptModel } from "../agents/index.js";
 import {
   createExecAgent,
   createHttpAgent,
@@ -103,6 +103,53 @@ export async function buildVariants(
     });
   }
   return variants;
+}
+
+/**
+ * What a prompt agent for one registry version is made of (its model, text, settings and the
+ * agent's tool fixtures), for callers that build the agent themselves: a shadow run gives
+ * every replayed input its own tools, answering from that trace's recorded results.
+ */
+export async function promptAgentOptions(
+  loaded: LoadedConfig,
+  env: NodeJS.ProcessEnv,
+  options: { noCache: boolean; store: Store; prompt: PromptVersionRecord },
+): Promise<PromptAgentOptions> {
+  const { config } = loaded;
+  if (config.agent.kind !== "prompt") {
+    throw new InputError(
+      `a registry prompt runs as a prompt agent; this agent is \`${config.agent.kind}\``,
+      { key: "agent.kind" },
+    );
+  }
+  const settings = options.prompt.settings ?? {};
+  const spec = settings.model ?? config.agent.model;
+  if (!spec) {
+    throw new InputError(
+      `${options.prompt.name}@${options.prompt.hash.slice(0, 7)} names no model and the config has no agent.model`,
+      {
+        key: "agent.model",
+      },
+    );
+  }
+  const [model] = resolveModels([spec], config.providers, env, {
+    cwd: loaded.dir,
+    ...(config.cache.enabled && !options.noCache
+      ? { cache: { store: options.store, ttlMs: config.cache.ttl_seconds * 1000 } }
+      : {}),
+  });
+  if (!model) throw new Error(`model ${spec} did not resolve`);
+  const fixtures = await loadAgentTools(loaded);
+  const maxTokens = settings.max_tokens ?? config.agent.max_tokens;
+  return {
+    name: config.agent.identifier ?? config.pipeline.name,
+    model: toPromptModel(model, tokenPricesFromConfig(config.cost.token_pricing), config),
+    systemPrompt: options.prompt.content,
+    tools: settings.tools ? withToolDefinitions(fixtures, settings.tools) : fixtures,
+    maxSteps: settings.max_steps ?? config.agent.max_steps,
+    temperature: settings.temperature ?? config.agent.temperature,
+    ...(maxTokens ? { maxTokens } : {}),
+  };
 }
 
 /**

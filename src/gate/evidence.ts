@@ -50,6 +50,8 @@ export interface GateEvidence {
   /** Calibrated judges whose error rates could not be applied, and why. */
   judgeNotes: string[];
   historyCases: number;
+  /** The shadow run (`ratchet shadow`) a model change was accepted on. */
+  shadow?: string;
   verdict: GateVerdict;
   confirmation?: {
     on: "sealed split" | "fresh seed";

@@ -163,20 +163,73 @@ describe("ratchet gate", () => {
     expect(result.out).toMatch(/### Regressions \(\d+\)/);
   }, 120_000);
 
-  it("asks a model change for a shadow run instead of promoting on offline evidence", async () => {
-    const result = await gateJson(
-      "--champion",
-      "support@production",
+  it("asks a model change for a shadow run, then promotes it on one of the challenger's own", async () => {
+    // A model change needs a shadow of 7 production inputs (the example's traces give 7).
+    const modelConfig = join(dir, "ratchet-model.yaml");
+    writeFileSync(
+      modelConfig,
+      `${readFileSync(config, "utf8")}\npromotion:\n  gatekeeper:\n    shadow_sample_size: 7\n`,
+    );
+    const model = async () => {
+      const result = await ratchet(
+        "gate",
+        "-c",
+        modelConfig,
+        "--format",
+        "json",
+        "--champion",
+        "support@production",
+        "--challenger",
+        "support@candidate",
+        "--epochs",
+        "2",
+        "--change-type",
+        "model",
+      );
+      return { ...result, decision: JSON.parse(result.out || "null") as DecisionJson | null };
+    };
+    const without = await model();
+    expect(without.code).toBe(1);
+    expect(without.decision?.verdict).toBe("inconclusive");
+    expect(without.decision?.reasons[0]).toMatch(
+      /needs a shadow run .* has none: run `ratchet shadow --challenger support@[0-9a-f]{12} --sample 7`/,
+    );
+
+    const ingested = await ratchet("ingest", join(dir, "traces.jsonl"), "-c", config);
+    expect(ingested.code, ingested.err).toBe(0);
+    // A shadow of the champion is no evidence for the challenger.
+    const other = await ratchet("shadow", "-c", config, "--challenger", "support@production");
+    expect(other.code, other.err).toBeLessThan(2);
+    expect((await model()).decision?.verdict).toBe("inconclusive");
+    // Too few inputs: not enough either.
+    const small = await ratchet(
+      "shadow",
+      "-c",
+      config,
       "--challenger",
       "support@candidate",
-      "--epochs",
-      "2",
-      "--change-type",
-      "model",
+      "--sample",
+      "3",
     );
-    expect(result.code).toBe(1);
-    expect(result.decision?.verdict).toBe("inconclusive");
-    expect(result.decision?.reasons[0]).toMatch(/shadow/);
+    expect(small.code, small.err).toBe(0);
+    const few = await model();
+    expect(few.decision?.verdict).toBe("inconclusive");
+    expect(few.decision?.reasons[0]).toMatch(/at least 7 inputs .* replayed 3/);
+
+    const shadow = await ratchet(
+      "shadow",
+      "-c",
+      config,
+      "--challenger",
+      "support@candidate",
+      "--json",
+    );
+    expect(shadow.code, shadow.err).toBe(0);
+    const id = (JSON.parse(shadow.out) as { id: string }).id;
+    const withShadow = await model();
+    expect(withShadow.code, withShadow.err).toBe(0);
+    expect(withShadow.decision?.verdict).toBe("promote");
+    expect((withShadow.decision?.evidence as { shadow?: string } | undefined)?.shadow).toBe(id);
   }, 120_000);
 
   it("adds epochs in rounds with --until-decided, never beyond --max-epochs", async () => {

@@ -18,6 +18,7 @@ import { type CaseInfo, gateExtras, selectGateCases } from "./inputs.js";
 import { pairSides, type SideAttempts } from "./observe.js";
 import { recordRegressions } from "./record-regressions.js";
 import { type GateRegistry, type GateVersion, shortHash, versionRef } from "./registry.js";
+import { shadowCheck } from "./shadow-evidence.js";
 import { runSide } from "./side.js";
 import type {
   CaseSeverity,
@@ -237,11 +238,15 @@ async function gateWithStore(
   }
   // The last round's histories and judges' noise serve the confirmation too.
   if (!verdict || !extras) throw new Error("the gate ran no round");
-  const requires = plan.requires.includes("shadow")
-    ? [
-        "a model change also needs a shadow run on recent production inputs (`ratchet shadow`, not yet available): offline evidence alone cannot promote it",
-      ]
-    : [];
+  // A model change is never promoted on offline evidence alone: a stored shadow run of the
+  // challenger on production inputs (`ratchet shadow`) must stand beside it.
+  const requires: string[] = [];
+  let shadow: string | undefined;
+  if (plan.requires.includes("shadow")) {
+    const check = await shadowCheck(store, challenger, gatekeeper.shadow_sample_size);
+    if (check.accepted) shadow = check.accepted;
+    else requires.push(check.reason ?? "a model change also needs a shadow run");
+  }
   let finalVerdict: GateVerdict = verdict;
   if (verdict.verdict === "promote" && requires.length > 0) {
     finalVerdict = {
@@ -304,6 +309,7 @@ async function gateWithStore(
     judgeNoise: extras.judgeNoise ?? [],
     judgeNotes: extras.judgeNotes,
     historyCases: extras.history?.size ?? 0,
+    ...(shadow ? { shadow } : {}),
     verdict: finalVerdict,
     ...(confirmation ? { confirmation } : {}),
   };

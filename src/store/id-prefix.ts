@@ -7,7 +7,8 @@ type PrefixTable =
   | "gate_decisions"
   | "optimizations"
   | "cycles"
-  | "canaries";
+  | "canaries"
+  | "shadows";
 
 /**
  * The id `ref` names: itself when it is one, else the only id starting with it; undefined

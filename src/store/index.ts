@@ -71,6 +71,8 @@ export type {
   StoredPromptVersion,
 } from "./prompts.js";
 export { previousTarget } from "./prompts.js";
+export type { ShadowFilter, ShadowRow, ShadowStatus, ShadowStore } from "./shadows.js";
+export { SHADOW_STATUSES } from "./shadows.js";
 export type { SqliteStoreOptions } from "./sqlite.js";
 export { openSqliteStore } from "./sqlite.js";
 export type {

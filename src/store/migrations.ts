@@ -527,6 +527,28 @@ CREATE TABLE live_scores (
 ) STRICT;
 `,
   },
+  {
+    version: 14,
+    name: "shadows",
+    sql: `
+-- A shadow run: recent production inputs replayed through a challenger prompt version (tools
+-- answered from the recorded results) and compared with the champion's recorded outputs. The
+-- per-input outcomes and totals are the live module's JSON document; the gate reads the
+-- newest completed one of a challenger version as the evidence a model change needs.
+CREATE TABLE shadows (
+  id TEXT PRIMARY KEY NOT NULL,
+  prompt_name TEXT NOT NULL,
+  challenger_hash TEXT NOT NULL,
+  champion_hash TEXT,
+  status TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  finished_at TEXT,
+  doc TEXT NOT NULL
+) STRICT;
+CREATE INDEX shadows_challenger ON shadows (prompt_name, challenger_hash, created_at);
+CREATE INDEX shadows_created ON shadows (created_at);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

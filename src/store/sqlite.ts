@@ -33,6 +33,7 @@ import { SqliteLoopMetricsStore } from "./loop-metrics.js";
 import { migrate } from "./migrations.js";
 import { SqlitePromptStore } from "./prompts.js";
 import type { AttemptsTable, Database as Schema } from "./schema.js";
+import { SqliteShadowStore } from "./shadows.js";
 import { createSqliteTraceStore, type TraceStore } from "./traces.js";
 import {
   type AttemptFilter,
@@ -183,6 +184,7 @@ class SqliteStore implements Store {
   readonly clusters: SqliteClusterStore;
   readonly evalDrafts: SqliteEvalDraftStore;
   readonly prompts: SqlitePromptStore;
+  readonly shadows: SqliteShadowStore;
   readonly #db: Database.Database;
   readonly #kysely: Kysely<Schema>;
   readonly #path: string;
@@ -217,6 +219,7 @@ class SqliteStore implements Store {
     this.clusters = new SqliteClusterStore(db);
     this.evalDrafts = new SqliteEvalDraftStore(db);
     this.prompts = new SqlitePromptStore(db);
+    this.shadows = new SqliteShadowStore(db);
     this.live = new SqliteLiveStore(db, (move) => this.prompts.moveLabelInTransaction(move));
     this.#path = path;
     this.#batch = Math.max(1, Math.floor(batch));

@@ -50,6 +50,10 @@ export interface TraceFilter {
   since?: number;
   limit?: number;
   outcome?: string;
+  /** Traces tagged with this prompt name (`ratchet.prompt.name`). */
+  promptName?: string;
+  /** Traces of any of these agents. */
+  agents?: readonly string[];
 }
 
 export interface InsertSpansOptions {
@@ -383,6 +387,14 @@ function whereClause(
   if (filter.outcome !== undefined) {
     parts.push("outcome = ?");
     params.push(filter.outcome);
+  }
+  if (filter.promptName !== undefined) {
+    parts.push("prompt_name = ?");
+    params.push(filter.promptName);
+  }
+  if (filter.agents !== undefined) {
+    parts.push(`agent IN (${filter.agents.map(() => "?").join(", ") || "NULL"})`);
+    params.push(...filter.agents);
   }
   if (after !== undefined) {
     parts.push("(started_ms, trace_id) > (?, ?)");

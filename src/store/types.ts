@@ -16,6 +16,7 @@ import type { LiveStore } from "./live.js";
 import type { LoopStore } from "./loop.js";
 import type { LoopMetricsStore } from "./loop-metrics.js";
 import type { PromptStore } from "./prompts.js";
+import type { ShadowStore } from "./shadows.js";
 import type { TraceStore } from "./traces.js";
 
 export interface SaveAttemptOptions {
@@ -70,6 +71,7 @@ export interface Store extends CacheStore {
   clusters: ClusterStore;
   evalDrafts: EvalDraftStore;
   prompts: PromptStore;
+  shadows: ShadowStore;
   createRun(run: Run): Promise<void>;
   updateRunStatus(id: string, status: RunStatus, finishedAt?: string): Promise<void>;
   finishRun(id: string, status: RunStatus, totals: RunTotals, finishedAt: string): Promise<void>;

@@ -57,6 +57,10 @@ export function gateText({ decision, evidence }: GateOutcome): string {
   }
   if (verdict.fixes.length > 0) lines.push(`fixed: ${verdict.fixes.length} case(s)`);
   for (const note of evidence.judgeNotes ?? []) lines.push(`judge: ${note}`);
+  if (evidence.shadow)
+    lines.push(
+      `shadow: ${evidence.shadow} on production inputs (ratchet shadow show ${evidence.shadow})`,
+    );
   for (const j of evidence.judgeNoise) {
     lines.push(
       `judge: ${j.dimension} corrected for ${j.judge}'s error rates (sensitivity ${pct(j.sensitivity)}, specificity ${pct(j.specificity)}, ${j.positives + j.negatives} human labels)`,
