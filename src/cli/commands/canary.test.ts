@@ -18,10 +18,20 @@ beforeAll(async () => {
   db = join(mkdtempSync(join(tmpdir(), "ratchet-canary-cli-")), "r.db");
   const store = await openSqliteStore(db);
   v1 = (
-    await addPrompt(store, { name: "support", content: "Be brief.", author: "a", label: "production" })
+    await addPrompt(store, {
+      name: "support",
+      content: "Be brief.",
+      author: "a",
+      label: "production",
+    })
   ).version.hash;
   v2 = (
-    await addPrompt(store, { name: "support", content: "Be kind.", author: "a", label: "candidate" })
+    await addPrompt(store, {
+      name: "support",
+      content: "Be kind.",
+      author: "a",
+      label: "candidate",
+    })
   ).version.hash;
   await store.gate.saveDecision({
     id: "gate_cli_0001",
