@@ -108,7 +108,14 @@ export async function lookAndAct(
         : "inconclusive";
   const acted = await end(store, updated, status, decision, looks, options.actor, at, labels);
   if (acted && status === "promoted") {
-    // Retention applies once the new version is live (pinned versions are kept).
+    // Retention applies once the new version is live; the version it replaced stays, pinned,
+    // so that a rollback one step back always has somewhere to go.
+    await store.prompts.pin({
+      name: canary.prompt_name,
+      hash: canary.control_hash,
+      pinned_by: `canary:${canary.id}`,
+      created_at: now.toISOString(),
+    });
     await store.prompts.prune(canary.prompt_name, config.rollback.max_versions_retained);
   }
   return { canary: updated, looks, decision, acted: acted ? status : "already_done" };

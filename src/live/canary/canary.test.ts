@@ -216,6 +216,36 @@ describe("canary looks", () => {
     expect(promote).toMatchObject({ kind: "promote", decision_id: `gate_${v2.slice(0, 8)}` });
   });
 
+  it("honours max_versions_retained on promotion and keeps the version it replaced", async () => {
+    const old = (
+      await addPrompt(store, {
+        name: "support",
+        content: "Old.",
+        author: "a",
+        now: new Date("2025-01-01T00:00:00Z"),
+      })
+    ).version.hash;
+    const canary = await start();
+    await serveTraffic(canary.id, 0.5, 1200, { control: 3, candidate: 50 });
+    const keepOne = { ...config, rollback: { ...config.rollback, max_versions_retained: 1 } };
+    expect((await lookAndAct(store, keepOne, canary, { actor: "watch" })).acted).toBe("promoted");
+    const hashes = (await store.prompts.listVersions("support")).map((v) => v.hash);
+    expect(hashes).toContain(v2);
+    expect(hashes).toContain(v1);
+    expect(hashes).not.toContain(old);
+    // One step back still works.
+    await store.prompts.moveLabel({
+      name: "support",
+      label: "production",
+      to: { previous: true },
+      kind: "rollback",
+      actor: "ann",
+      at: new Date().toISOString(),
+    });
+    const labels = await store.prompts.listLabels("support");
+    expect(labels.find((l) => l.label === "production")?.hash).toBe(v1);
+  });
+
   it("keeps an equal candidate running, and waits for min_samples before deciding", async () => {
     const canary = await start();
     await serveTraffic(canary.id, 0.5, 100, { control: 10, candidate: 10 });

@@ -1,4 +1,5 @@
 import type { RatchetConfig } from "../../config/index.js";
+import { errorMessage } from "../../core/index.js";
 import { buildDetectors, mineFailures, miningJudgeFromConfig } from "../../mining/index.js";
 import type { Store } from "../../store/index.js";
 import { type CanaryLookResult, lookAndAct } from "../canary/act.js";
@@ -58,17 +59,34 @@ export async function watchTick(
         now: options.now,
       });
     } catch (error) {
-      result.problems.push(`canary ${canary.id}: judging a sample failed: ${String(error)}`);
+      result.problems.push(`canary ${canary.id}: judging a sample failed: ${errorMessage(error)}`);
     }
-    result.canaries.push(
-      await lookAndAct(store, config, canary, { actor: options.actor, now: options.now }),
-    );
+    try {
+      result.canaries.push(
+        await lookAndAct(store, config, canary, { actor: options.actor, now: options.now }),
+      );
+    } catch (error) {
+      result.problems.push(`canary ${canary.id}: ${errorMessage(error)}`);
+    }
   }
-  result.guards = await guardPromotions(store, config, { actor: options.actor, now: options.now });
-  result.drift = await checkDrift(store, config, {
-    actor: options.actor,
-    now: options.now,
-    ...(options.onImprove ? { onImprove: options.onImprove } : {}),
-  });
+  // One broken part (a rollback target pruned by hand, say) must not stop the others; each
+  // action is keyed, so the next look retries exactly what did not happen.
+  try {
+    result.guards = await guardPromotions(store, config, {
+      actor: options.actor,
+      now: options.now,
+    });
+  } catch (error) {
+    result.problems.push(`probation: ${errorMessage(error)}`);
+  }
+  try {
+    result.drift = await checkDrift(store, config, {
+      actor: options.actor,
+      now: options.now,
+      ...(options.onImprove ? { onImprove: options.onImprove } : {}),
+    });
+  } catch (error) {
+    result.problems.push(`drift: ${errorMessage(error)}`);
+  }
   return result;
 }
