@@ -239,6 +239,42 @@ describe("drift", () => {
     ).toBe(v1);
   });
 
+  it("starts one improvement cycle per breached window, recorded before it runs", async () => {
+    await traffic({
+      version: v1,
+      count: 300,
+      fromMs: day4,
+      spacingMs: 60_000,
+      errorEvery: 50,
+      salt: 1,
+    });
+    await traffic({
+      version: v1,
+      count: 300,
+      fromMs: day5,
+      spacingMs: 60_000,
+      errorEvery: 2,
+      salt: 2,
+    });
+    const improve = {
+      ...config,
+      live: { ...config.live, drift: { ...config.live.drift, on_breach: "improve" as const } },
+    };
+    const started: string[] = [];
+    const onImprove = async (prompt: string) => {
+      // The trigger is already on record while the cycle runs.
+      expect(await store.live.listEvents({ kind: "improve_triggered" })).toHaveLength(1);
+      started.push(prompt);
+      return "cycle_test";
+    };
+    const [check] = await checkDrift(store, improve, { actor: "watch", now, onImprove });
+    expect(check?.action).toBe("improve_triggered");
+    await checkDrift(store, improve, { actor: "watch", now, onImprove });
+    expect(started).toEqual(["support"]);
+    const [finished] = await store.live.listEvents<{ cycle: string }>({ kind: "improve_finished" });
+    expect(finished?.doc.cycle).toBe("cycle_test");
+  });
+
   it("waits for enough traces in both windows", async () => {
     await traffic({ version: v1, count: 20, fromMs: day5, spacingMs: 60_000, salt: 1 });
     const [check] = await checkDrift(store, config, { actor: "watch", now });
