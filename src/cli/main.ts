@@ -61,6 +61,13 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
       return (program, output) => registerWatch(program, output);
     },
   ],
+  [
+    "ui",
+    async () => {
+      const { registerUi } = await import("./commands/ui.js");
+      return (program, output) => registerUi(program, output);
+    },
+  ],
   ["ingest", async () => (await import("./commands/ingest.js")).registerIngest],
   ["traces", async () => (await import("./commands/traces.js")).registerTraces],
   ["export", async () => (await import("./commands/export.js")).registerExport],

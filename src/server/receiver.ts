@@ -23,6 +23,8 @@ export interface ReceiverOptions {
   prompts?: PromptStore;
   /** Running canaries, so that `?key=` requests are routed between control and candidate. */
   live?: LiveStore;
+  /** Everything the receiver does not answer goes here (`serve --ui`: the dashboard). */
+  fallback?: (request: Request) => Response | Promise<Response>;
   /** Required: every `/v1/traces` request must carry `Authorization: Bearer <token>`. */
   token: string;
   /** Largest body, compressed and decompressed alike. Default 10 MiB. */
@@ -230,5 +232,6 @@ export function createReceiverApp(options: ReceiverOptions): Hono {
   app.notFound((c) =>
     c.json({ code: 404, message: `no route ${c.req.method} ${c.req.path}` }, 404),
   );
+  if (options.fallback) app.mount("/", options.fallback);
   return app;
 }

@@ -93,3 +93,4 @@ export type {
   Store,
 } from "./types.js";
 export { attemptKey } from "./types.js";
+export type { AttemptPageFilter, AttemptSummary, RunPageFilter, WebQueries } from "./web.js";

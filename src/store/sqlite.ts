@@ -43,6 +43,7 @@ import {
   type SaveAttemptOptions,
   type Store,
 } from "./types.js";
+import { WebQueries } from "./web.js";
 
 export interface SqliteStoreOptions {
   /** How long a write waits for another process's lock before failing. Default 5000 ms. */
@@ -181,6 +182,7 @@ class SqliteStore implements Store {
   readonly loop: SqliteLoopStore;
   readonly loopMetrics: SqliteLoopMetricsStore;
   readonly live: SqliteLiveStore;
+  readonly web: WebQueries;
   readonly clusters: SqliteClusterStore;
   readonly evalDrafts: SqliteEvalDraftStore;
   readonly prompts: SqlitePromptStore;
@@ -221,6 +223,7 @@ class SqliteStore implements Store {
     this.prompts = new SqlitePromptStore(db);
     this.shadows = new SqliteShadowStore(db);
     this.live = new SqliteLiveStore(db, (move) => this.prompts.moveLabelInTransaction(move));
+    this.web = new WebQueries(db);
     this.#path = path;
     this.#batch = Math.max(1, Math.floor(batch));
     this.#kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: db }) });

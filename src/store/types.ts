@@ -18,6 +18,7 @@ import type { LoopMetricsStore } from "./loop-metrics.js";
 import type { PromptStore } from "./prompts.js";
 import type { ShadowStore } from "./shadows.js";
 import type { TraceStore } from "./traces.js";
+import type { WebQueries } from "./web.js";
 
 export interface SaveAttemptOptions {
   /**
@@ -68,6 +69,8 @@ export interface Store extends CacheStore {
   /** Read-only queries of `ratchet metrics`. */
   loopMetrics: LoopMetricsStore;
   live: LiveStore;
+  /** Paged reads for the dashboard. */
+  web: WebQueries;
   clusters: ClusterStore;
   evalDrafts: EvalDraftStore;
   prompts: PromptStore;

@@ -4,9 +4,11 @@ import { InputError } from "../../core/index.js";
 import { createRedactor, type Redactor } from "../../redact/index.js";
 import { isLoopbackHost, startServer } from "../../server/index.js";
 import type { Store } from "../../store/index.js";
+import { createWebApp } from "../../web/index.js";
 import { parseIntOption } from "../options.js";
 import type { Output } from "../output.js";
 import { openProject, type ProjectFlags } from "../project.js";
+import { uiTokens } from "./ui.js";
 
 /** Same floor as `server.token` in the config schema: a guessable token is no auth. */
 const MIN_TOKEN_LENGTH = 16;
@@ -48,6 +50,7 @@ interface ServeFlags {
   host?: string;
   tokenEnv?: string;
   verbose?: boolean;
+  ui?: boolean;
 }
 
 /** Said on stderr when the receiver is reachable from other machines. */
@@ -76,6 +79,17 @@ function untilSignal(): Promise<string> {
   });
 }
 
+function dashboard(store: Store, storePath: string) {
+  const tokens = uiTokens();
+  const app = createWebApp({
+    store,
+    readToken: tokens.read,
+    writeToken: tokens.write,
+    storeLabel: storePath,
+  });
+  return { app, tokens };
+}
+
 export function registerServe(
   program: Command,
   output: Output,
@@ -96,6 +110,10 @@ export function registerServe(
     .option("--host <host>", "interface to listen on (default 127.0.0.1)")
     .option("--token-env <name>", "environment variable holding the bearer token")
     .option("--verbose", "log every request")
+    .option(
+      "--ui",
+      "also serve the dashboard's pages (tokens from RATCHET_UI_READ_TOKEN / _WRITE_TOKEN, else new)",
+    )
     .action(async (flags: ServeFlags) => {
       const ctx = await openTraceContext(flags, flags.tokenEnv ? [flags.tokenEnv] : []);
       try {
@@ -116,10 +134,12 @@ export function registerServe(
           );
         }
         const host = flags.host ?? server?.host ?? "127.0.0.1";
+        const ui = flags.ui ? dashboard(ctx.store, ctx.storePath) : undefined;
         const running = await startServer({
           traces: ctx.store.traces,
           prompts: ctx.store.prompts,
           live: ctx.store.live,
+          ...(ui ? { fallback: ui.app.fetch } : {}),
           token,
           port: flags.port ?? server?.port ?? 4318,
           host,
@@ -148,6 +168,10 @@ export function registerServe(
         output.out(
           `ratchet: listening on ${running.url} (POST /v1/traces, GET /v1/prompts/<name>, GET /healthz); store ${ctx.storePath}`,
         );
+        if (ui) {
+          output.out(`  dashboard read:  ${running.url}/login?token=${ui.tokens.read}`);
+          output.out(`  dashboard write: ${running.url}/login?token=${ui.tokens.write}`);
+        }
         const signal = await (options.until ?? untilSignal)();
         await running.close();
         output.out(`ratchet: stopped${typeof signal === "string" ? ` (${signal})` : ""}`);

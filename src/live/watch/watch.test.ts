@@ -312,7 +312,11 @@ describe("watch", () => {
     expect(standby).toEqual(["someone-else"]);
     await store.live.releaseLease(WATCH_LEASE, "someone-else");
     const ticks: string[] = [];
-    await runWatch(store, config, { cwd: dir, looks: 2, onTick: (r) => ticks.push(r.at) });
+    const quick = {
+      ...config,
+      live: { ...config.live, watch: { ...config.live.watch, interval: "1ms" } },
+    };
+    await runWatch(store, quick, { cwd: dir, looks: 2, onTick: (r) => ticks.push(r.at) });
     expect(ticks).toHaveLength(2);
     // Released on the way out: another process gets it at once.
     expect((await store.live.acquireLease(WATCH_LEASE, "next", Date.now(), 1000)).held).toBe(true);

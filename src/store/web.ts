@@ -1,0 +1,138 @@
+import type BetterSqlite3 from "better-sqlite3";
+import type { Attempt, Run } from "../core/index.js";
+import { decodeAttempt, decodeRun } from "./codec.js";
+import type { AttemptsTable, RunsTable } from "./schema.js";
+
+export interface RunPageFilter {
+  suite?: string;
+  model?: string;
+  /** `name@hash` or a prefix of it. */
+  version?: string;
+  status?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface AttemptPageFilter {
+  runId: string;
+  /** `failing` (failed or error), or one status. */
+  status?: string;
+  /** Case id or output containing this text. */
+  search?: string;
+  limit: number;
+  offset: number;
+}
+
+/** A row of an attempts list: no messages, spans or full output (those are per attempt). */
+export interface AttemptSummary {
+  id: string;
+  case_id: string;
+  variant: string;
+  epoch: number;
+  status: string;
+  overall: number;
+  severity: string;
+  latency_ms: number;
+  cost_usd: number;
+  error?: string;
+  output_head: string;
+}
+
+function errorText(stored: string): string {
+  try {
+    const parsed = JSON.parse(stored) as { class?: string; message?: string };
+    return `${parsed.class ?? "error"}: ${parsed.message ?? stored}`;
+  } catch {
+    return stored;
+  }
+}
+
+/**
+ * Read-only, paged queries for the dashboard, each on an index: runs by start time, a run's
+ * attempts failures first (the status index), one attempt by id. Offsets stay small because
+ * every list is filtered first and pages are 50 rows.
+ */
+export class WebQueries {
+  constructor(private readonly db: BetterSqlite3.Database) {}
+
+  runs(filter: RunPageFilter): { rows: Run[]; total: number } {
+    const parts: string[] = [];
+    const params: Array<string | number> = [];
+    if (filter.suite) {
+      parts.push("suite = ?");
+      params.push(filter.suite);
+    }
+    if (filter.status) {
+      parts.push("status = ?");
+      params.push(filter.status);
+    }
+    if (filter.version) {
+      parts.push("prompt_version >= ? AND prompt_version < ?");
+      params.push(filter.version, `${filter.version}\uffff`);
+    }
+    if (filter.model) {
+      parts.push("EXISTS (SELECT 1 FROM json_each(runs.models) m WHERE m.value = ?)");
+      params.push(filter.model);
+    }
+    const where = parts.length > 0 ? `WHERE ${parts.join(" AND ")}` : "";
+    const rows = this.db
+      .prepare(`SELECT * FROM runs ${where} ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?`)
+      .all(...params, filter.limit, filter.offset) as RunsTable[];
+    const total = this.db
+      .prepare(`SELECT count(*) FROM runs ${where}`)
+      .pluck()
+      .get(...params) as number;
+    return { rows: rows.map(decodeRun), total };
+  }
+
+  attempts(filter: AttemptPageFilter): { rows: AttemptSummary[]; total: number } {
+    const parts = ["run_id = ?"];
+    const params: Array<string | number> = [filter.runId];
+    if (filter.status === "failing") parts.push("status IN ('failed', 'error')");
+    else if (filter.status) {
+      parts.push("status = ?");
+      params.push(filter.status);
+    }
+    if (filter.search) {
+      parts.push("(instr(case_id, ?) > 0 OR instr(output, ?) > 0)");
+      params.push(filter.search, filter.search);
+    }
+    const where = parts.join(" AND ");
+    const rows = this.db
+      .prepare(
+        `SELECT id, case_id, variant, epoch, status, overall, severity, latency_ms, cost_usd, error,
+           substr(output, 1, 160) AS output_head
+         FROM attempts WHERE ${where}
+         ORDER BY CASE status WHEN 'error' THEN 0 WHEN 'failed' THEN 1 ELSE 2 END, overall, case_id, epoch
+         LIMIT ? OFFSET ?`,
+      )
+      .all(...params, filter.limit, filter.offset) as Array<
+      AttemptSummary & { error: string | null }
+    >;
+    const total = this.db
+      .prepare(`SELECT count(*) FROM attempts WHERE ${where}`)
+      .pluck()
+      .get(...params) as number;
+    return {
+      rows: rows.map(({ error, ...rest }) => ({
+        ...rest,
+        ...(error !== null ? { error: errorText(error) } : {}),
+      })),
+      total,
+    };
+  }
+
+  attempt(id: string): Attempt | undefined {
+    const row = this.db.prepare("SELECT * FROM attempts WHERE id = ?").get(id) as
+      | AttemptsTable
+      | undefined;
+    return row === undefined ? undefined : decodeAttempt(row);
+  }
+
+  /** Per-suite pass counts of a run, from the status index. */
+  suiteBreakdown(runId: string): Array<{ status: string; n: number }> {
+    return this.db
+      .prepare("SELECT status, count(*) AS n FROM attempts WHERE run_id = ? GROUP BY status")
+      .all(runId) as Array<{ status: string; n: number }>;
+  }
+}

@@ -1,0 +1,80 @@
+import { html } from "hono/html";
+import { ms, num, pageOf, pager, pct, statusBadge, usd, when } from "../format.js";
+import type { Html } from "../layout.js";
+import { page } from "../layout.js";
+import type { PageContext } from "../types.js";
+
+const PAGE = 50;
+
+/** One run: totals, dimensions, the severity verdict, and its attempts (failures first). */
+export async function runPage(ctx: PageContext, url: URL, id: string): Promise<Html | undefined> {
+  const run = await ctx.store.getRun(id);
+  if (run === undefined) return undefined;
+  const p = pageOf(url);
+  const status = url.searchParams.get("status") || undefined;
+  const search = url.searchParams.get("q")?.trim() || undefined;
+  const { rows, total } = ctx.store.web.attempts({
+    runId: id,
+    ...(status ? { status } : {}),
+    ...(search ? { search } : {}),
+    limit: PAGE,
+    offset: p * PAGE,
+  });
+  const t = run.totals;
+  const verdict = t?.verdict;
+  const summary = html`<div class="kv">
+<span class="muted">Status</span><span>${statusBadge(run.status)}${run.status === "running" ? html` <span class="muted">(updates live)</span>` : ""}</span>
+<span class="muted">Suite</span><span>${run.suite}</span>
+<span class="muted">Prompt version</span><span>${run.prompt_version ? html`<a href="/prompts/${run.prompt_version.split("@")[0]}">${run.prompt_version}</a>` : "—"}</span>
+<span class="muted">Models</span><span>${run.models.join(", ")}</span>
+<span class="muted">Started</span><span>${when(run.started_at)}${run.finished_at ? ` · finished ${when(run.finished_at)}` : ""}</span>
+<span class="muted">Purpose</span><span>${run.purpose}</span>
+${
+  t
+    ? html`<span class="muted">Attempts</span><span>${t.attempts} (${t.passed} passed, ${t.failed} failed, ${t.errors} errors)</span>
+<span class="muted">Pass rate / score</span><span>${pct(t.pass_rate)} · ${num(t.score)}</span>
+<span class="muted">Latency p50 / p95</span><span>${ms(t.latency_p50_ms)} / ${ms(t.latency_p95_ms)}</span>
+<span class="muted">Cost</span><span>${usd(t.cost_usd)}</span>`
+    : ""
+}
+</div>`;
+  const dims = t
+    ? html`<h2>Dimensions</h2><table><thead><tr><th>Dimension</th><th class="num">Score</th><th></th></tr></thead><tbody>
+${Object.entries(t.dimension_scores).map(
+  ([d, s]) =>
+    html`<tr><td>${d}</td><td class="num">${num(s)}</td><td><span class="bar" style="width:${Math.round((s ?? 0) * 200)}px"></span></td></tr>`,
+)}</tbody></table>`
+    : "";
+  const verdictHtml = verdict
+    ? html`<h2>Severity verdict: ${verdict.passed ? html`<span class="pass">pass</span>` : html`<span class="fail">fail</span>`}</h2>
+<ul>${verdict.reasons.map((r) => html`<li>${r}</li>`)}</ul>
+${verdict.blocking_failures.length > 0 ? html`<p>Blocking failures: ${verdict.blocking_failures.join(", ")}</p>` : ""}`
+    : "";
+  const filters = html`<form class="filters" method="get" action="/runs/${id}">
+<label>Status<select name="status"><option value="">all, failures first</option>${[
+    "failing",
+    "failed",
+    "error",
+    "passed",
+  ].map((s) => html`<option ${status === s ? "selected" : ""}>${s}</option>`)}</select></label>
+<label>Search<input type="search" name="q" value="${search ?? ""}" placeholder="case id or output"></label><button>Filter</button></form>`;
+  const attempts = html`<h2>Attempts</h2>${filters}<table><thead><tr><th>Case</th><th>Epoch</th><th>Variant</th><th>Status</th><th>Severity</th>
+<th class="num">Score</th><th class="num">Latency</th><th>Output</th></tr></thead><tbody>
+${rows.map(
+  (
+    a,
+  ) => html`<tr><td><a href="/attempts/${a.id}">${a.case_id}</a></td><td>${a.epoch}</td><td>${a.variant}</td><td>${statusBadge(a.status)}</td>
+<td>${a.severity}</td><td class="num">${num(a.overall)}</td><td class="num">${ms(a.latency_ms)}</td><td class="muted">${a.error ?? a.output_head}</td></tr>`,
+)}</tbody></table>${pager(url, p, PAGE, rows.length, total)}`;
+  // A running run reloads itself until it finishes (a lost connection just tries again).
+  const script =
+    run.status === "running"
+      ? `setTimeout(()=>{fetch(location.href,{method:'HEAD'}).then(()=>location.reload(),()=>setTimeout(()=>location.reload(),5000))},3000);`
+      : undefined;
+  return page(ctx, {
+    title: `Run ${run.id}`,
+    path: "/runs",
+    body: html`${summary}${dims}${verdictHtml}${attempts}`,
+    ...(script ? { script } : {}),
+  });
+}

@@ -1,0 +1,48 @@
+import { html } from "hono/html";
+import { num, pageOf, pager, pct, statusBadge, usd, when } from "../format.js";
+import { empty, type Html, page } from "../layout.js";
+import type { PageContext } from "../types.js";
+
+const PAGE = 50;
+
+/** Runs, newest first, filtered by suite, model, prompt version and status. */
+export async function runsPage(ctx: PageContext, url: URL): Promise<Html> {
+  const p = pageOf(url);
+  const q = (k: string) => url.searchParams.get(k)?.trim() || undefined;
+  const filter = {
+    suite: q("suite"),
+    model: q("model"),
+    version: q("version"),
+    status: q("status"),
+  };
+  const { rows, total } = ctx.store.web.runs({
+    ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)),
+    limit: PAGE,
+    offset: p * PAGE,
+  });
+  const form = html`<form class="filters" method="get" action="/runs">
+<label>Suite<input name="suite" value="${filter.suite ?? ""}"></label>
+<label>Model<input name="model" value="${filter.model ?? ""}" placeholder="sim:support"></label>
+<label>Prompt version<input type="search" name="version" value="${filter.version ?? ""}" placeholder="support@"></label>
+<label>Status<select name="status"><option value="">any</option>${[
+    "running",
+    "completed",
+    "failed",
+    "interrupted",
+  ].map(
+    (s) => html`<option ${filter.status === s ? "selected" : ""}>${s}</option>`,
+  )}</select></label><button>Filter</button></form>`;
+  const body =
+    total === 0 && Object.values(filter).every((v) => v === undefined)
+      ? empty("No runs yet.", "npx ratchet eval")
+      : html`${form}<table><thead><tr><th>Run</th><th>Started</th><th>Suite</th><th>Prompt version</th><th>Models</th><th>Status</th>
+<th class="num">Attempts</th><th class="num">Pass rate</th><th class="num">Score</th><th class="num">Cost</th></tr></thead><tbody>
+${rows.map((r) => {
+  const t = r.totals;
+  return html`<tr><td><a href="/runs/${r.id}">${r.id}</a></td><td>${when(r.started_at)}</td><td>${r.suite}</td>
+<td>${r.prompt_version ?? "—"}</td><td>${r.models.join(", ")}</td><td>${statusBadge(r.status)}</td>
+<td class="num">${t ? t.attempts : "—"}</td><td class="num">${t ? pct(t.pass_rate) : "—"}</td>
+<td class="num">${t ? num(t.score) : "—"}</td><td class="num">${t ? usd(t.cost_usd) : "—"}</td></tr>`;
+})}</tbody></table>${pager(url, p, PAGE, rows.length, total)}`;
+  return page(ctx, { title: "Runs", path: "/runs", body });
+}
