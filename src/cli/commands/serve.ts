@@ -8,7 +8,7 @@ import { createWebApp } from "../../web/index.js";
 import { parseIntOption } from "../options.js";
 import type { Output } from "../output.js";
 import { openProject, type ProjectFlags } from "../project.js";
-import { uiTokens } from "./ui.js";
+import { signInLines, uiTokens } from "./ui.js";
 
 /** Same floor as `server.token` in the config schema: a guessable token is no auth. */
 const MIN_TOKEN_LENGTH = 16;
@@ -169,8 +169,8 @@ export function registerServe(
           `ratchet: listening on ${running.url} (POST /v1/traces, GET /v1/prompts/<name>, GET /healthz); store ${ctx.storePath}`,
         );
         if (ui) {
-          output.out(`  dashboard read:  ${running.url}/login?token=${ui.tokens.read}`);
-          output.out(`  dashboard write: ${running.url}/login?token=${ui.tokens.write}`);
+          output.out("  dashboard:");
+          for (const line of signInLines(running.url, ui.tokens)) output.out(`  ${line}`);
         }
         const signal = await (options.until ?? untilSignal)();
         await running.close();

@@ -18,7 +18,7 @@ interface UiFlags {
 export function uiTokens(env: NodeJS.ProcessEnv = process.env): {
   read: string;
   write: string;
-  generated: boolean;
+  fromEnv: { read: boolean; write: boolean };
 } {
   const read = env.RATCHET_UI_READ_TOKEN;
   const write = env.RATCHET_UI_WRITE_TOKEN;
@@ -40,8 +40,30 @@ export function uiTokens(env: NodeJS.ProcessEnv = process.env): {
   return {
     read: read ?? newToken(),
     write: write ?? newToken(),
-    generated: read === undefined || write === undefined,
+    fromEnv: { read: read !== undefined, write: write !== undefined },
   };
+}
+
+/**
+ * How to sign in. Tokens made here are printed (nobody else knows them); tokens from the
+ * environment are the user's secrets and are only named, never written out.
+ */
+export function signInLines(
+  url: string,
+  tokens: { read: string; write: string; fromEnv: { read: boolean; write: boolean } },
+): string[] {
+  const line = (role: "read" | "write", token: string, env: string, fromEnv: boolean) =>
+    `  ${role}: ${url}/login?token=${fromEnv ? `$${env}` : token}`;
+  const lines = [
+    line("read", tokens.read, "RATCHET_UI_READ_TOKEN", tokens.fromEnv.read),
+    line("write", tokens.write, "RATCHET_UI_WRITE_TOKEN", tokens.fromEnv.write),
+  ];
+  if (!tokens.fromEnv.read || !tokens.fromEnv.write) {
+    lines.push(
+      "  (new tokens each start; set RATCHET_UI_READ_TOKEN and RATCHET_UI_WRITE_TOKEN to keep them)",
+    );
+  }
+  return lines;
 }
 
 export function registerUi(program: Command, output: Output): void {
@@ -96,13 +118,7 @@ export function registerUi(program: Command, output: Output): void {
         );
       }
       output.out(`ratchet: dashboard on ${server.url} (store ${project.storePath})`);
-      output.out(`  read:  ${server.url}/login?token=${tokens.read}`);
-      output.out(`  write: ${server.url}/login?token=${tokens.write}`);
-      if (tokens.generated) {
-        output.out(
-          "  (new tokens each start; set RATCHET_UI_READ_TOKEN and RATCHET_UI_WRITE_TOKEN to keep them)",
-        );
-      }
+      for (const line of signInLines(server.url, tokens)) output.out(line);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once("SIGINT", stop);
