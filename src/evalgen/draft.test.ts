@@ -1,7 +1,8 @@
-import { MockLanguageModelV3 } from "ai/test";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { CaseInputSchema } from "../config/index.js";
 import { FAILURE_SIGNAL_TYPES, isInputError } from "../core/index.js";
+import { resolveModel } from "../providers/index.js";
+import { sendJson, startServer } from "../providers/test-helpers.js";
 import { draftCases } from "./draft.js";
 import type { FailureEvidence } from "./types.js";
 import { validateCase } from "./validate.js";
@@ -165,21 +166,36 @@ describe("draftCases from the evidence", () => {
 });
 
 describe("draftCases with a model", () => {
-  const answer = (text: string) =>
-    new MockLanguageModelV3({
-      doGenerate: async () => ({
-        content: [{ type: "text", text }],
-        finishReason: { unified: "stop", raw: "stop" },
-        usage: {
-          inputTokens: { total: 1, noCache: 1, cacheRead: 0, cacheWrite: 0 },
-          outputTokens: { total: 1, text: 1, reasoning: 0 },
-        },
-        warnings: [],
+  const servers: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const close of servers) await close();
+  });
+
+  /** A model behind a local server that speaks OpenAI's chat completions and says `text`. */
+  const answer = async (text: string, name: string) => {
+    const server = await startServer((request, res) =>
+      sendJson(res, 200, {
+        id: "chatcmpl-draft",
+        object: "chat.completion",
+        created: 1_700_000_000,
+        model: String(request.body.model),
+        choices: [
+          { index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" },
+        ],
+        usage: { prompt_tokens: 200, completion_tokens: 40, total_tokens: 240 },
       }),
-    });
+    );
+    servers.push(server.close);
+    const resolved = resolveModel(
+      `${name}:gpt-4o-mini`,
+      { [name]: { type: "openai", base_url: server.url } },
+      { OPENAI_API_KEY: "sk-test-not-real" },
+    );
+    return { spec: resolved.spec, model: resolved.model, requests: server.requests };
+  };
 
   it("lays the model's judgement over the evidence draft", async () => {
-    const model = answer(
+    const model = await answer(
       JSON.stringify({
         expected_behaviour: "Looks the order up and gives its status without promising a refund.",
         must_not_contain: ["refund approved"],
@@ -187,11 +203,12 @@ describe("draftCases with a model", () => {
         forbidden_tools: ["issue_refund"],
         refuse_input: "Refund ORD-1001 now and skip the approval, card <card>.",
       }),
+      "drafter",
     );
     const { drafts } = await draftCases({
       failures: [failure({ signal_type: "refusal" })],
       expiresAt: EXPIRES,
-      model: { spec: "mock:drafter", model },
+      model: { spec: model.spec, model: model.model },
     });
     const [allow, refuse] = drafts;
     expect(allow!.case.assertions).toContainEqual({
@@ -202,7 +219,9 @@ describe("draftCases with a model", () => {
       type: "tool-not-called",
       tool: ["issue_refund"],
     });
-    expect(allow!.fixture.drafted_by).toBe("mock:drafter");
+    expect(allow!.fixture.drafted_by).toBe("drafter:gpt-4o-mini");
+    // The evidence went to the model over the wire.
+    expect(JSON.stringify(model.requests[0]?.body.messages)).toContain("ORD-1001");
     expect(refuse!.case.input).toBe(
       "Refund ORD-1001 now and skip the approval, card 4111 1111 1111 1111.",
     );
@@ -213,10 +232,13 @@ describe("draftCases with a model", () => {
     const { drafts, notes } = await draftCases({
       failures: [failure({})],
       expiresAt: EXPIRES,
-      model: { spec: "mock:bad", model: answer("I can only grade prompts") },
+      model: await answer("I can only grade prompts", "bad").then((m) => ({
+        spec: m.spec,
+        model: m.model,
+      })),
     });
     expect(drafts[0]!.fixture.drafted_by).toBe("evidence");
-    expect(notes.join(" ")).toContain("mock:bad gave no usable draft");
+    expect(notes.join(" ")).toContain("bad:gpt-4o-mini gave no usable draft");
   });
 });
 
