@@ -246,4 +246,14 @@ export class WebQueries {
       .all(limit) as PassRatePoint[];
     return rows.reverse();
   }
+
+  /** The improvement cycle whose gate step made this decision, if one did. */
+  cycleOfDecision(decisionId: string): string | undefined {
+    return this.db
+      .prepare(
+        "SELECT id FROM cycles WHERE json_extract(doc, '$.gate.decision_id') = ? ORDER BY started_at DESC LIMIT 1",
+      )
+      .pluck()
+      .get(decisionId) as string | undefined;
+  }
 }

@@ -11,7 +11,7 @@ import { render } from "../app.js";
 import { ms, num, pageOf, pager, pct, short, statusBadge, usd, when } from "../format.js";
 import { empty, type Html, page } from "../layout.js";
 import type { PageContext } from "../types.js";
-import { decisionLink } from "./links.js";
+import { decisionLink, versionLink } from "./links.js";
 
 const PAGE = 50;
 
@@ -84,7 +84,7 @@ export async function canaryPage(ctx: PageContext, ref: string): Promise<Html | 
     ? html`<h2>Arms</h2><table><thead><tr><th>Arm</th><th>Version</th><th class="num">Requests</th><th class="num">Latency p50</th><th class="num">Latency p95</th><th class="num">Cost mean</th><th class="num">Cost p95</th></tr></thead><tbody>
 ${(["control", "candidate"] as const).map((arm) => {
   const a = traffic[arm];
-  return html`<tr><td>${arm}</td><td>${a.version}</td><td class="num">${a.traces}</td><td class="num">${ms(a.latency_p50)}</td><td class="num">${ms(a.latency_p95)}</td>
+  return html`<tr><td>${arm}</td><td>${versionLink(a.version)}</td><td class="num">${a.traces}</td><td class="num">${ms(a.latency_p50)}</td><td class="num">${ms(a.latency_p95)}</td>
 <td class="num">${usd(a.cost_mean)}</td><td class="num">${usd(a.cost_p95)}</td></tr>`;
 })}</tbody></table>${traffic.other.length > 0 ? html`<p class="muted">Other versions (in neither arm): ${traffic.other.map((o) => `${o.version} ${o.traces}`).join(", ")}</p>` : ""}`
     : "";
@@ -94,9 +94,9 @@ ${(["control", "candidate"] as const).map((arm) => {
       : looksTable(looks)
   }${
     canary.status !== "running" && doc.outcome
-      ? html`<p>Ended: ${statusBadge(doc.outcome.action)} by ${doc.outcome.by}: ${doc.outcome.reasons.join("; ")}</p>`
+      ? html`<p>Ended: ${eventBadge(doc.outcome.action)} by ${doc.outcome.by}: ${doc.outcome.reasons.join("; ")}</p>`
       : decision
-        ? html`<p>Decision: ${statusBadge(decision.action)} — ${decision.reasons.join("; ")}</p>`
+        ? html`<p>Decision: ${eventBadge(decision.action)} — ${decision.reasons.join("; ")}</p>`
         : ""
   }`;
   const events = html`<h2>Events</h2>${
@@ -137,6 +137,16 @@ ${looks.map(
 <td class="num">${l.control.n > 0 && l.candidate.n > 0 ? signed(l.difference) : "—"}</td><td>[${signed(l.lower)}, ${signed(l.upper)}]</td>
 <td class="num">${num(l.p_value, 2)}</td><td>${verdictBadge(l.verdict)}</td></tr>`,
 )}</tbody></table>`;
+}
+
+/** Rollbacks and breaches read as failures, promotions as passes, the rest as notes. */
+function eventBadge(kind: string): Html {
+  const cls = /roll|breach|drift|suppressed/.test(kind)
+    ? "fail"
+    : /promot/.test(kind)
+      ? "pass"
+      : "warn";
+  return html`<span class="badge ${cls}">${kind}</span>`;
 }
 
 function verdictBadge(v: MetricLook["verdict"]): Html {
@@ -183,7 +193,7 @@ function eventsTable(events: LiveEventRow[]): Html {
   return html`<table><thead><tr><th>When</th><th>Event</th><th>Prompt</th><th>Canary</th><th>By</th><th>Evidence</th></tr></thead><tbody>
 ${events.map(
   (e) =>
-    html`<tr><td>${when(e.at)}</td><td>${statusBadge(e.kind)}</td><td>${e.prompt_name ?? "—"}</td>
+    html`<tr><td>${when(e.at)}</td><td>${eventBadge(e.kind)}</td><td>${e.prompt_name ?? "—"}</td>
 <td>${e.canary_id ? html`<a href="/canaries/${e.canary_id}">${e.canary_id}</a>` : "—"}</td><td>${e.actor}</td><td>${eventDetail(e.doc)}</td></tr>`,
 )}</tbody></table>`;
 }

@@ -10,17 +10,9 @@ const RUNS = 200;
 const W = 720;
 const H = 220;
 const M = { left: 44, right: 12, top: 18, bottom: 26 };
-// Distinct at a glance and ≥ 3:1 against white (graphics contrast).
-const COLOURS = [
-  "#0b57d0",
-  "#b3261e",
-  "#146c2e",
-  "#8a5300",
-  "#6d28d9",
-  "#0e7490",
-  "#be185d",
-  "#4a5260",
-];
+// Distinct at a glance and ≥ 3:1 against white (graphics contrast); green and red are kept
+// for the promotion and rollback marks.
+const COLOURS = ["#0b57d0", "#6d28d9", "#0e7490", "#8a5300", "#be185d", "#4a5260", "#1b1f24"];
 
 /**
  * Pass rate per prompt version over time (one line per version, a point per run) with the
@@ -80,7 +72,7 @@ export async function scoreChart(ctx: PageContext): Promise<Html> {
 ${[...series.keys()].map(
   (v) =>
     html`<li><span style="display:inline-block;width:.8rem;height:.8rem;background:${colour.get(v)};vertical-align:middle"></span> ${versionLink(v)}</li>`,
-)}${marks.length > 0 ? html`<li><span style="color:#146c2e">┆ promotion</span></li><li><span style="color:#b3261e">┆ rollback</span></li>` : ""}</ul>`;
+)}${marks.some((m) => m.kind === "promote") ? html`<li><span style="color:#146c2e">┆ ▲ promotion</span></li>` : ""}${marks.some((m) => m.kind === "rollback") ? html`<li><span style="color:#b3261e">┆ ↺ rollback</span></li>` : ""}</ul>`;
   return html`<figure style="margin:0"><svg viewBox="0 0 ${W} ${H}" width="100%" style="max-width:${W}px" role="img" aria-labelledby="score-chart-title">
 <title id="score-chart-title">Pass rate per prompt version over the last ${points.length} runs, with ${marks.length} promotions and rollbacks</title>
 ${grid}${markLines}${lines}${axis}</svg>${legend}</figure>`;

@@ -143,7 +143,7 @@ function calibrationSection(c: JudgeCalibration): Html {
   const cm = d.confusion;
   const confusion =
     cm && cm.labels.length > 0
-      ? html`<table style="width:auto"><caption class="muted">Rows: human label; columns: judge verdict</caption><thead><tr><th></th>${cm.labels.map((l) => html`<th class="num">${String(l)}</th>`)}</tr></thead><tbody>
+      ? html`<p class="muted">Confusion matrix: rows are the human label, columns the judge's verdict.</p><table style="width:auto"><thead><tr><th></th>${cm.labels.map((l) => html`<th class="num">${String(l)}</th>`)}</tr></thead><tbody>
 ${cm.labels.map(
   (l, i) =>
     html`<tr><th>${String(l)}</th>${(cm.matrix[i] ?? []).map((n, j) => html`<td class="num${i === j ? " pass" : ""}">${n}</td>`)}</tr>`,

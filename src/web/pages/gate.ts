@@ -3,7 +3,6 @@ import { html } from "hono/html";
 import type { GateEvidence } from "../../gate/index.js";
 import { outcomeOf } from "../../gate/index.js";
 import { interval, pValue, signedPoints } from "../../gate/report/format.js";
-import type { CycleRecord } from "../../loop/index.js";
 import type { WebEnv } from "../app.js";
 import { render } from "../app.js";
 import { pageOf, pager, pct, short, statusBadge, when } from "../format.js";
@@ -49,16 +48,14 @@ export async function gateDecisionPage(ctx: PageContext, ref: string): Promise<H
   const moves = (await ctx.store.prompts.labelHistory(decision.prompt_name)).filter(
     (m) => m.decision_id === decision.id,
   );
-  const cycle = (await ctx.store.loop.listCycles<CycleRecord>({ limit: 500 })).find(
-    (c) => c.doc.gate?.decision_id === decision.id,
-  );
+  const cycle = ctx.store.web.cycleOfDecision(decision.id);
   const summary = html`<div class="kv">
 <span class="muted">Verdict</span><span>${statusBadge(decision.verdict)}</span>
 <span class="muted">Challenger</span><span>${versionLink(decision.challenger)}</span>
 <span class="muted">Champion</span><span>${versionLink(decision.champion)}</span>
 <span class="muted">Change</span><span>${decision.change_type}${full ? ` · ${full.cases} cases` : ""}</span>
 <span class="muted">When / by</span><span>${when(decision.created_at)} · ${decision.actor}</span>
-${cycle ? html`<span class="muted">Cycle</span><span><a href="/cycles/${cycle.id}">${cycle.id}</a></span>` : ""}
+${cycle ? html`<span class="muted">Cycle</span><span><a href="/cycles/${cycle}">${cycle}</a></span>` : ""}
 <span class="muted">Runs</span><span>champion ${runLinks(decision.champion_runs)}; challenger ${runLinks(decision.challenger_runs)}</span>
 </div>
 <h2>Why</h2><ul>${decision.reasons.map((r) => html`<li>${r}</li>`)}</ul>`;
