@@ -294,6 +294,32 @@ describe("cycle pages", () => {
     expect((await get("/cycles/cyc_nope")).status).toBe(404);
   });
 
+  it("shows a cycle still in its first phases", async () => {
+    const { evaluation: _e, clusters: _c, optimization: _o, gate: _g, ...rest } = cycle("cyc_run");
+    const record: CycleRecord = {
+      ...rest,
+      status: "running",
+      phase: "mine",
+      decisions: [],
+      outcome: "",
+      spend: { evaluation_usd: 0, optimization_usd: 0, rollouts: 0, seconds: 0 },
+    };
+    await store.loop.saveCycle({
+      id: record.id,
+      started_at: record.started_at,
+      updated_at: record.started_at,
+      status: record.status,
+      phase: record.phase,
+      prompt_name: "support",
+      doc: record,
+    });
+    const { status, text } = await get("/cycles/cyc_run");
+    expect(status).toBe(200);
+    expect(text).toContain("next phase mine");
+    expect(text).toContain("(in progress)");
+    expect(text).not.toContain("What was tried");
+  });
+
   it("shows the chain failure → cluster → patch → gate decision → label move", async () => {
     await saveDecision("gate_0001");
     await labelPrompt(store, "support", v2, "production", {

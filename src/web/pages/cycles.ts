@@ -11,8 +11,9 @@ import { decisionLink, versionLink } from "./links.js";
 
 const PAGE = 50;
 
+// A cycle stopped in its first phase may not have recorded any spend yet.
 const spent = (r: CycleRecord) =>
-  r.spend.evaluation_usd + r.spend.optimization_usd + (r.spend.gate_usd ?? 0);
+  r.spend ? r.spend.evaluation_usd + r.spend.optimization_usd + (r.spend.gate_usd ?? 0) : 0;
 
 /** Improvement cycles, newest first: what each found, promoted and spent. */
 export async function cyclesPage(ctx: PageContext, url: URL): Promise<Html> {
@@ -63,12 +64,12 @@ export async function cyclePage(ctx: PageContext, ref: string): Promise<Html | u
 
   const summary = html`<div class="kv">
 <span class="muted">Status</span><span>${statusBadge(r.status)} · next phase ${r.phase}${r.error ? html` · <span class="fail">${r.error}</span>` : ""}</span>
-<span class="muted">Preset / mode</span><span>${r.preset.name} · ${r.mode}</span>
+<span class="muted">Preset / mode</span><span>${r.preset?.name ?? "—"} · ${r.mode}</span>
 <span class="muted">Champion</span><span>${versionLink(r.champion_before)} (${r.prompt_name}@${r.champion_label})${r.champion_after ? html` → ${versionLink(r.champion_after)}` : ""}</span>
 ${r.carried_from ? html`<span class="muted">Built on</span><span>${versionLink(r.carried_from.version)}, held by <a href="/cycles/${r.carried_from.cycle}">${r.carried_from.cycle}</a></span>` : ""}
 <span class="muted">Started</span><span>${when(r.started_at)}${r.finished_at ? ` · finished ${when(r.finished_at)}` : ""}</span>
 <span class="muted">Outcome</span><span>${r.outcome || "(in progress)"}</span>
-<span class="muted">Spent</span><span>${usd(spent(r))} (evaluation ${usd(r.spend.evaluation_usd)}, optimization ${usd(r.spend.optimization_usd)}, gate ${usd(r.spend.gate_usd ?? 0)}) · ${r.spend.rollouts} rollouts · ${num(r.spend.seconds)} s</span>
+${r.spend ? html`<span class="muted">Spent</span><span>${usd(spent(r))} (evaluation ${usd(r.spend.evaluation_usd)}, optimization ${usd(r.spend.optimization_usd)}, gate ${usd(r.spend.gate_usd ?? 0)}) · ${r.spend.rollouts} rollouts · ${num(r.spend.seconds)} s</span>` : ""}
 </div>`;
 
   const evaluation = r.evaluation
@@ -126,7 +127,7 @@ ${proposals.map(
       }`
     : "";
 
-  const decisions = html`<h2>Decisions, in order</h2><ol>${r.decisions.map((d) => html`<li>${d}</li>`)}</ol>`;
+  const decisions = html`<h2>Decisions, in order</h2><ol>${(r.decisions ?? []).map((d) => html`<li>${d}</li>`)}</ol>`;
   return page(ctx, {
     title: `Cycle ${r.id}`,
     path: "/cycles",
