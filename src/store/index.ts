@@ -93,4 +93,13 @@ export type {
   Store,
 } from "./types.js";
 export { attemptKey } from "./types.js";
-export type { AttemptPageFilter, AttemptSummary, RunPageFilter, WebQueries } from "./web.js";
+export type {
+  AttemptPageFilter,
+  AttemptSummary,
+  CycleSummary,
+  DecisionSummary,
+  LiveEventRow,
+  PassRatePoint,
+  RunPageFilter,
+  WebQueries,
+} from "./web.js";

@@ -38,6 +38,49 @@ export interface AttemptSummary {
   output_head: string;
 }
 
+/** A gate decision as a list shows it: no evidence (that is per decision). */
+export interface DecisionSummary {
+  id: string;
+  created_at: string;
+  prompt_name: string;
+  champion: string;
+  challenger: string;
+  change_type: string;
+  verdict: string;
+  actor: string;
+  /** The first reason, the one a list has room for. */
+  reason: string;
+}
+
+/** A cycle's row with its document (its shape belongs to `loop/`). */
+export interface CycleSummary {
+  id: string;
+  started_at: string;
+  status: string;
+  phase: string;
+  prompt_name: string;
+  doc: unknown;
+}
+
+/** A live event (canary start and end, rollbacks, drift…), its document parsed. */
+export interface LiveEventRow {
+  seq: number;
+  kind: string;
+  prompt_name: string | null;
+  canary_id: string | null;
+  actor: string;
+  at: string;
+  doc: unknown;
+}
+
+/** One finished run's pass rate under one prompt version, for the overview's chart. */
+export interface PassRatePoint {
+  run_id: string;
+  started_at: string;
+  prompt_version: string;
+  pass_rate: number;
+}
+
 function errorText(stored: string): string {
   try {
     const parsed = JSON.parse(stored) as { class?: string; message?: string };
@@ -134,5 +177,83 @@ export class WebQueries {
     return this.db
       .prepare("SELECT status, count(*) AS n FROM attempts WHERE run_id = ? GROUP BY status")
       .all(runId) as Array<{ status: string; n: number }>;
+  }
+
+  /** Gate decisions newest first, optionally of one prompt, paged. */
+  gateDecisions(filter: { prompt?: string; limit: number; offset: number }): {
+    rows: DecisionSummary[];
+    total: number;
+  } {
+    const where = filter.prompt ? "WHERE prompt_name = ?" : "";
+    const params = filter.prompt ? [filter.prompt] : [];
+    const rows = this.db
+      .prepare(
+        `SELECT id, created_at, prompt_name, champion, challenger, change_type, verdict, actor,
+           coalesce(json_extract(reasons, '$[0]'), '') AS reason
+         FROM gate_decisions ${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
+      )
+      .all(...params, filter.limit, filter.offset) as DecisionSummary[];
+    const total = this.db
+      .prepare(`SELECT count(*) FROM gate_decisions ${where}`)
+      .pluck()
+      .get(...params) as number;
+    return { rows, total };
+  }
+
+  /** Improvement cycles newest first, paged. */
+  cycles(filter: { limit: number; offset: number }): { rows: CycleSummary[]; total: number } {
+    const rows = this.db
+      .prepare(
+        `SELECT id, started_at, status, phase, prompt_name, doc FROM cycles
+         ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?`,
+      )
+      .all(filter.limit, filter.offset) as Array<CycleSummary & { doc: string }>;
+    const total = this.db.prepare("SELECT count(*) FROM cycles").pluck().get() as number;
+    return { rows: rows.map((r) => ({ ...r, doc: JSON.parse(r.doc) as unknown })), total };
+  }
+
+  /** Live events newest first, paged, optionally of one kind. */
+  liveEvents(filter: { kind?: string; limit: number; offset: number }): {
+    rows: LiveEventRow[];
+    total: number;
+  } {
+    const where = filter.kind ? "WHERE kind = ?" : "";
+    const params = filter.kind ? [filter.kind] : [];
+    const rows = this.db
+      .prepare(
+        `SELECT seq, kind, prompt_name, canary_id, actor, at, doc FROM live_events ${where}
+         ORDER BY seq DESC LIMIT ? OFFSET ?`,
+      )
+      .all(...params, filter.limit, filter.offset) as Array<LiveEventRow & { doc: string }>;
+    const total = this.db
+      .prepare(`SELECT count(*) FROM live_events ${where}`)
+      .pluck()
+      .get(...params) as number;
+    return { rows: rows.map((r) => ({ ...r, doc: JSON.parse(r.doc) as unknown })), total };
+  }
+
+  /** Pass rates of the newest `limit` runs that name a prompt version and have totals, oldest first. */
+  passRates(limit: number): PassRatePoint[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id AS run_id, started_at, prompt_version,
+           json_extract(totals, '$.pass_rate') AS pass_rate
+         FROM runs
+         WHERE prompt_version IS NOT NULL AND totals IS NOT NULL
+           AND json_extract(totals, '$.pass_rate') IS NOT NULL
+         ORDER BY started_at DESC, id DESC LIMIT ?`,
+      )
+      .all(limit) as PassRatePoint[];
+    return rows.reverse();
+  }
+
+  /** The improvement cycle whose gate step made this decision, if one did. */
+  cycleOfDecision(decisionId: string): string | undefined {
+    return this.db
+      .prepare(
+        "SELECT id FROM cycles WHERE json_extract(doc, '$.gate.decision_id') = ? ORDER BY started_at DESC LIMIT 1",
+      )
+      .pluck()
+      .get(decisionId) as string | undefined;
   }
 }

@@ -15,6 +15,7 @@ export const NAV: ReadonlyArray<{ href: string; label: string; key: string }> = 
   { href: "/gate", label: "Gate", key: "g" },
   { href: "/cycles", label: "Cycles", key: "y" },
   { href: "/canaries", label: "Canaries", key: "k" },
+  { href: "/health", label: "Health", key: "h" },
   { href: "/cost", label: "Cost", key: "$" },
   { href: "/judges", label: "Judges", key: "j" },
 ];
