@@ -2,6 +2,7 @@ import { html } from "hono/html";
 import { pct, short, statusBadge, when } from "../format.js";
 import { empty, type Html, page } from "../layout.js";
 import type { PageContext } from "../types.js";
+import { scoreChart } from "./chart.js";
 
 /** Where things stand: latest runs, gate decisions, largest open clusters, running canaries. */
 export async function overviewPage(ctx: PageContext, storeLabel?: string): Promise<Html> {
@@ -12,6 +13,7 @@ export async function overviewPage(ctx: PageContext, storeLabel?: string): Promi
     total === 0 && decisions.length === 0
       ? empty("This store has no runs yet.", "npx ratchet demo")
       : html`${storeLabel ? html`<p class="muted">Store: ${storeLabel}</p>` : ""}
+${await scoreChart(ctx)}
 <h2>Latest runs</h2><table><thead><tr><th>Run</th><th>Started</th><th>Prompt version</th><th>Status</th><th class="num">Pass rate</th></tr></thead><tbody>
 ${runs.map(
   (r) =>
