@@ -294,6 +294,7 @@ describe("review queue", () => {
     expect(queue.status).toBe(200);
     expect(queue.text).toContain(`href="/review/${draft}"`);
     expect(queue.text).toContain("wrong order status given");
+    expect(queue.text).toContain("1 pending draft, oldest first.");
     const csrf = csrfOf(queue.text);
     const seen = new RegExp(
       `action="/review/${draft}/approve"[^]*?name="seen" value="([0-9a-f]+)"`,
@@ -438,6 +439,34 @@ describe("empty store", () => {
     } finally {
       await blank.close();
       await rm(emptyDir, { recursive: true, force: true });
+    }
+  });
+
+  it("pages failures 50 at a time, in rank order, keeping the filters", async () => {
+    const manyDir = await mkdtemp(join(tmpdir(), "ratchet-web-many-"));
+    const many = await openSqliteStore(join(manyDir, "s.db"));
+    try {
+      await many.failures.recordMany(
+        Array.from({ length: 55 }, (_, i) =>
+          failure({ trace_id: `t${i}`, base_score: 1 + i / 100, reason: `reason number ${i}` }),
+        ),
+      );
+      const web = createWebApp({ store: many, readToken: READ, writeToken: WRITE });
+      const headers = { authorization: `Bearer ${READ}` };
+      const first = await (await web.request("/failures?type=hard_error", { headers })).text();
+      expect(first.match(/<tr><td class="num">/g)).toHaveLength(50);
+      expect(first).toContain("reason number 54");
+      expect(first).not.toContain("reason number 4<");
+      expect(first).toContain('href="/failures?type=hard_error&amp;page=1"');
+      const second = await (
+        await web.request("/failures?type=hard_error&page=1", { headers })
+      ).text();
+      expect(second.match(/<tr><td class="num">/g)).toHaveLength(5);
+      expect(second).toContain("reason number 0<");
+      expect(second).toContain("page 2 of 2 · 55 in all");
+    } finally {
+      await many.close();
+      await rm(manyDir, { recursive: true, force: true });
     }
   });
 });

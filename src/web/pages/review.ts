@@ -131,7 +131,7 @@ export async function reviewPage(
       : html`${form}${
           shown.length === 0
             ? html`<p class="empty">No ${status === "all" ? "" : `${status} `}drafts. ${status === "draft" ? html`Draft more: <code>npx ratchet evals draft --cluster &lt;id&gt;</code>` : ""}</p>`
-            : html`<p class="muted">${all.length} ${status === "all" ? "" : status} draft${all.length === 1 ? "" : "s"}, oldest first.</p>${blocks}${pager(url, p, PAGE, shown.length, all.length)}`
+            : html`<p class="muted">${all.length} ${status === "draft" ? "pending " : status === "all" ? "" : `${status} `}draft${all.length === 1 ? "" : "s"}, oldest first.</p>${blocks}${pager(url, p, PAGE, shown.length, all.length)}`
         }`
   }`;
   return {
