@@ -265,6 +265,8 @@ describe("clusters pages", () => {
     expect(list.text).toContain("order · status · lookup");
     expect(list.text).toContain("<svg");
     expect(list.text).toContain("2026-11-30: 2");
+    // Zero members the first day (bottom), two the second (top).
+    expect(list.text).toContain('points="0.0,22.0 120.0,2.0"');
     expect(list.text).toContain("critical 1, high 1");
     expect(list.text).toContain("lookup_order 2");
     expect(list.text).toMatch(/(prompt|code|rag|finetune)[^<]*\(confidence \d/);

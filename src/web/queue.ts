@@ -1,4 +1,4 @@
-import { isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
 import { parse } from "yaml";
@@ -48,7 +48,7 @@ function suiteProblem(dir: string, suite: string): string | undefined {
   if (isAbsolute(suite))
     return `the suite file must be relative to the project folder, got '${suite}'`;
   const rel = relative(dir, resolve(dir, suite));
-  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) {
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
     return `the suite file must stay inside the project folder, got '${suite}'`;
   }
   if (!/\.ya?ml$/i.test(suite))

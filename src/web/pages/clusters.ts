@@ -28,14 +28,16 @@ export function sparkline(perDay: ReadonlyArray<{ day: string; count: number }>)
   const label = perDay.map((d) => `${d.day}: ${d.count}`).join(", ") || "no data";
   if (perDay.length === 0) return html`<span class="muted">—</span>`;
   const max = Math.max(1, ...perDay.map((d) => d.count));
-  const step = perDay.length > 1 ? w / (perDay.length - 1) : 0;
-  const points = perDay
-    .map(
-      (d, i) =>
-        `${(perDay.length > 1 ? i * step : w / 2).toFixed(1)},${(h - 2 - (d.count / max) * (h - 4)).toFixed(1)}`,
-    )
-    .join(" ");
-  return html`<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="members per day: ${label}"><title>${label}</title><polyline fill="none" stroke="#0b57d0" stroke-width="1.5" points="${points}"/></svg>`;
+  const y = (count: number) => (h - 2 - (count / max) * (h - 4)).toFixed(1);
+  const step = w / Math.max(1, perDay.length - 1);
+  // One day is a dot: a line needs two points.
+  const mark =
+    perDay.length === 1
+      ? html`<circle cx="${w / 2}" cy="${y(perDay[0]?.count ?? 0)}" r="2.5" fill="#0b57d0"/>`
+      : html`<polyline fill="none" stroke="#0b57d0" stroke-width="1.5" points="${perDay
+          .map((d, i) => `${(i * step).toFixed(1)},${y(d.count)}`)
+          .join(" ")}"/>`;
+  return html`<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="members per day: ${label}"><title>${label}</title>${mark}</svg>`;
 }
 
 async function failuresOf(store: Store, ids: readonly string[]): Promise<Failure[]> {
