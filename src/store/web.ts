@@ -2,6 +2,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import type { Attempt, Run } from "../core/index.js";
 import { decodeAttempt, decodeRun } from "./codec.js";
 import type { AttemptsTable, RunsTable } from "./schema.js";
+import { type FailurePageFilter, failurePage } from "./web-failures.js";
 
 export interface RunPageFilter {
   suite?: string;
@@ -163,6 +164,11 @@ export class WebQueries {
       })),
       total,
     };
+  }
+
+  /** A page of failure ids, ranked as `failures list` ranks them. */
+  failures(filter: FailurePageFilter): { ids: string[]; total: number } {
+    return failurePage(this.db, filter);
   }
 
   attempt(id: string): Attempt | undefined {

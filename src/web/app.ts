@@ -106,7 +106,12 @@ export function createWebApp(options: WebOptions): Hono<WebEnv> {
       return c.json({ code: 401, message: "missing or invalid token" }, 401);
     }
     c.set("sessionId", sessions.get(cookie) ? cookie : undefined);
-    c.set("page", { store: options.store, role: session.role, csrf: session.csrf });
+    c.set("page", {
+      store: options.store,
+      role: session.role,
+      csrf: session.csrf,
+      ...(options.project ? { project: options.project } : {}),
+    });
     await next();
   });
 

@@ -8,4 +8,4 @@ export { createWebApp, render, writeForm } from "./app.js";
 export { newToken, SESSION_COOKIE } from "./auth.js";
 export type { Html } from "./layout.js";
 export { csrfField, empty, NAV, page } from "./layout.js";
-export type { PageContext, Role, WebOptions } from "./types.js";
+export type { PageContext, Role, WebOptions, WebProject } from "./types.js";

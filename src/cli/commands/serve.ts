@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { type RatchetConfig, redactionOptions } from "../../config/index.js";
+import { defaultConfig, type RatchetConfig, redactionOptions } from "../../config/index.js";
 import { InputError } from "../../core/index.js";
 import { createRedactor, type Redactor } from "../../redact/index.js";
 import { isLoopbackHost, startServer } from "../../server/index.js";
@@ -79,13 +79,15 @@ function untilSignal(): Promise<string> {
   });
 }
 
-function dashboard(store: Store, storePath: string) {
+function dashboard(ctx: TraceContext) {
   const tokens = uiTokens();
   const app = createWebApp({
-    store,
+    store: ctx.store,
     readToken: tokens.read,
     writeToken: tokens.write,
-    storeLabel: storePath,
+    storeLabel: ctx.storePath,
+    // Approved eval cases are written under the project folder, as `ratchet ui` does.
+    project: { config: ctx.config ?? defaultConfig(), dir: ctx.dir, loaded: undefined },
   });
   return { app, tokens };
 }
@@ -134,7 +136,7 @@ export function registerServe(
           );
         }
         const host = flags.host ?? server?.host ?? "127.0.0.1";
-        const ui = flags.ui ? dashboard(ctx.store, ctx.storePath) : undefined;
+        const ui = flags.ui ? dashboard(ctx) : undefined;
         const running = await startServer({
           traces: ctx.store.traces,
           prompts: ctx.store.prompts,

@@ -87,6 +87,7 @@ export function registerUi(program: Command, output: Output): void {
         readToken: tokens.read,
         writeToken: tokens.write,
         storeLabel: project.storePath,
+        project: { config: project.config, dir: project.dir, loaded: project.loaded },
       });
       const server = await new Promise<{ url: string; close: () => Promise<void> }>(
         (resolve, reject) => {
