@@ -142,23 +142,29 @@ export class WebQueries {
       params.push(filter.search, filter.search);
     }
     const where = parts.join(" AND ");
+    // A search reads every output of the run, so it counts in the same pass (a window) rather
+    // than a second scan; without one, the count comes from the status index.
+    const counted = filter.search !== undefined;
+    // The ORDER BY is the expression of the attempts_failures_first index (migration 15).
     const rows = this.db
       .prepare(
         `SELECT id, case_id, variant, epoch, status, overall, severity, latency_ms, cost_usd, error,
-           substr(output, 1, 160) AS output_head
+           substr(output, 1, 160) AS output_head${counted ? ", count(*) OVER () AS total" : ""}
          FROM attempts WHERE ${where}
          ORDER BY CASE status WHEN 'error' THEN 0 WHEN 'failed' THEN 1 ELSE 2 END, overall, case_id, epoch
          LIMIT ? OFFSET ?`,
       )
       .all(...params, filter.limit, filter.offset) as Array<
-      AttemptSummary & { error: string | null }
+      AttemptSummary & { error: string | null; total?: number }
     >;
-    const total = this.db
-      .prepare(`SELECT count(*) FROM attempts WHERE ${where}`)
-      .pluck()
-      .get(...params) as number;
+    const total =
+      rows[0]?.total ??
+      (this.db
+        .prepare(`SELECT count(*) FROM attempts WHERE ${where}`)
+        .pluck()
+        .get(...params) as number);
     return {
-      rows: rows.map(({ error, ...rest }) => ({
+      rows: rows.map(({ error, total: _, ...rest }) => ({
         ...rest,
         ...(error !== null ? { error: errorText(error) } : {}),
       })),

@@ -1,0 +1,159 @@
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, type DemoDashboard, hasChromium, startDemoDashboard } from "./ui-harness.js";
+
+// Waits are on selectors and URLs, never on the clock; the limits only catch a hang.
+const WAIT = { timeout: 60_000 };
+const PROMPT = "support-assistant";
+
+describe.skipIf(!hasChromium())(
+  hasChromium()
+    ? "the dashboard in Chromium"
+    : `the dashboard in Chromium: SKIPPED, no browser at ${CHROMIUM} (apt-get install chromium, or set RATCHET_CHROMIUM)`,
+  () => {
+    let dash: DemoDashboard;
+    let browser: Browser;
+
+    beforeAll(async () => {
+      dash = await startDemoDashboard();
+      // Root in a container cannot use Chromium's sandbox.
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await dash?.close();
+    });
+
+    async function signedIn(token: string): Promise<Page> {
+      const context = await browser.newContext();
+      context.setDefaultTimeout(WAIT.timeout);
+      const page = await context.newPage();
+      await page.goto(`${dash.url}/login?token=${token}`);
+      await page.waitForURL(`${dash.url}/`, WAIT);
+      await page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
+      return page;
+    }
+
+    /** The newest run with a failed attempt, and that attempt, from the store. */
+    function failingAttempt(): { runId: string; attemptId: string; reason: string } {
+      for (const run of dash.store.web.runs({ limit: 50, offset: 0 }).rows) {
+        const [row] = dash.store.web.attempts({
+          runId: run.id,
+          status: "failed",
+          limit: 1,
+          offset: 0,
+        }).rows;
+        if (row === undefined) continue;
+        const attempt = dash.store.web.attempt(row.id);
+        const failed = attempt?.scores.find((s) => !s.passed && s.reason !== "");
+        if (failed) return { runId: run.id, attemptId: row.id, reason: failed.reason };
+      }
+      throw new Error("the demo store has no failed attempt with grader evidence");
+    }
+
+    it("signs in, walks runs → run → failing attempt and shows the grader's evidence", async () => {
+      const page = await signedIn(dash.writeToken);
+      const target = failingAttempt();
+      await page.getByRole("link", { name: "Runs", exact: true }).click();
+      await page.waitForURL(`${dash.url}/runs`, WAIT);
+      await page.locator(`main a[href="/runs/${target.runId}"]`).click();
+      await page.waitForURL(`${dash.url}/runs/${target.runId}`, WAIT);
+      await page.locator("select[name=status]").selectOption("failing");
+      await page.getByRole("button", { name: "Filter" }).click();
+      await page.waitForURL(/status=failing/, WAIT);
+      await page.locator(`main a[href="/attempts/${target.attemptId}"]`).click();
+      await page.waitForURL(`${dash.url}/attempts/${target.attemptId}`, WAIT);
+      await page.getByRole("heading", { name: "Graders" }).waitFor();
+      const graders = page.locator("table").first();
+      await expect(graders.locator("td", { hasText: target.reason }).count()).resolves.toBe(1);
+      await expect(graders.locator("td .fail", { hasText: "no" }).count()).resolves.toBeGreaterThan(
+        0,
+      );
+      await page.context().close();
+    });
+
+    it("goes to the runs page on `g` then `r`", async () => {
+      const page = await signedIn(dash.readToken);
+      await page.locator("main").focus();
+      await page.keyboard.press("g");
+      await page.keyboard.press("r");
+      await page.waitForURL(`${dash.url}/runs`, WAIT);
+      await page.getByRole("heading", { name: "Runs", level: 1 }).waitFor();
+      await page.context().close();
+    });
+
+    it("shows a read-only session no rollback and refuses its form", async () => {
+      const page = await signedIn(dash.readToken);
+      await page.goto(`${dash.url}/prompts/${PROMPT}`);
+      await page.getByRole("heading", { name: "Label history" }).waitFor();
+      expect(await page.getByRole("link", { name: /roll back/ }).count()).toBe(0);
+      const before = await dash.store.prompts.listLabels(PROMPT);
+      // The confirmation URL typed by hand: the form is shown, the write is not allowed.
+      await page.goto(`${dash.url}/prompts/${PROMPT}/rollback?label=production`);
+      await page.getByLabel("Why (recorded)").fill("read-only attempt");
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === "POST", WAIT),
+        page.getByRole("button", { name: "Roll back" }).click(),
+      ]);
+      expect(response.status()).toBe(403);
+      await page.getByText("this needs the write token").waitFor();
+      expect(await dash.store.prompts.listLabels(PROMPT)).toEqual(before);
+      await page.context().close();
+    });
+
+    it("refuses a write with a forged or absent CSRF token", async () => {
+      const page = await signedIn(dash.writeToken);
+      const before = await dash.store.prompts.listLabels(PROMPT);
+      for (const tamper of ["forge", "remove"] as const) {
+        await page.goto(`${dash.url}/prompts/${PROMPT}/rollback?label=production`);
+        await page.getByLabel("Why (recorded)").fill(`csrf ${tamper}`);
+        // The page's own script context (this file has no DOM types): tamper with the form.
+        await page.evaluate(
+          `(() => { const f = document.querySelector("input[name=_csrf]");
+            if (f === null) throw new Error("no CSRF field on the form");
+            ${tamper === "remove" ? "f.remove();" : 'f.value = "forged-token-forged-token";'} })()`,
+        );
+        const [response] = await Promise.all([
+          page.waitForResponse((r) => r.request().method() === "POST", WAIT),
+          page.getByRole("button", { name: "Roll back" }).click(),
+        ]);
+        expect(response.status(), tamper).toBe(403);
+        await page.getByText("cross-site or stale form").waitFor();
+      }
+      expect(await dash.store.prompts.listLabels(PROMPT)).toEqual(before);
+      await page.context().close();
+    });
+
+    it("rolls a label back through the confirmation form and shows it in the history", async () => {
+      const history = await dash.store.prompts.labelHistory(PROMPT, "production");
+      const current = (await dash.store.prompts.listLabels(PROMPT)).find(
+        (l) => l.label === "production",
+      );
+      const previous = history.at(-1)?.from_hash;
+      expect(current?.hash).toBe(history.at(-1)?.to_hash);
+      expect(previous).toBeTruthy();
+
+      const page = await signedIn(dash.writeToken);
+      await page.getByRole("link", { name: "Prompts", exact: true }).click();
+      await page.waitForURL(`${dash.url}/prompts`, WAIT);
+      await page.getByRole("link", { name: PROMPT, exact: true }).click();
+      await page.waitForURL(`${dash.url}/prompts/${PROMPT}`, WAIT);
+      await page.getByRole("link", { name: /roll back to/ }).click();
+      await page.waitForURL(/\/rollback\?label=production$/, WAIT);
+      await page.getByLabel("Why (recorded)").fill("complaints after the browser test release");
+      await page.getByRole("button", { name: "Roll back" }).click();
+      await page.waitForURL(`${dash.url}/prompts/${PROMPT}`, WAIT);
+      const row = page
+        .locator("table")
+        .last()
+        .locator("tr", { hasText: "complaints after the browser test release" });
+      await row.waitFor();
+      expect(await row.locator("td").nth(3).textContent()).toBe("rollback");
+      const after = (await dash.store.prompts.listLabels(PROMPT)).find(
+        (l) => l.label === "production",
+      );
+      expect(after?.hash).toBe(previous);
+      await page.context().close();
+    });
+  },
+);
