@@ -26,7 +26,9 @@ export function when(iso: string | null | undefined): string {
 export const short = (hash: string): string => hash.slice(0, 12);
 
 export function statusBadge(status: string): Html {
-  const cls = /^(passed|promote|promoted|completed|ok|approved|running)$/.test(status)
+  const cls = /^(passed|promote|promoted|completed|finished|accepted|ok|approved|running)$/.test(
+    status,
+  )
     ? "pass"
     : /^(failed|error|block|rolled_back|rejected|breach)$/.test(status)
       ? "fail"

@@ -60,7 +60,7 @@ export async function canaryPage(ctx: PageContext, ref: string): Promise<Html | 
     traffic = await canaryTraffic(ctx.store, canary);
     if (canary.status === "running") {
       // A look without acting: nothing is stored, no label moves (`canary status`).
-      look = await lookAndAct(ctx.store, defaultConfig(), canary, {
+      look = await lookAndAct(ctx.store, ctx.project?.config ?? defaultConfig(), canary, {
         actor: "dashboard",
         dryRun: true,
       });
@@ -204,7 +204,7 @@ export async function healthPage(
   url: URL,
 ): Promise<{ body: Html; status: 200 | 400 }> {
   const window = url.searchParams.get("window")?.trim() || undefined;
-  const settings = defaultConfig().live.metrics;
+  const settings = (ctx.project?.config ?? defaultConfig()).live.metrics;
   const form = html`<form class="filters" method="get" action="/health"><label>Window<input name="window" value="${window ?? settings.window}" placeholder="30d"></label><button>Show</button></form>`;
   let report: Awaited<ReturnType<typeof computeMetrics>>;
   try {

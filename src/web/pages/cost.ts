@@ -35,7 +35,7 @@ export async function costPage(
     return { body: page(ctx, { title: "Cost", path: "/cost", body }), status: 400 };
   }
   // Prices come from the built-in table; a project's `cost.token_pricing` is not visible here.
-  const pricing = defaultConfig().cost;
+  const pricing = (ctx.project?.config ?? defaultConfig()).cost;
   const reports: Array<{ title: string; report: CostReport }> = [];
   for (const b of BREAKDOWNS) {
     // `purpose` is always a dimension of the report, so each table is spend by purpose × b.
