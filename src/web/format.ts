@@ -25,6 +25,13 @@ export function when(iso: string | null | undefined): string {
 
 export const short = (hash: string): string => hash.slice(0, 12);
 
+/** `name@<64 hex>` as `name@<12 hex>`: the full hash stays in the link and the title. */
+export function shortVersion(version: string | null | undefined): string {
+  if (!version) return "—";
+  const at = version.lastIndexOf("@");
+  return at < 0 ? version : `${version.slice(0, at)}@${version.slice(at + 1, at + 13)}`;
+}
+
 export function statusBadge(status: string): Html {
   const cls = /^(passed|promote|promoted|completed|finished|accepted|ok|approved|running)$/.test(
     status,

@@ -1,5 +1,5 @@
 import { html } from "hono/html";
-import { pct, short, statusBadge, when } from "../format.js";
+import { pct, short, shortVersion, statusBadge, when } from "../format.js";
 import { empty, type Html, page } from "../layout.js";
 import type { PageContext } from "../types.js";
 import { scoreChart } from "./chart.js";
@@ -17,14 +17,14 @@ ${await scoreChart(ctx)}
 <h2>Latest runs</h2><table><thead><tr><th>Run</th><th>Started</th><th>Prompt version</th><th>Status</th><th class="num">Pass rate</th></tr></thead><tbody>
 ${runs.map(
   (r) =>
-    html`<tr><td><a href="/runs/${r.id}">${r.id}</a></td><td>${when(r.started_at)}</td><td>${r.prompt_version ?? "—"}</td><td>${statusBadge(r.status)}</td><td class="num">${r.totals ? pct(r.totals.pass_rate) : "—"}</td></tr>`,
+    html`<tr><td><a href="/runs/${r.id}">${r.id}</a></td><td>${when(r.started_at)}</td><td title="${r.prompt_version ?? ""}">${shortVersion(r.prompt_version)}</td><td>${statusBadge(r.status)}</td><td class="num">${r.totals ? pct(r.totals.pass_rate) : "—"}</td></tr>`,
 )}</tbody></table><p><a href="/runs">All ${total} runs →</a></p>
 <h2>Latest gate decisions</h2>${
           decisions.length === 0
             ? html`<p class="muted">none yet</p>`
             : html`<table><thead><tr><th>Decision</th><th>When</th><th>Champion → challenger</th><th>Verdict</th></tr></thead><tbody>${decisions.map(
                 (d) =>
-                  html`<tr><td><a href="/gate/${d.id}">${d.id}</a></td><td>${when(d.created_at)}</td><td>${d.champion} → ${d.challenger}</td><td>${statusBadge(d.verdict)}</td></tr>`,
+                  html`<tr><td><a href="/gate/${d.id}">${d.id}</a></td><td>${when(d.created_at)}</td><td>${shortVersion(d.champion)} → ${shortVersion(d.challenger)}</td><td>${statusBadge(d.verdict)}</td></tr>`,
               )}</tbody></table>`
         }
 <h2>Canaries in progress</h2>${

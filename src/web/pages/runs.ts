@@ -1,5 +1,5 @@
 import { html } from "hono/html";
-import { num, pageOf, pager, pct, statusBadge, usd, when } from "../format.js";
+import { num, pageOf, pager, pct, shortVersion, statusBadge, usd, when } from "../format.js";
 import { empty, type Html, page } from "../layout.js";
 import type { PageContext } from "../types.js";
 
@@ -40,7 +40,7 @@ export async function runsPage(ctx: PageContext, url: URL): Promise<Html> {
 ${rows.map((r) => {
   const t = r.totals;
   return html`<tr><td><a href="/runs/${r.id}">${r.id}</a></td><td>${when(r.started_at)}</td><td>${r.suite}</td>
-<td>${r.prompt_version ?? "—"}</td><td>${r.models.join(", ")}</td><td>${statusBadge(r.status)}</td>
+<td title="${r.prompt_version ?? ""}">${shortVersion(r.prompt_version)}</td><td>${r.models.join(", ")}</td><td>${statusBadge(r.status)}</td>
 <td class="num">${t ? t.attempts : "—"}</td><td class="num">${t ? pct(t.pass_rate) : "—"}</td>
 <td class="num">${t ? num(t.score) : "—"}</td><td class="num">${t ? usd(t.cost_usd) : "—"}</td></tr>`;
 })}</tbody></table>${pager(url, p, PAGE, rows.length, total)}`;
