@@ -245,13 +245,14 @@ export class WebQueries {
   }
 
   /** Pass rates of the newest `limit` runs that name a prompt version and have totals, oldest first. */
+  /** Evaluation runs only: the optimizer's trial runs of candidates would drown the versions that served. */
   passRates(limit: number): PassRatePoint[] {
     const rows = this.db
       .prepare(
         `SELECT id AS run_id, started_at, prompt_version,
            json_extract(totals, '$.pass_rate') AS pass_rate
          FROM runs
-         WHERE prompt_version IS NOT NULL AND totals IS NOT NULL
+         WHERE prompt_version IS NOT NULL AND totals IS NOT NULL AND purpose = 'evaluation'
            AND json_extract(totals, '$.pass_rate') IS NOT NULL
          ORDER BY started_at DESC, id DESC LIMIT ?`,
       )
