@@ -124,6 +124,21 @@ describe.skipIf(!hasChromium())(
       await page.context().close();
     });
 
+    it("reads a gate decision: the verdict's reasons and the per-dimension table", async () => {
+      const page = await signedIn(dash.readToken);
+      const [decision] = await dash.store.gate.listDecisions({ limit: 1 });
+      if (decision === undefined) throw new Error("the demo store has no gate decision");
+      await page.getByRole("link", { name: "Gate", exact: true }).click();
+      await page.waitForURL(`${dash.url}/gate`, WAIT);
+      await page.locator(`main a[href="/gate/${decision.id}"]`).first().click();
+      await page.waitForURL(`${dash.url}/gate/${decision.id}`, WAIT);
+      await page.getByRole("heading", { name: "Dimensions", level: 2 }).waitFor();
+      const main = (await page.locator("main").textContent()) ?? "";
+      expect(main).toContain(decision.verdict);
+      for (const reason of decision.reasons.slice(0, 2)) expect(main).toContain(reason);
+      await page.context().close();
+    });
+
     it("rolls a label back through the confirmation form and shows it in the history", async () => {
       const history = await dash.store.prompts.labelHistory(PROMPT, "production");
       const current = (await dash.store.prompts.listLabels(PROMPT)).find(
