@@ -19,7 +19,7 @@ import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import type { Attempt, Run, RunTotals } from "../../src/core/index.js";
 import { addPrompt, labelPrompt } from "../../src/prompts/index.js";
-import { encodeAttempt, encodeRun, encodeSpan } from "../../src/store/codec.js";
+import { encodeAttempt, encodeRun, encodeSpan, SPAN_COLUMNS } from "../../src/store/codec.js";
 import { openSqliteStore, type Store } from "../../src/store/index.js";
 import { sampleAttempt, sampleRun } from "../../src/store/test-support/samples.js";
 import { createWebApp } from "../../src/web/index.js";
@@ -103,21 +103,7 @@ async function generate(path: string): Promise<void> {
   db.pragma("foreign_keys = OFF");
   const runCols = Object.keys(encodeRun(sampleRun()));
   const attemptCols = Object.keys(encodeAttempt(sampleAttempt("run_x", "c", 0)));
-  const spanCols = [
-    "trace_id",
-    "span_id",
-    "parent_span_id",
-    "name",
-    "kind",
-    "start_ms",
-    "end_ms",
-    "attributes",
-    "status",
-    "events",
-    "run_id",
-    "attempt_id",
-    "source",
-  ];
+  const spanCols = [...SPAN_COLUMNS];
   const insertRun = db.prepare(insertSql("runs", runCols));
   const insertAttempt = db.prepare(insertSql("attempts", attemptCols));
   const insertSpan = db.prepare(insertSql("spans", spanCols));

@@ -1,3 +1,4 @@
+import { renderTable } from "../../report/index.js";
 import type { CanaryRow, Store } from "../../store/index.js";
 import type { CanaryLookResult } from "./act.js";
 import { qualified } from "./arms.js";
@@ -72,16 +73,6 @@ function signed(x: number | null | undefined): string {
   return `${x > 0 ? "+" : ""}${num(x)}`;
 }
 
-function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows.map((r) =>
-    r
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join("  ")
-      .trimEnd(),
-  );
-}
-
 /** A canary as `canary status` prints it: arms, every metric's test, the decision. */
 export function canaryText(
   canary: CanaryRow<CanaryDoc>,
@@ -126,33 +117,31 @@ export function canaryText(
   }
   const looks = look?.looks ?? doc.last_look?.looks ?? [];
   if (looks.length > 0) {
-    const rows = [
-      [
-        "metric",
-        "role",
-        "better",
-        "control",
-        "candidate",
-        "n (c/t)",
-        "difference",
-        "always-valid interval",
-        "p",
-        "verdict",
-      ],
-      ...looks.map((l) => [
-        l.metric,
-        l.role,
-        l.better,
-        l.control.n > 0 ? num(l.control.mean) : "—",
-        l.candidate.n > 0 ? num(l.candidate.mean) : "—",
-        `${l.control.n}/${l.candidate.n}`,
-        l.control.n > 0 && l.candidate.n > 0 ? signed(l.difference) : "—",
-        `[${signed(l.lower)}, ${signed(l.upper)}]`,
-        num(l.p_value, 2),
-        l.verdict,
-      ]),
+    const headers = [
+      "metric",
+      "role",
+      "better",
+      "control",
+      "candidate",
+      "n (c/t)",
+      "difference",
+      "always-valid interval",
+      "p",
+      "verdict",
     ];
-    for (const line of table(rows)) lines.push(`  ${line}`);
+    const rows = looks.map((l) => [
+      l.metric,
+      l.role,
+      l.better,
+      l.control.n > 0 ? num(l.control.mean) : "—",
+      l.candidate.n > 0 ? num(l.candidate.mean) : "—",
+      `${l.control.n}/${l.candidate.n}`,
+      l.control.n > 0 && l.candidate.n > 0 ? signed(l.difference) : "—",
+      `[${signed(l.lower)}, ${signed(l.upper)}]`,
+      num(l.p_value, 2),
+      l.verdict,
+    ]);
+    lines.push(renderTable(headers, rows, { indent: 2 }));
   }
   const decision = look?.decision ?? doc.last_look?.decision;
   if (canary.status !== "running" && doc.outcome) {
