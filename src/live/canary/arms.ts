@@ -1,11 +1,16 @@
-import { armFromMoments } from "../../stats/index.js";
-import type { CanaryRow, LiveStore } from "../../store/index.js";
+import { type ArmSummary, armFromMoments } from "../../stats/index.js";
+import type { ArmMoments, CanaryRow, LiveStore } from "../../store/index.js";
 import type { MetricArms } from "./look.js";
 import { parseLiveMetric } from "./metrics.js";
 import type { CanaryDoc, MetricRole } from "./types.js";
 
 /** `name@hash`, as traces carry versions. */
 export const qualified = (name: string, hash: string): string => `${name}@${hash}`;
+
+/** An arm's summary from the store's moments; no traces is an empty arm. */
+export function armOf(moments: ArmMoments | undefined): ArmSummary {
+  return armFromMoments(moments?.n ?? 0, moments?.sum ?? 0, moments?.sumSquares ?? 0);
+}
 
 /** The canary's metrics with their roles, primary first. */
 export function canaryMetrics(doc: CanaryDoc): Array<{ name: string; role: MetricRole }> {
@@ -39,8 +44,8 @@ export async function readArms(
     arms.push({
       metric,
       role,
-      control: armFromMoments(c?.n ?? 0, c?.sum ?? 0, c?.sumSquares ?? 0),
-      candidate: armFromMoments(t?.n ?? 0, t?.sum ?? 0, t?.sumSquares ?? 0),
+      control: armOf(c),
+      candidate: armOf(t),
     });
   }
   return arms;

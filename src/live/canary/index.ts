@@ -1,6 +1,6 @@
 export type { CanaryLookResult, LookOptions } from "./act.js";
 export { lookAndAct, stopCanary } from "./act.js";
-export { canaryMetrics, qualified, readArms } from "./arms.js";
+export { armOf, canaryMetrics, qualified, readArms } from "./arms.js";
 export { checkJudgeMetrics, judgeModelFor, rubricFor, scoreCanarySample } from "./judge.js";
 export type { LookSettings, MetricArms } from "./look.js";
 export { initialState, lookAtCanary } from "./look.js";

@@ -1,13 +1,13 @@
 import type { RatchetConfig } from "../../config/index.js";
 import { parseDuration } from "../../core/index.js";
 import { buildTraceView } from "../../mining/index.js";
-import { armFromMoments } from "../../stats/index.js";
 import type { Store } from "../../store/index.js";
-import { qualified } from "../canary/arms.js";
+import { armOf, qualified } from "../canary/arms.js";
 import { lookAtCanary, type MetricArms } from "../canary/look.js";
 import { parseLiveMetric } from "../canary/metrics.js";
 import { type RequestFeatures, requestFeatures, wordCounts } from "./features.js";
 import { numericPsi, psi } from "./psi.js";
+import { rollBackLabel } from "./rollback.js";
 
 export type DriftKind = "input" | "output" | "performance";
 
@@ -163,7 +163,7 @@ export async function checkDrift(
           fromMs,
           toMs,
         });
-        return armFromMoments(m?.n ?? 0, m?.sum ?? 0, m?.sumSquares ?? 0);
+        return armOf(m);
       };
       const control = await window(previousFrom, currentFrom);
       const candidate = await window(currentFrom, currentTo);
@@ -233,30 +233,19 @@ async function act(
       check.action = "rollback_unavailable";
       return;
     }
-    const done = await store.live.recordEvent(
-      {
-        key: `rollback:drift:${check.prompt}:${check.window.index}`,
-        kind: "rollback",
-        prompt_name: check.prompt,
-        actor: options.actor,
-        at,
-        doc: { from: hash, to: move.from_hash, drift: key, findings: breached },
-      },
-      [
-        {
-          name: check.prompt,
-          label: "production",
-          to: move.from_hash,
-          kind: "rollback",
-          actor: options.actor,
-          reason: `performance drift in ${check.window.from} – ${check.window.to}: ${breached
-            .map((f) => f.measure)
-            .join(", ")}`,
-          at,
-        },
-      ],
-      { name: check.prompt, label: "production", hash },
-    );
+    const done = await rollBackLabel(store, {
+      key: `rollback:drift:${check.prompt}:${check.window.index}`,
+      name: check.prompt,
+      label: "production",
+      from: hash,
+      to: move.from_hash,
+      actor: options.actor,
+      at,
+      reason: `performance drift in ${check.window.from} – ${check.window.to}: ${breached
+        .map((f) => f.measure)
+        .join(", ")}`,
+      doc: { from: hash, to: move.from_hash, drift: key, findings: breached },
+    });
     check.action = done ? "rolled_back" : "already_done";
   } else if (onBreach === "improve" && options.onImprove) {
     // Recorded before the cycle runs: a restart mid-cycle must not start a second one.

@@ -1,10 +1,10 @@
 import type { RatchetConfig } from "../../config/index.js";
-import { armFromMoments } from "../../stats/index.js";
 import type { PromptLabelEvent, Store } from "../../store/index.js";
-import { qualified } from "../canary/arms.js";
+import { armOf, qualified } from "../canary/arms.js";
 import { lookAtCanary, type MetricArms } from "../canary/look.js";
 import { parseLiveMetric } from "../canary/metrics.js";
 import type { CanaryDecision, MetricLook } from "../canary/types.js";
+import { rollBackLabel } from "./rollback.js";
 
 /** The metrics a freshly promoted version is held to against the one it replaced. */
 const GUARD_METRICS = ["failure_rate", "error_rate"] as const;
@@ -70,8 +70,8 @@ export async function guardPromotions(
       arms.push({
         metric,
         role: i === 0 ? "primary" : "guardrail",
-        control: armFromMoments(before?.n ?? 0, before?.sum ?? 0, before?.sumSquares ?? 0),
-        candidate: armFromMoments(after?.n ?? 0, after?.sum ?? 0, after?.sumSquares ?? 0),
+        control: armOf(before),
+        candidate: armOf(after),
       });
     }
     const served = Math.max(...arms.map((arm) => arm.candidate.n));
@@ -113,21 +113,17 @@ export async function guardPromotions(
         });
         acted = recorded ? "rollback_suppressed" : "none";
       } else {
-        const recorded = await store.live.recordEvent(
-          { key, kind: "rollback", prompt_name: name, actor: options.actor, at, doc },
-          [
-            {
-              name,
-              label,
-              to: move.from_hash,
-              kind: "rollback",
-              actor: options.actor,
-              reason: `live metrics after the move of ${move.at}: ${decision.reasons.join("; ")}`,
-              at,
-            },
-          ],
-          { name, label, hash: move.to_hash },
-        );
+        const recorded = await rollBackLabel(store, {
+          key,
+          name,
+          label,
+          from: move.to_hash,
+          to: move.from_hash,
+          actor: options.actor,
+          at,
+          reason: `live metrics after the move of ${move.at}: ${decision.reasons.join("; ")}`,
+          doc,
+        });
         acted = recorded ? "rolled_back" : "already_done";
       }
     }
