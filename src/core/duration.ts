@@ -9,9 +9,12 @@ export const DURATION_UNIT_MS: Readonly<Record<string, number>> = {
   w: 604_800_000,
 };
 
+/** A duration as written: a number and a unit (config schemas validate with it too). */
+export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/i;
+
 /** `250ms`, `30s`, `5m`, `1h`, `7d`, `2w` → milliseconds; undefined when it is not one. */
 export function durationMs(value: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/i.exec(value.trim());
+  const match = DURATION_PATTERN.exec(value.trim());
   if (!match) return undefined;
   return Number(match[1]) * (DURATION_UNIT_MS[(match[2] as string).toLowerCase()] as number);
 }

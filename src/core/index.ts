@@ -2,7 +2,7 @@ export { closingIndex } from "./brackets.js";
 export { caseHash } from "./case-hash.js";
 export type { Clock } from "./clock.js";
 export { systemClock } from "./clock.js";
-export { DURATION_UNIT_MS, durationMs, parseDuration } from "./duration.js";
+export { DURATION_PATTERN, DURATION_UNIT_MS, durationMs, parseDuration } from "./duration.js";
 export type { InputLocation } from "./errors.js";
 export { EXIT, errorMessage, InputError, InternalError, isInputError } from "./errors.js";
 export type { GenAiOperation } from "./genai.js";

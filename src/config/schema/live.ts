@@ -1,8 +1,8 @@
 import { z } from "zod";
+import { DURATION_PATTERN } from "../../core/index.js";
 
-const Duration = z
-  .string()
-  .regex(/^\d+(?:\.\d+)?\s*(ms|s|m|h|d|w)$/i, { error: "a duration like 30s, 5m, 1h or 7d" });
+/** `parseDuration`'s own grammar, so a loaded config always parses where it is used. */
+const Duration = z.string().regex(DURATION_PATTERN, { error: "a duration like 30s, 5m, 1h or 7d" });
 
 const Unit = z.number().min(0).max(1);
 
