@@ -1,3 +1,11 @@
+export type {
+  Flip,
+  PairableAttempt,
+  Pairing,
+  PairRunsOptions,
+  RunComparison,
+} from "./compare-runs.js";
+export { pairRuns } from "./compare-runs.js";
 export { CSV_HEADERS, CSV_OUTPUT_LIMIT } from "./csv.js";
 export { markdownCell, xmlAttr, xmlText } from "./escape.js";
 export { formatCount, formatMs, formatPct, formatScore, formatUsd } from "./format.js";

@@ -4,6 +4,20 @@ import { decodeAttempt, decodeRun } from "./codec.js";
 import type { AttemptsTable, RunsTable } from "./schema.js";
 import { type FailurePageFilter, failurePage } from "./web-failures.js";
 
+/** The columns a paired comparison of two runs reads (report's `pairRuns`). */
+export type PairableAttempt = Pick<
+  Attempt,
+  | "id"
+  | "case_id"
+  | "epoch"
+  | "variant"
+  | "status"
+  | "overall"
+  | "dimension_scores"
+  | "latency_ms"
+  | "cost_usd"
+>;
+
 export interface RunPageFilter {
   suite?: string;
   model?: string;
@@ -170,6 +184,35 @@ export class WebQueries {
       })),
       total,
     };
+  }
+
+  /**
+   * A run's attempts with just what a paired comparison reads, streamed in rowid order
+   * (never the messages, spans or output).
+   */
+  *pairable(runId: string): Generator<PairableAttempt> {
+    const rows = this.db
+      .prepare(
+        `SELECT id, case_id, epoch, variant, status, overall, dimension_scores, latency_ms, cost_usd
+         FROM attempts WHERE run_id = ?`,
+      )
+      .iterate(runId) as IterableIterator<
+      Omit<PairableAttempt, "dimension_scores"> & { dimension_scores: string }
+    >;
+    for (const row of rows) {
+      yield { ...row, dimension_scores: JSON.parse(row.dimension_scores) };
+    }
+  }
+
+  /** The run of the same suite started just before this one, to compare it with. */
+  previousRun(run: Pick<Run, "id" | "suite" | "started_at">): string | undefined {
+    return this.db
+      .prepare(
+        `SELECT id FROM runs WHERE suite = ? AND (started_at < ? OR (started_at = ? AND id < ?))
+         ORDER BY started_at DESC, id DESC LIMIT 1`,
+      )
+      .pluck()
+      .get(run.suite, run.started_at, run.started_at, run.id) as string | undefined;
   }
 
   /** A page of failure ids, ranked as `failures list` ranks them. */

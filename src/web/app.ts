@@ -7,6 +7,7 @@ import { SESSION_COOKIE, Sessions, sameOrigin, tokensEqual } from "./auth.js";
 import type { Html } from "./layout.js";
 import { page } from "./layout.js";
 import { attemptPage } from "./pages/attempt.js";
+import { comparePage } from "./pages/compare.js";
 import { overviewPage } from "./pages/overview.js";
 import { promptPage, promptsPage, rollbackConfirmPage, versionPage } from "./pages/prompts.js";
 import { runPage } from "./pages/run.js";
@@ -117,6 +118,10 @@ export function createWebApp(options: WebOptions): Hono<WebEnv> {
 
   app.get("/", async (c) => render(c, await overviewPage(c.get("page"), options.storeLabel)));
   app.get("/runs", async (c) => render(c, await runsPage(c.get("page"), new URL(c.req.url))));
+  app.get("/compare", async (c) => {
+    const { body, status } = await comparePage(c.get("page"), new URL(c.req.url));
+    return render(c, body, status);
+  });
   app.get("/runs/:id", async (c) =>
     render(c, await runPage(c.get("page"), new URL(c.req.url), c.req.param("id"))),
   );

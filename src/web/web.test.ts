@@ -2,6 +2,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compareRuns } from "../cli/commands/compare.js";
+import type { Run } from "../core/index.js";
 import { addPrompt, labelPrompt } from "../prompts/index.js";
 import { openSqliteStore, type Store } from "../store/index.js";
 import { sampleAttempt, sampleRun } from "../store/test-support/samples.js";
@@ -145,6 +147,59 @@ describe("dashboard", () => {
     expect(labels.find((l) => l.label === "production")?.hash).toBe(v1);
     const last = (await store.prompts.labelHistory("support", "production")).at(-1);
     expect(last).toMatchObject({ kind: "rollback", actor: "dashboard", reason: "complaints" });
+  });
+
+  it("compares two runs paired, as `runs compare` does, with every flip linked", async () => {
+    await store.createRun(
+      sampleRun({ id: "run_web_2", status: "completed", started_at: "2025-01-03T00:00:00.000Z" }),
+    );
+    for (let i = 0; i < 120; i++) {
+      const base = sampleAttempt(
+        "run_web_2",
+        `case-${String(i).padStart(3, "0")}`,
+        0,
+        undefined,
+        i,
+      );
+      // Run 1 failed i % 10 == 0; run 2 fails i % 10 == 5 instead: 12 fixed, 12 regressed.
+      const failed = i % 10 === 5;
+      await store.saveAttempt({
+        ...base,
+        id: `att_web2_${i}`,
+        status: failed ? "failed" : "passed",
+        overall: failed ? 0.2 : 0.9,
+      });
+    }
+    const cookie = await signIn(READ);
+    // Ticked in the runs list, newest first: the older run still becomes a.
+    const page = await get("/compare?run=run_web_2&run=run_web_1", cookie);
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/<strong class="pass">12 fixed<\/strong>/);
+    expect(page.text).toMatch(/<strong class="fail">12 regressed<\/strong>/);
+    // Exact McNemar with 12 discordant pairs each way is p = 1.
+    expect(page.text).toContain("McNemar exact p = 1.");
+    expect(page.text).toContain('href="/attempts/att_web_5"');
+    expect(page.text).toContain('href="/attempts/att_web2_5"');
+    expect(page.text).toContain('href="/attempts/att_web_0"');
+    // The table carries the same numbers as the CLI's JSON for the same two runs.
+    const cli = JSON.parse(
+      await compareRuns(
+        store,
+        (await store.getRun("run_web_1")) as Run,
+        (await store.getRun("run_web_2")) as Run,
+        { test: "t", format: "json", seed: 1 },
+      ),
+    ) as { dimensions: Array<{ dimension: string; test: { pValue: number } }> };
+    const rows = [...page.text.matchAll(/<tr><td>([a-z_]+)(?: <span[^<]*<\/span>)?<\/td>/g)].map(
+      (m) => m[1],
+    );
+    expect(rows).toEqual(cli.dimensions.map((d) => d.dimension));
+
+    const runPage = await get("/runs/run_web_2", cookie);
+    expect(runPage.text).toContain('href="/compare?a=run_web_1&amp;b=run_web_2"');
+    expect((await get("/compare?a=run_web_1&b=run_nosuch", cookie)).status).toBe(404);
+    expect((await get("/compare?a=run_web_1&b=run_web_2&test=anova", cookie)).status).toBe(400);
+    expect((await get("/compare?run=run_web_1", cookie)).status).toBe(400);
   });
 
   it("answers API callers with a bearer token and no cookie", async () => {

@@ -21,6 +21,7 @@ export async function runPage(ctx: PageContext, url: URL, id: string): Promise<H
     offset: p * PAGE,
   });
   const t = run.totals;
+  const previous = ctx.store.web.previousRun(run);
   const verdict = t?.verdict;
   const summary = html`<div class="kv">
 <span class="muted">Status</span><span>${statusBadge(run.status)}${run.status === "running" ? html` <span class="muted">(updates live)</span>` : ""}</span>
@@ -29,6 +30,7 @@ export async function runPage(ctx: PageContext, url: URL, id: string): Promise<H
 <span class="muted">Models</span><span>${run.models.join(", ")}</span>
 <span class="muted">Started</span><span>${when(run.started_at)}${run.finished_at ? ` · finished ${when(run.finished_at)}` : ""}</span>
 <span class="muted">Purpose</span><span>${run.purpose}</span>
+<span class="muted">Compare</span><span>${previous ? html`<a href="/compare?a=${previous}&amp;b=${run.id}">with the previous run of ${run.suite}</a> (${previous})` : "no earlier run of this suite"}</span>
 ${
   t
     ? html`<span class="muted">Attempts</span><span>${t.attempts} (${t.passed} passed, ${t.failed} failed, ${t.errors} errors)</span>

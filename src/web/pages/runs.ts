@@ -35,11 +35,13 @@ export async function runsPage(ctx: PageContext, url: URL): Promise<Html> {
   const body =
     total === 0 && Object.values(filter).every((v) => v === undefined)
       ? empty("No runs yet.", "npx ratchet eval")
-      : html`${form}<table><thead><tr><th>Run</th><th>Started</th><th>Suite</th><th>Prompt version</th><th>Models</th><th>Status</th>
+      : html`${form}<form method="get" action="/compare" id="compare"></form>
+<p class="muted">Tick two runs of one suite, then <button form="compare">Compare</button> (the older is a, the newer b).</p>
+<table><thead><tr><th><span class="skip">Compare</span></th><th>Run</th><th>Started</th><th>Suite</th><th>Prompt version</th><th>Models</th><th>Status</th>
 <th class="num">Attempts</th><th class="num">Pass rate</th><th class="num">Score</th><th class="num">Cost</th></tr></thead><tbody>
 ${rows.map((r) => {
   const t = r.totals;
-  return html`<tr><td><a href="/runs/${r.id}">${r.id}</a></td><td>${when(r.started_at)}</td><td>${r.suite}</td>
+  return html`<tr><td><input type="checkbox" name="run" value="${r.id}" form="compare" aria-label="compare ${r.id}"></td><td><a href="/runs/${r.id}">${r.id}</a></td><td>${when(r.started_at)}</td><td>${r.suite}</td>
 <td title="${r.prompt_version ?? ""}">${shortVersion(r.prompt_version)}</td><td>${r.models.join(", ")}</td><td>${statusBadge(r.status)}</td>
 <td class="num">${t ? t.attempts : "—"}</td><td class="num">${t ? pct(t.pass_rate) : "—"}</td>
 <td class="num">${t ? num(t.score) : "—"}</td><td class="num">${t ? usd(t.cost_usd) : "—"}</td></tr>`;
