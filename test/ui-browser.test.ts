@@ -1,5 +1,10 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { toRecord } from "../src/evalgen/index.js";
+import { sampleAttempt, sampleRun } from "../src/store/test-support/samples.js";
 import { CHROMIUM, type DemoDashboard, hasChromium, startDemoDashboard } from "./ui-harness.js";
 
 // Waits are on selectors and URLs, never on the clock; the limits only catch a hang.
@@ -72,6 +77,43 @@ describe.skipIf(!hasChromium())(
       await page.context().close();
     });
 
+    it("ticks two runs of one suite in the runs list and reads their paired comparison", async () => {
+      // The loop's runs cover different slices of a suite: take two that share cases.
+      const runs = dash.store.web.runs({ limit: 50, offset: 0 }).rows;
+      const keys = new Map(
+        runs.map((r) => [
+          r.id,
+          new Set([...dash.store.web.pairable(r.id)].map((a) => `${a.case_id}#${a.epoch}`)),
+        ]),
+      );
+      const shared = (x: string, y: string) =>
+        [...(keys.get(x) ?? [])].some((k) => keys.get(y)?.has(k));
+      let newer: (typeof runs)[number] | undefined;
+      let older: (typeof runs)[number] | undefined;
+      for (const [i, r] of runs.entries()) {
+        older = runs.slice(i + 1).find((o) => o.suite === r.suite && shared(r.id, o.id));
+        if (older) {
+          newer = r;
+          break;
+        }
+      }
+      if (newer === undefined || older === undefined)
+        throw new Error("the demo store has no two runs sharing a case");
+      const page = await signedIn(dash.readToken);
+      await page.goto(`${dash.url}/runs`);
+      await page.getByLabel(`compare ${newer.id}`).check();
+      await page.getByLabel(`compare ${older.id}`).check();
+      await page.getByRole("button", { name: "Compare", exact: true }).click();
+      await page.waitForURL(/\/compare\?run=/, WAIT);
+      await page.getByRole("heading", { name: "Per dimension", level: 2 }).waitFor();
+      const main = (await page.locator("main").textContent()) ?? "";
+      // The older run is the baseline, whichever order the boxes were ticked in.
+      expect(main).toMatch(new RegExp(`a${older.id}`));
+      expect(main).toMatch(new RegExp(`b${newer.id}`));
+      expect(main).toMatch(/Pass\/fail flips: \d+ fixed/);
+      await page.context().close();
+    });
+
     it("goes to the runs page on `g` then `r`", async () => {
       const page = await signedIn(dash.readToken);
       await page.locator("main").focus();
@@ -121,6 +163,89 @@ describe.skipIf(!hasChromium())(
         await page.getByText("cross-site or stale form").waitFor();
       }
       expect(await dash.store.prompts.listLabels(PROMPT)).toEqual(before);
+      await page.context().close();
+    });
+
+    it("approves a pending draft from the review queue into a suite file", async () => {
+      const [pending] = await dash.store.evalDrafts.list({ status: ["draft"] });
+      if (pending === undefined) throw new Error("the harness left no pending draft");
+      const draft = toRecord(pending);
+      const page = await signedIn(dash.writeToken);
+      await page.getByRole("link", { name: "Review queue", exact: true }).click();
+      await page.waitForURL(`${dash.url}/review`, WAIT);
+      const block = page.locator("section", {
+        has: page.locator(`h2 a[href="/review/${encodeURIComponent(draft.id)}"]`),
+      });
+      // The draft sits beside the failure it came from.
+      await block.getByRole("heading", { name: /From failure/ }).waitFor();
+      await block.getByLabel("Owner (team)").fill("support-leads");
+      await block.locator("select[name=severity]").selectOption("blocking");
+      await block.getByLabel("Suite file").fill("suites/browser-approved.yaml");
+      await block.getByLabel("Who approves").fill("ana");
+      await block.getByRole("button", { name: "Approve" }).click();
+      await page.waitForURL(`${dash.url}/review`, WAIT);
+      await page.getByRole("heading", { name: "Review queue", level: 1 }).waitFor();
+
+      const after = toRecord((await dash.store.evalDrafts.get(draft.id)) ?? pending);
+      expect(after).toMatchObject({
+        status: "approved",
+        reviewer: "ana",
+        target_suite: "suites/browser-approved.yaml",
+      });
+      const suite = parse(
+        await readFile(join(dash.project, "suites", "browser-approved.yaml"), "utf8"),
+      ) as { cases: Array<{ id: string; owner?: string; severity?: string }> };
+      expect(suite.cases.find((c) => c.id === draft.case.id)).toMatchObject({
+        owner: "support-leads",
+        severity: "blocking",
+      });
+      await page.context().close();
+    });
+
+    it("follows a running run live, says when the connection drops, and reconnects", async () => {
+      const runId = "run_browser_live_000001";
+      await dash.store.createRun(sampleRun({ id: runId, status: "running" }));
+      const save = (i: number) =>
+        dash.store.saveAttempt({
+          ...sampleAttempt(runId, `live-${i}`, 0, undefined, i),
+          id: `att_browser_live_${i}`,
+        });
+      await save(0);
+      const page = await signedIn(dash.readToken);
+      const progress = `**/api/runs/${runId}/progress`;
+      await page.route(progress, (route) => route.abort("internetdisconnected"));
+      await page.goto(`${dash.url}/runs/${runId}`);
+      const live = page.getByRole("status");
+      await live.getByText("1 attempts so far").waitFor();
+      await live.getByText(/Connection lost; reconnecting/).waitFor();
+      await save(1);
+      await save(2);
+      await page.unroute(progress);
+      await live.getByText("Reconnected.").waitFor();
+      await live.getByText("3 attempts so far").waitFor();
+      // The run ends: the page reloads itself into the finished run's view.
+      await dash.store.finishRun(
+        runId,
+        "completed",
+        {
+          attempts: 3,
+          passed: 3,
+          failed: 0,
+          errors: 0,
+          score: 1,
+          pass_rate: 1,
+          cost_usd: 0,
+          input_tokens: 0,
+          output_tokens: 0,
+          latency_p50_ms: 10,
+          latency_p95_ms: 10,
+          latency_p99_ms: 10,
+          dimension_scores: {},
+        },
+        new Date().toISOString(),
+      );
+      await page.locator("main .badge", { hasText: "completed" }).first().waitFor();
+      expect(await page.getByRole("status").count()).toBe(0);
       await page.context().close();
     });
 

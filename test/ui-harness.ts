@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
+import { loadConfig } from "../src/config/index.js";
 import { openSqliteStore, type Store } from "../src/store/index.js";
 import { createWebApp } from "../src/web/index.js";
 import { ratchet } from "./cli-helpers.js";
@@ -13,6 +14,8 @@ export const hasChromium = (): boolean => existsSync(CHROMIUM);
 
 export interface DemoDashboard {
   url: string;
+  /** The demo project's folder: approved cases are written under it. */
+  project: string;
   readToken: string;
   writeToken: string;
   store: Store;
@@ -30,16 +33,33 @@ export async function startDemoDashboard(): Promise<DemoDashboard> {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`ratchet demo failed (${demo.code}):\n${demo.stderr}`);
   }
-  const store = await openSqliteStore(join(dir, "demo", ".ratchet", "ratchet.db"));
+  const project = join(dir, "demo");
+  // A pending eval draft for the review queue: the demo's first cluster, drafted by the CLI.
+  const clusters = await ratchet(["clusters", "list", "--json"], { cwd: project });
+  const cluster = (JSON.parse(clusters.stdout || "[]") as Array<{ id: string }>)[0];
+  if (cluster === undefined) throw new Error(`the demo left no cluster:\n${clusters.stderr}`);
+  const draft = await ratchet(["evals", "draft", "--cluster", cluster.id, "--no-confirm"], {
+    cwd: project,
+  });
+  if (draft.code !== 0) throw new Error(`evals draft failed (${draft.code}):\n${draft.stderr}`);
+  const loaded = await loadConfig(join(project, "ratchet.yaml"));
+  const store = await openSqliteStore(join(project, ".ratchet", "ratchet.db"));
   const readToken = "read-token-for-the-browser-test";
   const writeToken = "write-token-for-the-browser-test";
-  const app = createWebApp({ store, readToken, writeToken, storeLabel: "demo store" });
+  const app = createWebApp({
+    store,
+    readToken,
+    writeToken,
+    storeLabel: "demo store",
+    project: { config: loaded.config, dir: loaded.dir, loaded },
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    project,
     readToken,
     writeToken,
     store,

@@ -18,6 +18,15 @@ export type PairableAttempt = Pick<
   | "cost_usd"
 >;
 
+/** One group of a run's breakdown (see `WebQueries.breakdown`). */
+export interface BreakdownRow {
+  by: "severity" | "variant" | "tag";
+  key: string;
+  attempts: number;
+  passed: number;
+  score: number;
+}
+
 export interface RunPageFilter {
   suite?: string;
   model?: string;
@@ -204,15 +213,28 @@ export class WebQueries {
     }
   }
 
-  /** The run of the same suite started just before this one, to compare it with. */
-  previousRun(run: Pick<Run, "id" | "suite" | "started_at">): string | undefined {
+  /**
+   * The run of the same suite started before this one, to compare it with: the newest of the
+   * same size and purpose when there is one (an optimizer's runs cover slices of a suite,
+   * which pair with nothing), else the newest.
+   */
+  previousRun(
+    run: Pick<Run, "id" | "suite" | "started_at" | "case_count" | "purpose">,
+  ): string | undefined {
     return this.db
       .prepare(
         `SELECT id FROM runs WHERE suite = ? AND (started_at < ? OR (started_at = ? AND id < ?))
-         ORDER BY started_at DESC, id DESC LIMIT 1`,
+         ORDER BY (case_count = ? AND purpose = ?) DESC, started_at DESC, id DESC LIMIT 1`,
       )
       .pluck()
-      .get(run.suite, run.started_at, run.started_at, run.id) as string | undefined;
+      .get(
+        run.suite,
+        run.started_at,
+        run.started_at,
+        run.id,
+        run.case_count,
+        run.purpose,
+      ) as string | undefined;
   }
 
   /** A page of failure ids, ranked as `failures list` ranks them. */
@@ -227,11 +249,32 @@ export class WebQueries {
     return row === undefined ? undefined : decodeAttempt(row);
   }
 
-  /** Per-suite pass counts of a run, from the status index. */
-  suiteBreakdown(runId: string): Array<{ status: string; n: number }> {
+  /** A run's attempts counted by status, from the status index. */
+  statusCounts(runId: string): Array<{ status: string; n: number }> {
     return this.db
       .prepare("SELECT status, count(*) AS n FROM attempts WHERE run_id = ? GROUP BY status")
       .all(runId) as Array<{ status: string; n: number }>;
+  }
+
+  /**
+   * A run split by case severity, by variant (model) and by case tag: attempts, passes and
+   * the mean score of each group. An attempt does not record which suite file its case came
+   * from, so the case's own severity and tags stand in for the suites.
+   */
+  breakdown(runId: string): BreakdownRow[] {
+    return this.db
+      .prepare(
+        `SELECT 'severity' AS by, severity AS key, count(*) AS attempts,
+           sum(status = 'passed') AS passed, avg(overall) AS score
+         FROM attempts WHERE run_id = ? GROUP BY severity
+         UNION ALL
+         SELECT 'variant', variant, count(*), sum(status = 'passed'), avg(overall)
+         FROM attempts WHERE run_id = ? GROUP BY variant
+         UNION ALL
+         SELECT 'tag', t.value, count(*), sum(a.status = 'passed'), avg(a.overall)
+         FROM attempts a, json_each(a.tags) t WHERE a.run_id = ? GROUP BY t.value`,
+      )
+      .all(runId, runId, runId) as BreakdownRow[];
   }
 
   /** Gate decisions newest first, optionally of one prompt, paged. */

@@ -10,7 +10,7 @@ import { attemptPage } from "./pages/attempt.js";
 import { comparePage } from "./pages/compare.js";
 import { overviewPage } from "./pages/overview.js";
 import { promptPage, promptsPage, rollbackConfirmPage, versionPage } from "./pages/prompts.js";
-import { runPage } from "./pages/run.js";
+import { runPage, runProgress } from "./pages/run.js";
 import { runsPage } from "./pages/runs.js";
 import { EXTRA_ROUTES } from "./routes.js";
 import type { PageContext, WebOptions } from "./types.js";
@@ -125,6 +125,13 @@ export function createWebApp(options: WebOptions): Hono<WebEnv> {
   app.get("/runs/:id", async (c) =>
     render(c, await runPage(c.get("page"), new URL(c.req.url), c.req.param("id"))),
   );
+  app.get("/api/runs/:id/progress", async (c) => {
+    const ctx = c.get("page");
+    const run = await ctx.store.getRun(c.req.param("id"));
+    if (run === undefined) return c.json({ code: 404, message: "no such run" }, 404);
+    c.header("cache-control", "no-store");
+    return c.json({ id: run.id, status: run.status, ...runProgress(ctx, run.id) });
+  });
   app.get("/attempts/:id", async (c) =>
     render(c, await attemptPage(c.get("page"), c.req.param("id"))),
   );

@@ -202,6 +202,39 @@ describe("dashboard", () => {
     expect((await get("/compare?run=run_web_1", cookie)).status).toBe(400);
   });
 
+  it("shows a run's breakdown, and a running run's progress as JSON for its live line", async () => {
+    await store.createRun(sampleRun({ id: "run_web_live", status: "running" }));
+    for (let i = 0; i < 3; i++) {
+      await store.saveAttempt({
+        ...sampleAttempt("run_web_live", `case-${i}`, 0, undefined, i),
+        id: `att_live_${i}`,
+        status: i === 0 ? "failed" : "passed",
+        severity: i === 0 ? "blocking" : "warning",
+      });
+    }
+    const bearer = { headers: { authorization: `Bearer ${READ}` } };
+    const res = await app.request("/api/runs/run_web_live/progress", bearer);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(await res.json()).toEqual({
+      id: "run_web_live",
+      status: "running",
+      attempts: 3,
+      passed: 2,
+      failed: 1,
+      errors: 0,
+    });
+    expect((await app.request("/api/runs/run_nosuch/progress", bearer)).status).toBe(404);
+    const page = await (await app.request("/runs/run_web_live", bearer)).text();
+    expect(page).toContain("3 attempts so far (2 passed, 1 failed, 0 errors)");
+    expect(page).toMatch(
+      /<td>severity<\/td><td>blocking<\/td><td class="num">1<\/td><td class="num">0\.0%<\/td>/,
+    );
+    expect(page).toMatch(
+      /<td>severity<\/td><td>warning<\/td><td class="num">2<\/td><td class="num">100\.0%<\/td>/,
+    );
+  });
+
   it("answers API callers with a bearer token and no cookie", async () => {
     const res = await app.request("/runs", { headers: { authorization: `Bearer ${READ}` } });
     expect(res.status).toBe(200);

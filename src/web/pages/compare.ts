@@ -2,6 +2,7 @@ import { html } from "hono/html";
 import type { Run } from "../../core/index.js";
 import { type Flip, pairRuns, type RunComparison } from "../../report/index.js";
 import type { PairedDimensionResult } from "../../stats/index.js";
+import type { Store } from "../../store/index.js";
 import { num, shortVersion, when } from "../format.js";
 import { empty, type Html, page } from "../layout.js";
 import type { PageContext } from "../types.js";
@@ -15,12 +16,18 @@ const SEED = 1;
 
 /**
  * Finished runs never change, so their comparison is kept: the bootstrap over a 20,000-pair
- * run costs seconds and a shared link is opened more than once. A running run is never cached.
+ * run costs seconds and a shared link is opened more than once. A running run is never cached;
+ * each store (each dashboard) keeps its own.
  */
-const cache = new Map<string, RunComparison>();
+const caches = new WeakMap<Store, Map<string, RunComparison>>();
 const CACHE_SIZE = 32;
 
 async function compared(ctx: PageContext, a: Run, b: Run, test: TestName) {
+  let cache = caches.get(ctx.store);
+  if (cache === undefined) {
+    cache = new Map();
+    caches.set(ctx.store, cache);
+  }
   const key = `${a.id}|${b.id}|${test}`;
   const hit = cache.get(key);
   if (hit) return hit;

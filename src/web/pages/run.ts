@@ -52,6 +52,15 @@ ${Object.entries(t.dimension_scores).map(
 <ul>${verdict.reasons.map((r) => html`<li>${r}</li>`)}</ul>
 ${verdict.blocking_failures.length > 0 ? html`<p>Blocking failures: ${verdict.blocking_failures.join(", ")}</p>` : ""}`
     : "";
+  const groups = ctx.store.web.breakdown(id);
+  const breakdown =
+    groups.length > 0
+      ? html`<h2>Breakdown</h2><p class="muted">By the cases' severity, by variant and by case tag.</p><table><thead><tr><th>By</th><th>Group</th><th class="num">Attempts</th><th class="num">Pass rate</th><th class="num">Score</th></tr></thead><tbody>
+${groups.map(
+  (g) =>
+    html`<tr><td>${g.by}</td><td>${g.key}</td><td class="num">${g.attempts}</td><td class="num">${pct(g.passed / g.attempts)}</td><td class="num">${num(g.score)}</td></tr>`,
+)}</tbody></table>`
+      : "";
   const filters = html`<form class="filters" method="get" action="/runs/${id}">
 <label>Status<select name="status"><option value="">all, failures first</option>${[
     "failing",
@@ -68,15 +77,49 @@ ${rows.map(
   ) => html`<tr><td><a href="/attempts/${a.id}">${a.case_id}</a></td><td>${a.epoch}</td><td>${a.variant}</td><td>${statusBadge(a.status)}</td>
 <td>${a.severity}</td><td class="num">${num(a.overall)}</td><td class="num">${ms(a.latency_ms)}</td><td class="muted">${a.error ?? a.output_head}</td></tr>`,
 )}</tbody></table>${pager(url, p, PAGE, rows.length, total)}`;
-  // A running run reloads itself until it finishes (a lost connection just tries again).
-  const script =
+  const live =
     run.status === "running"
-      ? `setTimeout(()=>{fetch(location.href,{method:'HEAD'}).then(()=>location.reload(),()=>setTimeout(()=>location.reload(),5000))},3000);`
-      : undefined;
+      ? html`<p id="live" role="status" class="muted">Live: <span data-live="count">${breakdownText(ctx, id)}</span>. <span data-live="state"></span> <a href="/runs/${id}">reload for the new attempts</a></p>`
+      : "";
+  const script = run.status === "running" ? liveScript(id) : undefined;
   return page(ctx, {
     title: `Run ${run.id}`,
     path: "/runs",
-    body: html`${summary}${dims}${verdictHtml}${attempts}`,
+    body: html`${live}${summary}${dims}${verdictHtml}${breakdown}${attempts}`,
     ...(script ? { script } : {}),
   });
+}
+
+/** What a running run has so far, from the status index: the live line and its API agree. */
+export function runProgress(ctx: PageContext, runId: string) {
+  const counts: Record<string, number> = {};
+  for (const { status, n } of ctx.store.web.statusCounts(runId)) counts[status] = n;
+  const attempts = Object.values(counts).reduce((s, n) => s + n, 0);
+  return {
+    attempts,
+    passed: counts.passed ?? 0,
+    failed: counts.failed ?? 0,
+    errors: counts.error ?? 0,
+  };
+}
+
+function breakdownText(ctx: PageContext, runId: string): string {
+  const p = runProgress(ctx, runId);
+  return `${p.attempts} attempts so far (${p.passed} passed, ${p.failed} failed, ${p.errors} errors)`;
+}
+
+/**
+ * Polls the run's progress every 2 s and updates the live line in place (the page the reader
+ * is on, filters and scroll, stays as it is). A lost connection says so and retries with a
+ * growing pause (2, 4, 8… up to 30 s); once the run ends, the page reloads to its final view.
+ */
+function liveScript(runId: string): string {
+  return `(()=>{const url='/api/runs/${encodeURIComponent(runId)}/progress';let wait=2000,lost=0;
+const q=s=>document.querySelector('[data-live="'+s+'"]');
+const tick=()=>fetch(url,{headers:{accept:'application/json'},cache:'no-store'}).then(r=>{if(!r.ok)throw new Error('HTTP '+r.status);return r.json()}).then(p=>{
+if(lost){q('state').textContent='Reconnected.';lost=0;}wait=2000;
+q('count').textContent=p.attempts+' attempts so far ('+p.passed+' passed, '+p.failed+' failed, '+p.errors+' errors)';
+if(p.status!=='running'){location.reload();return;}setTimeout(tick,wait);
+}).catch(()=>{lost++;wait=Math.min(30000,wait*2);q('state').textContent='Connection lost; reconnecting in '+Math.round(wait/1000)+' s (try '+lost+').';setTimeout(tick,wait);});
+setTimeout(tick,wait);})();`;
 }
