@@ -22,6 +22,8 @@ export type PairableAttempt = Pick<
 export interface PairRunsOptions {
   test: "t" | "wilcoxon" | "mcnemar";
   seed: number;
+  /** Bootstrap resamples for this many pairs; default 10,000 whatever the size. */
+  resamplesFor?: (pairs: number) => number;
 }
 
 /** A case+epoch whose pass/fail differs between the two runs, with both attempts. */
@@ -144,6 +146,7 @@ export async function pairRuns(
   const result = comparePaired(inputs, {
     test: options.test === "wilcoxon" ? "wilcoxon" : "t",
     seed: options.seed,
+    ...(options.resamplesFor ? { resamples: options.resamplesFor(pairing.pairs) } : {}),
   });
   return { pairing, result };
 }

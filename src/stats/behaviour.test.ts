@@ -277,6 +277,8 @@ describe("power", () => {
   });
   it("moreCasesNeeded is null without a basis", () => {
     expect(moreCasesNeeded([0.1, 0.1, 0.1])).toBeNull();
+    // An observed effect of 1e-6 SD: no feasible run detects it, which is no basis either.
+    expect(moreCasesNeeded([1, -1, 1, -1, 1e-5, 0])).toBeNull();
     expect(moreCasesNeeded([0.1, -0.05, 0.02, 0.0])?.moreCases).toBeGreaterThan(0);
   });
 });

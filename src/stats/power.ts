@@ -142,6 +142,16 @@ function solveN(power: (n: number) => number, target: number): SampleSize {
   return { exact: hi, n: Math.ceil(hi - 1e-9) };
 }
 
+/** Whether some n up to solveN's ceiling reaches the power (power grows with n). */
+function feasible(
+  effectSize: number,
+  options: { alpha?: number; power?: number; alternative?: Alternative },
+): boolean {
+  const target = checkLevel("power", options.power, 0.8);
+  const pairedOptions = { effectSize, alpha: options.alpha, alternative: options.alternative };
+  return pairedPower(2 ** 29, pairedOptions) >= target;
+}
+
 /** Cases needed for the paired t-test to reach `power` (default 0.8). */
 export function pairedSampleSize(options: PairedPowerOptions & { power?: number }): SampleSize {
   const target = checkLevel("power", options.power, 0.8);
@@ -182,6 +192,9 @@ export function moreCasesNeeded(
   const delta = options.delta ?? mean(d);
   if (!(sd > 0) || delta === 0) return null;
   const effectSize = delta / sd;
+  // An effect this small needs more than a billion cases: no run will detect it, so there is
+  // no number worth printing (and a comparison must not fail for it).
+  if (!feasible(effectSize, options)) return null;
   const size = pairedSampleSize({
     effectSize,
     alpha: options.alpha,

@@ -103,6 +103,8 @@ export interface PassRatePoint {
   started_at: string;
   prompt_version: string;
   pass_rate: number;
+  score: number | null;
+  cost_usd: number | null;
 }
 
 function errorText(stored: string): string {
@@ -227,14 +229,9 @@ export class WebQueries {
          ORDER BY (case_count = ? AND purpose = ?) DESC, started_at DESC, id DESC LIMIT 1`,
       )
       .pluck()
-      .get(
-        run.suite,
-        run.started_at,
-        run.started_at,
-        run.id,
-        run.case_count,
-        run.purpose,
-      ) as string | undefined;
+      .get(run.suite, run.started_at, run.started_at, run.id, run.case_count, run.purpose) as
+      | string
+      | undefined;
   }
 
   /** A page of failure ids, ranked as `failures list` ranks them. */
@@ -336,7 +333,9 @@ export class WebQueries {
     const rows = this.db
       .prepare(
         `SELECT id AS run_id, started_at, prompt_version,
-           json_extract(totals, '$.pass_rate') AS pass_rate
+           json_extract(totals, '$.pass_rate') AS pass_rate,
+           json_extract(totals, '$.score') AS score,
+           json_extract(totals, '$.cost_usd') AS cost_usd
          FROM runs
          WHERE prompt_version IS NOT NULL AND totals IS NOT NULL AND purpose = 'evaluation'
            AND json_extract(totals, '$.pass_rate') IS NOT NULL

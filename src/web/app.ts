@@ -10,7 +10,7 @@ import { attemptPage } from "./pages/attempt.js";
 import { comparePage } from "./pages/compare.js";
 import { overviewPage } from "./pages/overview.js";
 import { promptPage, promptsPage, rollbackConfirmPage, versionPage } from "./pages/prompts.js";
-import { runPage, runProgress } from "./pages/run.js";
+import { breakdownPage, runPage, runProgress } from "./pages/run.js";
 import { runsPage } from "./pages/runs.js";
 import { EXTRA_ROUTES } from "./routes.js";
 import type { PageContext, WebOptions } from "./types.js";
@@ -116,12 +116,17 @@ export function createWebApp(options: WebOptions): Hono<WebEnv> {
     await next();
   });
 
-  app.get("/", async (c) => render(c, await overviewPage(c.get("page"), options.storeLabel)));
+  app.get("/", async (c) =>
+    render(c, await overviewPage(c.get("page"), new URL(c.req.url), options.storeLabel)),
+  );
   app.get("/runs", async (c) => render(c, await runsPage(c.get("page"), new URL(c.req.url))));
   app.get("/compare", async (c) => {
     const { body, status } = await comparePage(c.get("page"), new URL(c.req.url));
     return render(c, body, status);
   });
+  app.get("/runs/:id/breakdown", async (c) =>
+    render(c, await breakdownPage(c.get("page"), c.req.param("id"))),
+  );
   app.get("/runs/:id", async (c) =>
     render(c, await runPage(c.get("page"), new URL(c.req.url), c.req.param("id"))),
   );

@@ -576,7 +576,8 @@ describe("score chart", () => {
     errors: 0,
     score: passRate,
     pass_rate: passRate,
-    cost_usd: 0,
+    // A made-up price that grows with the pass rate, so the cost chart has a shape.
+    cost_usd: passRate / 100,
     input_tokens: 0,
     output_tokens: 0,
     latency_p50_ms: 0,
@@ -613,5 +614,12 @@ describe("score chart", () => {
     const circles = [...svg.matchAll(/<circle cx="([\d.]+)"/g)].map((m) => Number(m[1]));
     expect(mark).toBeGreaterThan(circles[1] ?? Number.NaN);
     expect(mark).toBeLessThan(circles[2] ?? Number.NaN);
+
+    // The same runs by cost: the axis runs from 0 to the dearest run.
+    const cost = String(await scoreChart(ctx, "cost_usd"));
+    expect(cost).toContain("Cost per run per prompt version");
+    expect(cost).toContain(`support@${v2}: $${(0.9 / 100).toFixed(4)} (run run_3`);
+    const ys = [...cost.matchAll(/<circle cx="[\d.]+" cy="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(Math.min(...ys)).toBe(18);
   });
 });

@@ -275,6 +275,19 @@ describe("clusters pages", () => {
     );
   });
 
+  it("lists the largest open clusters on the overview, and draws the chart a link asks for", async () => {
+    const cookie = await signIn(READ);
+    const overview = await get("/?chart=score", cookie);
+    expect(overview.status).toBe(200);
+    expect(overview.text).toMatch(/<h2>Largest open clusters<\/h2><table>/);
+    expect(overview.text).toContain('href="/clusters/clu_orders">order · status · lookup</a>');
+    expect(overview.text).toContain('<strong aria-current="true">Score</strong>');
+    // An unknown chart falls back to the pass rate.
+    expect((await get("/?chart=nonsense", cookie)).text).toContain(
+      '<strong aria-current="true">Pass rate</strong>',
+    );
+  });
+
   it("shows a cluster's members linked to their failures, and attributes the trace member", async () => {
     const cookie = await signIn(READ);
     const page = await get("/clusters/clu_orders", cookie);

@@ -2,18 +2,30 @@ import { html } from "hono/html";
 import { pct, short, shortVersion, statusBadge, when } from "../format.js";
 import { empty, type Html, page } from "../layout.js";
 import type { PageContext } from "../types.js";
-import { scoreChart } from "./chart.js";
+import { CHART_METRICS, type ChartMetric, scoreChart } from "./chart.js";
+import { sparkline } from "./clusters.js";
+
+/** Clusters the overview lists: the largest open ones. */
+const CLUSTERS = 5;
 
 /** Where things stand: latest runs, gate decisions, largest open clusters, running canaries. */
-export async function overviewPage(ctx: PageContext, storeLabel?: string): Promise<Html> {
+export async function overviewPage(ctx: PageContext, url: URL, storeLabel?: string): Promise<Html> {
+  const asked = url.searchParams.get("chart") ?? "pass_rate";
+  const metric: ChartMetric = asked in CHART_METRICS ? (asked as ChartMetric) : "pass_rate";
+  const clusters = await ctx.store.clusters.list({ limit: CLUSTERS });
   const { rows: runs, total } = ctx.store.web.runs({ limit: 8, offset: 0 });
   const decisions = await ctx.store.gate.listDecisions({ limit: 5 });
   const canaries = await ctx.store.live.listCanaries({ status: "running" });
   const body =
-    total === 0 && decisions.length === 0
+    total === 0 && decisions.length === 0 && clusters.length === 0 && canaries.length === 0
       ? empty("This store has no runs yet.", "npx ratchet demo")
       : html`${storeLabel ? html`<p class="muted">Store: ${storeLabel}</p>` : ""}
-${await scoreChart(ctx)}
+<nav aria-label="Chart" class="muted">Chart: ${Object.entries(CHART_METRICS).map(([key, m]) =>
+          key === metric
+            ? html`<strong aria-current="true">${m.label}</strong> `
+            : html`<a href="/?chart=${key}">${m.label}</a> `,
+        )}</nav>
+${await scoreChart(ctx, metric)}
 <h2>Latest runs</h2><table><thead><tr><th>Run</th><th>Started</th><th>Prompt version</th><th>Status</th><th class="num">Pass rate</th></tr></thead><tbody>
 ${runs.map(
   (r) =>
@@ -26,6 +38,14 @@ ${runs.map(
                 (d) =>
                   html`<tr><td><a href="/gate/${d.id}">${d.id}</a></td><td>${when(d.created_at)}</td><td>${shortVersion(d.champion)} → ${shortVersion(d.challenger)}</td><td>${statusBadge(d.verdict)}</td></tr>`,
               )}</tbody></table>`
+        }
+<h2>Largest open clusters</h2>${
+          clusters.length === 0
+            ? html`<p class="muted">none: <code>npx ratchet clusters build</code> groups the open failures</p>`
+            : html`<table><thead><tr><th>Cluster</th><th class="num">Size</th><th>Trend</th><th>Last seen</th></tr></thead><tbody>${clusters.map(
+                (c) =>
+                  html`<tr><td><a href="/clusters/${encodeURIComponent(c.id)}">${c.label}</a></td><td class="num">${c.size}</td><td>${sparkline(c.stats.per_day)} ${c.stats.trend}</td><td>${when(c.last_seen)}</td></tr>`,
+              )}</tbody></table><p><a href="/clusters">All clusters →</a></p>`
         }
 <h2>Canaries in progress</h2>${
           canaries.length === 0

@@ -5,6 +5,29 @@ import { page } from "../layout.js";
 import type { PageContext } from "../types.js";
 
 const PAGE = 50;
+/** Runs up to this many attempts show their breakdown on the run page itself. */
+const INLINE_BREAKDOWN = 5_000;
+
+function breakdownTable(ctx: PageContext, runId: string): Html {
+  const groups = ctx.store.web.breakdown(runId);
+  if (groups.length === 0) return html``;
+  return html`<h2>Breakdown</h2><p class="muted">By the cases' severity, by variant and by case tag.</p><table><thead><tr><th>By</th><th>Group</th><th class="num">Attempts</th><th class="num">Pass rate</th><th class="num">Score</th></tr></thead><tbody>
+${groups.map(
+  (g) =>
+    html`<tr><td>${g.by}</td><td>${g.key}</td><td class="num">${g.attempts}</td><td class="num">${pct(g.passed / g.attempts)}</td><td class="num">${num(g.score)}</td></tr>`,
+)}</tbody></table>`;
+}
+
+/** A run's breakdown on its own page (the run page links here for a big run). */
+export async function breakdownPage(ctx: PageContext, id: string): Promise<Html | undefined> {
+  const run = await ctx.store.getRun(id);
+  if (run === undefined) return undefined;
+  return page(ctx, {
+    title: `Run ${run.id}: breakdown`,
+    path: "/runs",
+    body: html`<p><a href="/runs/${id}">← the run</a></p>${breakdownTable(ctx, id)}`,
+  });
+}
 
 /** One run: totals, dimensions, the severity verdict, and its attempts (failures first). */
 export async function runPage(ctx: PageContext, url: URL, id: string): Promise<Html | undefined> {
@@ -52,15 +75,12 @@ ${Object.entries(t.dimension_scores).map(
 <ul>${verdict.reasons.map((r) => html`<li>${r}</li>`)}</ul>
 ${verdict.blocking_failures.length > 0 ? html`<p>Blocking failures: ${verdict.blocking_failures.join(", ")}</p>` : ""}`
     : "";
-  const groups = ctx.store.web.breakdown(id);
+  // A breakdown reads every attempt of the run: inline for a run of up to INLINE_BREAKDOWN
+  // attempts, its own page (one click) for a bigger one, so the run page stays quick.
   const breakdown =
-    groups.length > 0
-      ? html`<h2>Breakdown</h2><p class="muted">By the cases' severity, by variant and by case tag.</p><table><thead><tr><th>By</th><th>Group</th><th class="num">Attempts</th><th class="num">Pass rate</th><th class="num">Score</th></tr></thead><tbody>
-${groups.map(
-  (g) =>
-    html`<tr><td>${g.by}</td><td>${g.key}</td><td class="num">${g.attempts}</td><td class="num">${pct(g.passed / g.attempts)}</td><td class="num">${num(g.score)}</td></tr>`,
-)}</tbody></table>`
-      : "";
+    (t?.attempts ?? total) <= INLINE_BREAKDOWN
+      ? breakdownTable(ctx, id)
+      : html`<h2>Breakdown</h2><p><a href="/runs/${id}/breakdown">By severity, variant and tag →</a></p>`;
   const filters = html`<form class="filters" method="get" action="/runs/${id}">
 <label>Status<select name="status"><option value="">all, failures first</option>${[
     "failing",

@@ -1,0 +1,14 @@
+import { comparePaired } from "../../src/stats/index.js";
+const n = 20000;
+const a = Array.from({ length: n }, (_, i) => ((i * 7919) % 100) / 100);
+const b = Array.from({ length: n }, (_, i) => ((i * 104729) % 100) / 100);
+const pa = a.map((x) => x > 0.5), pb = b.map((x) => x > 0.5);
+let t = performance.now();
+comparePaired([{ name: "overall", a, b, passA: pa, passB: pb }], { test: "t", seed: 1 });
+console.log("1 dim with mcnemar", (performance.now() - t).toFixed(0));
+t = performance.now();
+comparePaired([{ name: "x", a, b }], { test: "t", seed: 1 });
+console.log("1 dim", (performance.now() - t).toFixed(0));
+t = performance.now();
+comparePaired([{ name: "x", a, b }], { test: "t", seed: 1, resamples: 1000 });
+console.log("1 dim B=1000", (performance.now() - t).toFixed(0));

@@ -1,0 +1,17 @@
+export {};
+import Database from "better-sqlite3";
+import { openSqliteStore } from "../../src/store/index.js";
+import { pairRuns } from "../../src/report/index.js";
+const db = new Database("/tmp/ratchet-bench-ui.db", { readonly: true });
+const BIG = "run_big0000000000000000";
+let t = performance.now();
+const store = await openSqliteStore("/tmp/ratchet-bench-ui.db");
+console.log("breakdown rows", store.web.breakdown(BIG).length, (performance.now() - t).toFixed(0), "ms");
+t = performance.now();
+const rows = [...store.web.pairable(BIG)];
+console.log("pairable", rows.length, (performance.now() - t).toFixed(0), "ms");
+const run = (await store.getRun(BIG))!;
+t = performance.now();
+const r = await pairRuns(run, run, (id) => store.web.pairable(id), { test: "t", seed: 1 });
+console.log("pairRuns", (performance.now() - t).toFixed(0), "ms", "pairs" in r.pairing ? r.pairing.pairs : 0);
+await store.close();
