@@ -6,7 +6,7 @@ import type { Span } from "../core/index.js";
 import { insertSpans } from "../mining/test-support/traces.js";
 import { openSqliteStore, type Store } from "../store/index.js";
 import { sampleRun } from "../store/test-support/samples.js";
-import { type CostReport, costReport } from "./index.js";
+import { type CostReport, costReport, rollUpReport } from "./index.js";
 
 const DAY1 = Date.parse("2026-03-01T12:00:00Z");
 const DAY2 = Date.parse("2026-03-02T12:00:00Z");
@@ -250,6 +250,21 @@ describe("cost rollups", () => {
     expect(table(await costReport(store, { by: ["cycle"] }))).toMatchObject({
       "optimization|cyc_1": 0.5,
     });
+  });
+
+  it("a fine report rolled up to one dimension equals the report asked by it", async () => {
+    const fine = await costReport(store, { by: ["purpose", "model", "agent", "day"] });
+    for (const by of [
+      ["purpose"],
+      ["purpose", "model"],
+      ["purpose", "agent"],
+      ["purpose", "day"],
+    ] as const) {
+      expect(rollUpReport(fine, [...by]), by.join()).toEqual(
+        await costReport(store, { by: [...by] }),
+      );
+    }
+    expect(() => rollUpReport(fine, ["tool"])).toThrow(/cannot roll up to tool/);
   });
 
   it("--since drops older spans", async () => {

@@ -1,4 +1,4 @@
 export type { CostDimension } from "../store/index.js";
 export { COST_DIMENSIONS } from "../store/index.js";
 export type { CostOptions, CostReport, CostRow } from "./rollup.js";
-export { costReport } from "./rollup.js";
+export { costReport, rollUpReport } from "./rollup.js";

@@ -126,6 +126,46 @@ export async function costReport(store: Store, options: CostOptions): Promise<Co
     total.output_tokens += g.output_tokens;
     total.calls += g.spans;
   }
+  return finish(by, rows, total);
+}
+
+/**
+ * A finer report summed up to some of its dimensions: a report by purpose, model, agent and
+ * day rolled up to (purpose, agent) equals a report asked by agent, without scanning the spans
+ * again. Every field of a row adds up, and pricing is per model, which the fine report keeps.
+ */
+export function rollUpReport(report: CostReport, by: CostDimension[]): CostReport {
+  const missing = by.filter((d) => !report.by.includes(d));
+  if (missing.length > 0) {
+    throw new Error(
+      `cannot roll up to ${missing.join(", ")}: the report is by ${report.by.join(", ")}`,
+    );
+  }
+  const rows = new Map<string, CostRow>();
+  for (const fine of report.rows) {
+    const key: Partial<Record<CostDimension, string>> = {};
+    for (const d of by) key[d] = fine.key[d] ?? "-";
+    const id = JSON.stringify(by.map((d) => key[d]));
+    let row = rows.get(id);
+    if (!row) {
+      row = { key, ...emptyTotals() };
+      rows.set(id, row);
+    }
+    row.cost_usd += fine.cost_usd;
+    row.recorded_usd += fine.recorded_usd;
+    row.input_tokens += fine.input_tokens;
+    row.output_tokens += fine.output_tokens;
+    row.calls += fine.calls;
+    row.unpriced_calls += fine.unpriced_calls;
+  }
+  return finish(by, rows, { ...report.total });
+}
+
+function finish(
+  by: CostDimension[],
+  rows: Map<string, CostRow>,
+  total: Omit<CostRow, "key">,
+): CostReport {
   const round = (n: number) => Math.round(n * 1e9) / 1e9;
   const list = [...rows.values()].map((r) => ({
     ...r,

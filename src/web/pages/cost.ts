@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import { html } from "hono/html";
 import { defaultConfig } from "../../config/index.js";
 import { errorMessage, isInputError } from "../../core/index.js";
-import { type CostDimension, type CostReport, costReport } from "../../cost/index.js";
+import { type CostDimension, type CostReport, costReport, rollUpReport } from "../../cost/index.js";
 import { parseSince } from "../../mining/index.js";
 import type { JudgeCalibration } from "../../store/index.js";
 import type { WebEnv } from "../app.js";
@@ -36,14 +36,17 @@ export async function costPage(
   }
   // Prices come from the built-in table; a project's `cost.token_pricing` is not visible here.
   const pricing = (ctx.project?.config ?? defaultConfig()).cost;
-  const reports: Array<{ title: string; report: CostReport }> = [];
-  for (const b of BREAKDOWNS) {
-    // `purpose` is always a dimension of the report, so each table is spend by purpose × b.
-    reports.push({
-      title: b.title,
-      report: await costReport(ctx.store, { by: [b.by], sinceMs, pricing }),
-    });
-  }
+  // One scan of the spans by every dimension shown, then each table summed up from it
+  // (`purpose` is always a dimension, so each table is spend by purpose × its own).
+  const fine = await costReport(ctx.store, {
+    by: ["purpose", ...BREAKDOWNS.map((b) => b.by).filter((d) => d !== "purpose")],
+    sinceMs,
+    pricing,
+  });
+  const reports: Array<{ title: string; report: CostReport }> = BREAKDOWNS.map((b) => ({
+    title: b.title,
+    report: rollUpReport(fine, b.by === "purpose" ? ["purpose"] : ["purpose", b.by]),
+  }));
   const total = reports[0]?.report.total;
   const body =
     total === undefined || total.calls === 0
