@@ -325,6 +325,7 @@ function probes(db: Database.Database, attemptId: string, hash: string): Probe[]
         attemptsList("run_id = ?", [BIG_RUN], 0);
       },
     },
+    { name: "big run, breakdown", path: `/runs/${BIG_RUN}/breakdown` },
     {
       name: `big run, page ${deepAttemptsPage + 1} (last)`,
       path: `/runs/${BIG_RUN}?page=${deepAttemptsPage}`,
