@@ -4,6 +4,7 @@ import { previousTarget } from "../../store/index.js";
 import { short, when } from "../format.js";
 import { csrfField, empty, type Html, page } from "../layout.js";
 import type { PageContext } from "../types.js";
+import { lineageGraph } from "./lineage.js";
 
 /** Every prompt name with its labels. */
 export async function promptsPage(ctx: PageContext): Promise<Html> {
@@ -50,7 +51,7 @@ ${labels.map((l) => {
   return html`<tr><td>${l.label}</td><td><a href="/prompts/${name}/${l.hash}">${short(l.hash)}</a></td><td>${when(l.updated_at)}</td>
 <td>${back && ctx.role === "write" ? html`<a href="/prompts/${name}/rollback?label=${encodeURIComponent(l.label)}">roll back to ${short(back.to)}…</a>` : ""}</td></tr>`;
 })}</tbody></table>
-<h2>Versions and lineage</h2><table><thead><tr><th>Version</th><th>Labels</th><th>From</th><th>Author</th><th>Why</th><th>Created</th></tr></thead><tbody>
+<h2>Versions and lineage</h2>${lineageGraph(name, [...versions].reverse(), labelsOf)}<table><thead><tr><th>Version</th><th>Labels</th><th>From</th><th>Author</th><th>Why</th><th>Created</th></tr></thead><tbody>
 ${versions.map(
   (
     v,
