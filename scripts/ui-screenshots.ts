@@ -1,12 +1,12 @@
 /**
  * Screenshots of the dashboard's main pages on the offline demo's store, for the docs:
  * `npx tsx scripts/ui-screenshots.ts` (Debian's Chromium, or RATCHET_CHROMIUM) writes
- * docs/screenshots/{overview,runs,run,attempt,prompts,prompt}.png.
+ * docs/screenshots/{overview,runs,run,attempt,compare,clusters,review,prompt,gate,cycle,canaries,cost}.png.
  */
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { CHROMIUM, hasChromium, startDemoDashboard } from "../test/ui-harness.js";
+import { CHROMIUM, hasChromium, pairedRuns, startDemoDashboard } from "../test/ui-harness.js";
 
 const OUT = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
 
@@ -30,13 +30,24 @@ try {
   const attempt = dash.store.web.attempts({ runId: failing.id, limit: 1, offset: 0 }).rows[0];
   if (attempt === undefined) throw new Error(`run ${failing.id} has no attempts`);
   const prompt = (await dash.store.prompts.listNames())[0] ?? "";
+  const [decision] = await dash.store.gate.listDecisions({ limit: 1 });
+  const cycle = dash.store.web.cycleOfDecision(decision?.id ?? "");
+  const pair = pairedRuns(dash.store);
   const shots: Array<[string, string]> = [
     ["overview", "/"],
     ["runs", "/runs"],
     ["run", `/runs/${failing.id}`],
     ["attempt", `/attempts/${attempt.id}`],
-    ["prompts", "/prompts"],
+    ...(pair
+      ? [["compare", `/compare?a=${pair.older.id}&b=${pair.newer.id}`] as [string, string]]
+      : []),
+    ["clusters", "/clusters"],
+    ["review", "/review"],
     ["prompt", `/prompts/${encodeURIComponent(prompt)}`],
+    ...(decision ? [["gate", `/gate/${decision.id}`] as [string, string]] : []),
+    ...(cycle ? [["cycle", `/cycles/${cycle}`] as [string, string]] : []),
+    ["canaries", "/canaries"],
+    ["cost", "/cost"],
   ];
   for (const [name, path] of shots) {
     await page.goto(`${dash.url}${path}`);

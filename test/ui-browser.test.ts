@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { toRecord } from "../src/evalgen/index.js";
 import { sampleAttempt, sampleRun } from "../src/store/test-support/samples.js";
-import { CHROMIUM, type DemoDashboard, hasChromium, startDemoDashboard } from "./ui-harness.js";
+import {
+  CHROMIUM,
+  type DemoDashboard,
+  hasChromium,
+  pairedRuns,
+  startDemoDashboard,
+} from "./ui-harness.js";
 
 // Waits are on selectors and URLs, never on the clock; the limits only catch a hang.
 const WAIT = { timeout: 60_000 };
@@ -78,27 +84,9 @@ describe.skipIf(!hasChromium())(
     });
 
     it("ticks two runs of one suite in the runs list and reads their paired comparison", async () => {
-      // The loop's runs cover different slices of a suite: take two that share cases.
-      const runs = dash.store.web.runs({ limit: 50, offset: 0 }).rows;
-      const keys = new Map(
-        runs.map((r) => [
-          r.id,
-          new Set([...dash.store.web.pairable(r.id)].map((a) => `${a.case_id}#${a.epoch}`)),
-        ]),
-      );
-      const shared = (x: string, y: string) =>
-        [...(keys.get(x) ?? [])].some((k) => keys.get(y)?.has(k));
-      let newer: (typeof runs)[number] | undefined;
-      let older: (typeof runs)[number] | undefined;
-      for (const [i, r] of runs.entries()) {
-        older = runs.slice(i + 1).find((o) => o.suite === r.suite && shared(r.id, o.id));
-        if (older) {
-          newer = r;
-          break;
-        }
-      }
-      if (newer === undefined || older === undefined)
-        throw new Error("the demo store has no two runs sharing a case");
+      const pair = pairedRuns(dash.store);
+      if (pair === undefined) throw new Error("the demo store has no two runs sharing a case");
+      const { newer, older } = pair;
       const page = await signedIn(dash.readToken);
       await page.goto(`${dash.url}/runs`);
       await page.getByLabel(`compare ${newer.id}`).check();

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { loadConfig } from "../src/config/index.js";
+import type { Run } from "../src/core/index.js";
 import { openSqliteStore, type Store } from "../src/store/index.js";
 import { createWebApp } from "../src/web/index.js";
 import { ratchet } from "./cli-helpers.js";
@@ -69,4 +70,25 @@ export async function startDemoDashboard(): Promise<DemoDashboard> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Two runs of one suite that share a (case, epoch), newer first: the loop's runs cover
+ * different slices of a suite, so not every two runs of it pair.
+ */
+export function pairedRuns(store: Store): { newer: Run; older: Run } | undefined {
+  const runs = store.web.runs({ limit: 50, offset: 0 }).rows;
+  const keys = new Map(
+    runs.map((r) => [
+      r.id,
+      new Set([...store.web.pairable(r.id)].map((a) => `${a.case_id}#${a.epoch}`)),
+    ]),
+  );
+  const shared = (x: string, y: string) =>
+    [...(keys.get(x) ?? [])].some((k) => keys.get(y)?.has(k));
+  for (const [i, newer] of runs.entries()) {
+    const older = runs.slice(i + 1).find((o) => o.suite === newer.suite && shared(newer.id, o.id));
+    if (older) return { newer, older };
+  }
+  return undefined;
 }
