@@ -560,6 +560,16 @@ CREATE INDEX attempts_failures_first ON attempts
   (run_id, (CASE status WHEN 'error' THEN 0 WHEN 'failed' THEN 1 ELSE 2 END), overall, case_id, epoch);
 `,
   },
+  {
+    version: 16,
+    name: "eval_drafts_suite_snapshots",
+    sql: `
+-- The content hash of each suite file a draft was checked against when it was made, as JSON
+-- {path relative to the project: sha256 hex, or null when the file did not exist}; approval
+-- compares it with the file as it is then. NULL for drafts made before this column.
+ALTER TABLE eval_drafts ADD COLUMN suite_snapshots TEXT;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -379,6 +379,50 @@ describe("ratchet evals", () => {
     await rm(join(dir, "suites", "boundary.yaml"));
   });
 
+  it("approval into a suite changed since the draft refuses a contradiction; --force merges with a note", async () => {
+    const path = join(dir, "suites", "changed.yaml");
+    const base = "# hand written\ncases:\n  - {id: other, input: hi}\n";
+    await writeFile(path, base);
+    const made = await run([
+      "evals",
+      "draft",
+      "--failure",
+      ids.refusal!,
+      "--no-confirm",
+      "--suite",
+      "suites/changed.yaml",
+      "--json",
+    ]);
+    const allow = (JSON.parse(made.out) as { drafts: EvalDraftRecord[] }).drafts.find(
+      (d) => d.fixture.boundary === "allow",
+    )!;
+    const edited = `${base}  - {id: must-refuse-2, input: "when does ORD-1005 arrive", assertions: [{type: refusal}]}\n`;
+    await writeFile(path, edited);
+    const approve = (...extra: string[]) =>
+      run([
+        "evals",
+        "approve",
+        allow.id,
+        "--owner",
+        "o",
+        "--severity",
+        "warning",
+        "--suite",
+        "suites/changed.yaml",
+        ...extra,
+      ]);
+    const refused = await approve();
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain("suites/changed.yaml changed since draft");
+    expect(refused.err).toContain("--force");
+    expect(await readFile(path, "utf8")).toBe(edited);
+    const forced = await approve("--force");
+    expect(forced.code).toBe(0);
+    expect(forced.err).toContain("changed since the draft was made; the case was merged");
+    expect((await readFile(path, "utf8")).startsWith(edited)).toBe(true);
+    await rm(path);
+  });
+
   it("expire lists past-due cases and --retire removes them", async () => {
     const path = join(dir, "suites", "old.yaml");
     await writeFile(
