@@ -570,6 +570,18 @@ CREATE INDEX attempts_failures_first ON attempts
 ALTER TABLE eval_drafts ADD COLUMN suite_snapshots TEXT;
 `,
   },
+  {
+    version: 17,
+    name: "confirmation_runs",
+    sql: `
+-- A draft's confirmation run (the champion on the draft alone) was stored with purpose
+-- 'evaluation'; it now has its own purpose. The drafts name their runs, so the old ones are
+-- relabelled exactly; a run no draft names is left as it was.
+UPDATE runs SET purpose = 'confirmation'
+WHERE purpose = 'evaluation'
+  AND id IN (SELECT json_extract(confirm, '$.run_id') FROM eval_drafts WHERE confirm IS NOT NULL);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -3,10 +3,15 @@ import { pct, short, shortVersion, statusBadge, when } from "../format.js";
 import { empty, type Html, page } from "../layout.js";
 import type { PageContext } from "../types.js";
 import { scoreChart } from "./chart.js";
+import { LISTED_PURPOSES } from "./runs.js";
 
 /** Where things stand: latest runs, gate decisions, largest open clusters, running canaries. */
 export async function overviewPage(ctx: PageContext, storeLabel?: string): Promise<Html> {
-  const { rows: runs, total } = ctx.store.web.runs({ limit: 8, offset: 0 });
+  const { rows: runs, total } = ctx.store.web.runs({
+    limit: 8,
+    offset: 0,
+    purposes: LISTED_PURPOSES,
+  });
   const decisions = await ctx.store.gate.listDecisions({ limit: 5 });
   const canaries = await ctx.store.live.listCanaries({ status: "running" });
   const body =
