@@ -119,6 +119,24 @@ describe("approving into a suite that changed since the draft was made", () => {
     expect(parse(await readFile(suite, "utf8")).cases).toHaveLength(3);
   });
 
+  it("hand-written cases of any shape are read for contradictions without failing", async () => {
+    const d = await draft();
+    const edited = `${SUITE_TEXT}  - {id: odd-1, input: 42}
+  - {id: odd-2, input: [null, {role: user}], assertions: {type: refusal}}
+  - id: chat
+    input:
+      - {role: system, content: "Can I return ORD-1001?"}
+      - {role: user, content: "can I return ord-1001"}
+    assertions: [{type: refusal}]
+`;
+    await writeFile(suite, edited);
+    // Only the chat case's last user message matches the draft's input, and it must refuse.
+    const error = await approve(d).catch((e: unknown) => e);
+    expect(isInputError(error)).toBe(true);
+    expect(String((error as Error).message)).toContain("case `chat`");
+    expect(String((error as Error).message)).not.toContain("odd-");
+  });
+
   it("a suite deleted since the draft is not silently re-created", async () => {
     const d = await draft();
     await rm(suite);

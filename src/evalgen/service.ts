@@ -253,6 +253,23 @@ export interface ApproveRequest {
 }
 
 /**
+ * A hand-written case's input as the contradiction check reads it (a message list: its last
+ * user message); anything malformed reads as "", which matches no draft.
+ */
+function inputOf(value: unknown): SuiteCase["input"] {
+  if (typeof value === "string") return value;
+  if (!Array.isArray(value)) return "";
+  const messages = value.filter(
+    (m): m is { role: string; content: string } =>
+      m !== null &&
+      typeof m === "object" &&
+      (m as { role?: unknown }).role === "user" &&
+      typeof (m as { content?: unknown }).content === "string",
+  );
+  return messages.at(-1)?.content ?? "";
+}
+
+/**
  * Guards the append when the draft recorded the target suite's content: a file that changed
  * since is merged only when it still agrees with the draft (none of its cases contradicts it)
  * and still exists; otherwise approval is refused, naming the file and what to do.
@@ -265,7 +282,7 @@ function changeGuard(
 ): AppendGuard | undefined {
   const since = draft.suite_snapshots?.[key];
   if (since === undefined) return undefined;
-  const todo = `re-draft it (\`ratchet evals draft\`) or approve with --force`;
+  const todo = `re-draft it (\`ratchet evals draft\`) or approve it anyway with \`ratchet evals approve ${draft.id} --force\``;
   return {
     since,
     onChanged: ({ cases, exists }) => {
@@ -279,7 +296,7 @@ function changeGuard(
       const found: string[] = [];
       for (const c of cases) {
         const checked = {
-          input: (c.input ?? "") as SuiteCase["input"],
+          input: inputOf(c.input),
           assertions: Array.isArray(c.assertions) ? (c.assertions as SuiteCase["assertions"]) : [],
           ...(c.expected && typeof c.expected === "object"
             ? { expected: c.expected as SuiteCase["expected"] }
