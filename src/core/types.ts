@@ -177,6 +177,13 @@ export interface Attempt {
 
 export type RunStatus = "running" | "completed" | "interrupted" | "failed";
 
+/**
+ * What a run's spend is for. `confirmation`: the champion run on one eval draft (`evals
+ * draft`) to show it fails; kept apart so it neither crowds run lists nor counts as evaluation.
+ */
+export const RUN_PURPOSES = ["evaluation", "optimization", "production", "confirmation"] as const;
+export type RunPurpose = (typeof RUN_PURPOSES)[number];
+
 export interface RunTotals {
   attempts: number;
   passed: number;
@@ -246,7 +253,7 @@ export interface Run {
   started_at: string;
   finished_at?: string;
   /** Purpose of the spend, kept apart for cost attribution. */
-  purpose: "evaluation" | "optimization" | "production";
+  purpose: RunPurpose;
   totals?: RunTotals;
   /**
    * `{ config, flags }`: the resolved config (it holds no secrets) and the run's own case

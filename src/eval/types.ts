@@ -31,8 +31,11 @@ export interface EvalRequest {
    * `name@<full hash>` as its prompt version. Overrides `agent.system_prompt`.
    */
   prompt?: string;
-  /** What the spend is for (default `evaluation`); the optimizer's runs say `optimization`. */
-  purpose?: "evaluation" | "optimization";
+  /**
+   * What the spend is for (default `evaluation`); the optimizer's runs say `optimization`, a
+   * draft's confirmation run `confirmation`.
+   */
+  purpose?: "evaluation" | "optimization" | "confirmation";
   /** Finish a stopped run: only the missing attempts run. */
   resume?: string;
   env?: NodeJS.ProcessEnv;

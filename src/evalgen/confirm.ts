@@ -60,6 +60,8 @@ export async function confirmFails(c: SuiteCase, request: ConfirmRequest): Promi
       ...(request.configPath ? { configPath: request.configPath } : {}),
       suites: [suite],
       repeat: epochs,
+      // Its own purpose: hidden from `runs list` by default and costed apart from evaluation.
+      purpose: "confirmation",
       ...(request.prompt ? { prompt: request.prompt } : {}),
       ...(request.env ? { env: request.env } : {}),
       onWarning: () => undefined,

@@ -3,7 +3,7 @@ import type { Readable, Writable } from "node:stream";
 
 /** Reads the reviewer's keys and answers: raw keypresses on a terminal, lines otherwise. */
 export interface Prompter {
-  /** One command key (lower case); `q` at end of input or Ctrl-C. */
+  /** One command key (lower case); `q` at end of input, Ctrl-C or Ctrl-D. */
   key(prompt: string): Promise<string>;
   /** A line of text; `fallback` when empty; undefined at end of input. */
   ask(prompt: string, fallback?: string): Promise<string | undefined>;
@@ -55,20 +55,23 @@ function ttyPrompter(input: TtyInput, output: Writable): Prompter {
   emitKeypressEvents(input);
   return {
     key(prompt) {
-      output.write(prompt);
       return new Promise((resolve) => {
+        // Raw mode before the prompt shows: a key pressed as soon as it appears must not be
+        // echoed by the terminal or held for a line end.
         input.setRawMode?.(true);
-        input.resume();
         input.once(
           "keypress",
           (str: string | undefined, key: { name?: string; ctrl?: boolean }) => {
             input.setRawMode?.(false);
             input.pause();
-            const k = key?.ctrl && key.name === "c" ? "q" : (str ?? key?.name ?? "").toLowerCase();
+            const quit = key?.ctrl && (key.name === "c" || key.name === "d");
+            const k = quit ? "q" : (str ?? key?.name ?? "").toLowerCase();
             output.write(`${k}\n`);
             resolve(k);
           },
         );
+        input.resume();
+        output.write(prompt);
       });
     },
     ask(prompt, fallback) {

@@ -101,6 +101,8 @@ export async function runReview(project: Project, options: ReviewOptions): Promi
             owner = who;
             suite = target;
             summary.approved++;
+            if (result.changed)
+              out(`note: ${target} changed since the draft was made; the case was merged into it`);
             out(`approved: case ${result.draft.case.id} written to ${target}`);
             done = true;
           } catch (error) {

@@ -1,12 +1,13 @@
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import type { LoadedConfig, RatchetConfig } from "../config/index.js";
+import { listSuiteFiles } from "../config/index.js";
 import { type Failure, InputError, isInputError, type JsonValue, newId } from "../core/index.js";
 import { resolveModel } from "../providers/index.js";
 import type { Store, StoredEvalDraft } from "../store/index.js";
 import { type ConfirmRequest, confirmFails } from "./confirm.js";
 import { contradictions } from "./conflicts.js";
 import { draftCases } from "./draft.js";
-import { appendCase } from "./suite-file.js";
+import { type AppendGuard, appendCase, suiteSnapshot } from "./suite-file.js";
 import { projectCases } from "./suites.js";
 import type { CaseDraft, DraftSeverity, EvalDraftRecord, SuiteCase } from "./types.js";
 import { validateCase } from "./validate.js";
@@ -35,6 +36,8 @@ export interface DraftRequest {
   /** The champion to confirm against (a registry ref); default the config's agent. */
   prompt?: string;
   expiresInDays?: number;
+  /** The suite the cases are meant for: its content is recorded beside the config's suites. */
+  suite?: string;
   env?: NodeJS.ProcessEnv;
   now?: Date;
   onProgress?: (message: string) => void;
@@ -104,6 +107,34 @@ async function conflictsOf(project: Project, drafts: CaseDraft[], notes: string[
   }
 }
 
+/** How a suite path is keyed in a draft's snapshots: relative to the project, `/`-separated. */
+export function snapshotKey(dir: string, file: string): string {
+  return relative(dir, resolve(dir, file)).split("\\").join("/");
+}
+
+/**
+ * The content hash of each suite file the drafts were checked against (the config's suites)
+ * and of the intended target suite, so approval can tell whether one changed since.
+ */
+async function suiteSnapshots(
+  project: Project,
+  target: string | undefined,
+): Promise<Record<string, string | null>> {
+  const files: string[] = [];
+  if (project.loaded) {
+    try {
+      files.push(...(await listSuiteFiles(project.config.evaluation.suites, project.dir)));
+    } catch (error) {
+      // A suite glob that does not list is reported by the contradiction check already.
+      if (!isInputError(error)) throw error;
+    }
+  }
+  if (target !== undefined) files.push(resolve(project.dir, target));
+  const out: Record<string, string | null> = {};
+  for (const file of files) out[snapshotKey(project.dir, file)] = await suiteSnapshot(file);
+  return out;
+}
+
 /**
  * Drafts cases from a cluster or failures, flags contradictions with approved cases, confirms
  * the champion fails each one and stores them: `draft` when confirmed (or not confirmed on
@@ -131,6 +162,7 @@ export async function draftAndStore(project: Project, request: DraftRequest): Pr
     ...(model ? { model } : {}),
   });
   await conflictsOf(project, drafts, notes);
+  const snapshots = await suiteSnapshots(project, request.suite);
   if (request.epochs > 0 && !project.loaded) {
     throw new InputError(
       "confirming a draft runs the champion, which needs a ratchet.yaml (or pass --no-confirm)",
@@ -176,6 +208,7 @@ export async function draftAndStore(project: Project, request: DraftRequest): Pr
       reviewed_at: null,
       target_suite: null,
       confirm,
+      suite_snapshots: snapshots,
     };
     await store.evalDrafts.save(record as unknown as StoredEvalDraft);
     out.push(record);
@@ -214,7 +247,72 @@ export interface ApproveRequest {
   /** Suite file, relative to the project folder. */
   suite: string;
   by: string;
+  /** Write the case even though the suite changed since the draft in a way that contradicts it. */
+  force?: boolean;
   now?: Date;
+}
+
+/**
+ * A hand-written case's input as the contradiction check reads it (a message list: its last
+ * user message); anything malformed reads as "", which matches no draft.
+ */
+function inputOf(value: unknown): SuiteCase["input"] {
+  if (typeof value === "string") return value;
+  if (!Array.isArray(value)) return "";
+  const messages = value.filter(
+    (m): m is { role: string; content: string } =>
+      m !== null &&
+      typeof m === "object" &&
+      (m as { role?: unknown }).role === "user" &&
+      typeof (m as { content?: unknown }).content === "string",
+  );
+  return messages.at(-1)?.content ?? "";
+}
+
+/**
+ * Guards the append when the draft recorded the target suite's content: a file that changed
+ * since is merged only when it still agrees with the draft (none of its cases contradicts it)
+ * and still exists; otherwise approval is refused, naming the file and what to do.
+ */
+function changeGuard(
+  draft: EvalDraftRecord,
+  value: SuiteCase,
+  key: string,
+  force: boolean,
+): AppendGuard | undefined {
+  const since = draft.suite_snapshots?.[key];
+  if (since === undefined) return undefined;
+  const todo = `re-draft it (\`ratchet evals draft\`) or approve it anyway with \`ratchet evals approve ${draft.id} --force\``;
+  return {
+    since,
+    onChanged: ({ cases, exists }) => {
+      if (force) return;
+      if (!exists) {
+        throw new InputError(
+          `${key} was deleted since draft ${draft.id} was made; nothing was written: restore it, ${todo} to create it again`,
+          { file: key },
+        );
+      }
+      const found: string[] = [];
+      for (const c of cases) {
+        const checked = {
+          input: inputOf(c.input),
+          assertions: Array.isArray(c.assertions) ? (c.assertions as SuiteCase["assertions"]) : [],
+          ...(c.expected && typeof c.expected === "object"
+            ? { expected: c.expected as SuiteCase["expected"] }
+            : {}),
+        };
+        for (const why of contradictions(value, checked))
+          found.push(`${why}: case \`${String(c.id)}\``);
+      }
+      if (found.length > 0) {
+        throw new InputError(
+          `${key} changed since draft ${draft.id} was made and now contradicts it (${found.join("; ")}); nothing was written: ${todo}`,
+          { file: key },
+        );
+      }
+    },
+  };
 }
 
 export function approvalComment(draft: EvalDraftRecord, by: string, at: string): string {
@@ -238,7 +336,7 @@ export async function approveDraft(
   project: Project,
   ref: string,
   request: ApproveRequest,
-): Promise<{ draft: EvalDraftRecord; suite: string; created: boolean }> {
+): Promise<{ draft: EvalDraftRecord; suite: string; created: boolean; changed: boolean }> {
   const draft = await getDraft(project.store, ref);
   pending(draft);
   const at = (request.now ?? new Date()).toISOString();
@@ -250,7 +348,8 @@ export async function approveDraft(
   };
   validateCase(value, `draft ${draft.id}`);
   const path = resolve(project.dir, request.suite);
-  const { created } = await appendCase(
+  const guard = changeGuard(draft, value, snapshotKey(project.dir, path), request.force === true);
+  const { created, changed } = await appendCase(
     path,
     value as unknown as Record<string, unknown> & { id: string },
     approvalComment(
@@ -262,6 +361,7 @@ export async function approveDraft(
       request.by,
       at,
     ),
+    guard,
   );
   const updated = await project.store.evalDrafts.review(draft.id, {
     status: "approved",
@@ -270,7 +370,7 @@ export async function approveDraft(
     target_suite: request.suite,
     case: value as unknown as JsonValue,
   });
-  return { draft: toRecord(updated), suite: path, created };
+  return { draft: toRecord(updated), suite: path, created, changed };
 }
 
 export async function rejectDraft(

@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -5,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { readSuiteFile } from "../config/index.js";
 import { isInputError } from "../core/index.js";
-import { appendCase, readSuiteCases, removeCases } from "./suite-file.js";
+import { appendCase, contentHash, readSuiteCases, removeCases } from "./suite-file.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -56,7 +57,7 @@ describe("appendCase", () => {
   it("creates a missing suite with a header comment", async () => {
     const path = join(dir, "nested", "new.yaml");
     const result = await appendCase(path, drafted, "approved");
-    expect(result).toEqual({ created: true, count: 1 });
+    expect(result).toEqual({ created: true, count: 1, changed: false });
     const text = await readFile(path, "utf8");
     expect(text.startsWith("# Regression cases approved")).toBe(true);
     expect((await readSuiteCases(path)).map((c) => c.id)).toEqual(["reg-refusal-abc"]);
@@ -83,6 +84,62 @@ describe("appendCase", () => {
   it("writes only YAML suites", async () => {
     const e = await appendCase(join(dir, "x.jsonl"), drafted, "c").catch((err: unknown) => err);
     expect(isInputError(e)).toBe(true);
+  });
+});
+
+describe("appendCase with the draft's snapshot", () => {
+  it("calls the guard only when the file differs from the snapshot, with its current cases", async () => {
+    const path = join(dir, "refunds.yaml");
+    await writeFile(path, SUITE);
+    const seen: string[][] = [];
+    const guard = (since: string | null) => ({
+      since,
+      onChanged: ({ cases }: { cases: Array<Record<string, unknown>> }) => {
+        seen.push(cases.map((c) => String(c.id)));
+      },
+    });
+    const same = await appendCase(path, drafted, "c", guard(contentHash(SUITE)));
+    expect(same.changed).toBe(false);
+    expect(seen).toEqual([]);
+    const other = await appendCase(
+      path,
+      { ...drafted, id: "second" },
+      "c",
+      guard(contentHash("x")),
+    );
+    expect(other.changed).toBe(true);
+    expect(seen).toEqual([["r-1", "r-2", "reg-refusal-abc"]]);
+  });
+
+  it("a guard that refuses leaves the file as it was and no temporary file behind", async () => {
+    const path = join(dir, "refunds.yaml");
+    await writeFile(path, SUITE);
+    const error = await appendCase(path, drafted, "c", {
+      since: null,
+      onChanged: () => {
+        throw new Error("refused");
+      },
+    }).catch((e: unknown) => e);
+    expect(String(error)).toContain("refused");
+    expect(await readFile(path, "utf8")).toBe(SUITE);
+    expect(await readdir(dir)).toEqual(["refunds.yaml"]);
+  });
+
+  it("a file rewritten by someone else mid-approval is not overwritten, nor left half-written", async () => {
+    const path = join(dir, "refunds.yaml");
+    await writeFile(path, SUITE);
+    const theirs = `${SUITE}  - {id: r-3, input: Refund ORD-3}\n`;
+    // The guard runs after the read and before the write: a concurrent editor saves then.
+    const error = await appendCase(path, drafted, "c", {
+      since: null,
+      onChanged: () => {
+        writeFileSync(path, theirs);
+      },
+    }).catch((e: unknown) => e);
+    expect(isInputError(error)).toBe(true);
+    expect(String((error as Error).message)).toContain("changed while it was being updated");
+    expect(await readFile(path, "utf8")).toBe(theirs);
+    expect(await readdir(dir)).toEqual(["refunds.yaml"]);
   });
 });
 

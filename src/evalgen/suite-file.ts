@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { type Document, isMap, isScalar, isSeq, parseDocument, type YAMLMap, YAMLSeq } from "yaml";
@@ -95,10 +95,40 @@ function checkYamlSuite(path: string): void {
   }
 }
 
+/** sha256 of a suite file's text, null when there is no file: what a draft records. */
+export function contentHash(text: string | undefined): string | null {
+  return text === undefined ? null : createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/** The content hash of a suite file as it is now (null when it does not exist). */
+export async function suiteSnapshot(path: string): Promise<string | null> {
+  return contentHash(await readIfExists(path));
+}
+
 export interface AppendResult {
   created: boolean;
   /** The suite's cases after the append. */
   count: number;
+  /** The file differed from `since` (it changed since the draft was made) and was merged. */
+  changed: boolean;
+}
+
+/** What the file looked like when the draft was made, and who decides whether a change is safe. */
+export interface AppendGuard {
+  /** The snapshot recorded with the draft (null: the file did not exist then). */
+  since: string | null;
+  /**
+   * Called when the file no longer matches `since`, with its current cases (empty when it is
+   * gone) and whether it still exists; throws to refuse, so nothing is written.
+   */
+  onChanged: (current: { cases: Array<Record<string, unknown>>; exists: boolean }) => void;
+}
+
+function plainCases(cases: YAMLSeq): Array<Record<string, unknown>> {
+  return cases.items.flatMap((item) => {
+    const json: unknown = isMap(item) ? item.toJSON() : undefined;
+    return json !== null && typeof json === "object" ? [json as Record<string, unknown>] : [];
+  });
 }
 
 /**
@@ -110,10 +140,14 @@ export async function appendCase(
   path: string,
   value: Record<string, unknown> & { id: string },
   comment: string,
+  guard?: AppendGuard,
 ): Promise<AppendResult> {
   checkYamlSuite(path);
   const before = await readIfExists(path);
   const { doc, cases } = before === undefined ? newSuite() : openSuite(path, before);
+  // Judged on the very text that is edited below; the write then aborts if the file moves again.
+  const changed = guard !== undefined && contentHash(before) !== guard.since;
+  if (guard && changed) guard.onChanged({ cases: plainCases(cases), exists: before !== undefined });
   if (caseIdsOf(cases).includes(value.id)) {
     throw new InputError(
       `${path} already has a case \`${value.id}\` (the suite changed since the draft was made); nothing was written`,
@@ -130,7 +164,7 @@ export async function appendCase(
     .join("\n");
   cases.items.push(node);
   await replaceFile(path, before, doc.toString(TO_STRING));
-  return { created: before === undefined, count: cases.items.length };
+  return { created: before === undefined, count: cases.items.length, changed };
 }
 
 function newSuite(): { doc: Document; cases: YAMLSeq } {
@@ -161,9 +195,5 @@ export async function removeCases(path: string, ids: ReadonlySet<string>): Promi
 export async function readSuiteCases(path: string): Promise<Array<Record<string, unknown>>> {
   const text = await readIfExists(path);
   if (text === undefined) return [];
-  const { cases } = openSuite(path, text);
-  return cases.items.flatMap((item) => {
-    const json: unknown = isMap(item) ? item.toJSON() : undefined;
-    return json !== null && typeof json === "object" ? [json as Record<string, unknown>] : [];
-  });
+  return plainCases(openSuite(path, text).cases);
 }

@@ -84,6 +84,8 @@ export interface EvalDraftRecord {
   reviewed_at: string | null;
   target_suite: string | null;
   confirm: ConfirmResult | null;
+  /** Suite files (project-relative) and their sha256 when the draft was made; null = absent. */
+  suite_snapshots?: Record<string, string | null> | null;
 }
 
 export type FailureEvidence = Pick<

@@ -19,6 +19,11 @@ export interface StoredEvalDraft {
   reviewed_at: string | null;
   target_suite: string | null;
   confirm: JsonValue | null;
+  /**
+   * sha256 of each suite file (project-relative path) the draft was checked against when it
+   * was made, null for a file that did not exist; absent or null on older drafts.
+   */
+  suite_snapshots?: Record<string, string | null> | null;
 }
 
 export interface EvalDraftReview {
@@ -57,6 +62,7 @@ interface DraftRow {
   reviewed_at: string | null;
   target_suite: string | null;
   confirm: string | null;
+  suite_snapshots: string | null;
 }
 
 function decode(row: DraftRow): StoredEvalDraft {
@@ -73,6 +79,10 @@ function decode(row: DraftRow): StoredEvalDraft {
     reviewed_at: row.reviewed_at,
     target_suite: row.target_suite,
     confirm: row.confirm === null ? null : (JSON.parse(row.confirm) as JsonValue),
+    suite_snapshots:
+      row.suite_snapshots === null
+        ? null
+        : (JSON.parse(row.suite_snapshots) as Record<string, string | null>),
   };
 }
 
@@ -86,8 +96,8 @@ export class SqliteEvalDraftStore implements EvalDraftStore {
   async save(d: StoredEvalDraft): Promise<void> {
     this.#db
       .prepare(
-        `INSERT INTO eval_drafts (id, created_at, cluster_id, failure_ids, case_json, fixture, status, reason, reviewer, reviewed_at, target_suite, confirm)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO eval_drafts (id, created_at, cluster_id, failure_ids, case_json, fixture, status, reason, reviewer, reviewed_at, target_suite, confirm, suite_snapshots)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         d.id,
@@ -102,6 +112,7 @@ export class SqliteEvalDraftStore implements EvalDraftStore {
         d.reviewed_at,
         d.target_suite,
         d.confirm === null ? null : JSON.stringify(d.confirm),
+        d.suite_snapshots ? JSON.stringify(d.suite_snapshots) : null,
       );
   }
 

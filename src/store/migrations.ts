@@ -560,6 +560,28 @@ CREATE INDEX attempts_failures_first ON attempts
   (run_id, (CASE status WHEN 'error' THEN 0 WHEN 'failed' THEN 1 ELSE 2 END), overall, case_id, epoch);
 `,
   },
+  {
+    version: 16,
+    name: "eval_drafts_suite_snapshots",
+    sql: `
+-- The content hash of each suite file a draft was checked against when it was made, as JSON
+-- {path relative to the project: sha256 hex, or null when the file did not exist}; approval
+-- compares it with the file as it is then. NULL for drafts made before this column.
+ALTER TABLE eval_drafts ADD COLUMN suite_snapshots TEXT;
+`,
+  },
+  {
+    version: 17,
+    name: "confirmation_runs",
+    sql: `
+-- A draft's confirmation run (the champion on the draft alone) was stored with purpose
+-- 'evaluation'; it now has its own purpose. The drafts name their runs, so the old ones are
+-- relabelled exactly; a run no draft names is left as it was.
+UPDATE runs SET purpose = 'confirmation'
+WHERE purpose = 'evaluation'
+  AND id IN (SELECT json_extract(confirm, '$.run_id') FROM eval_drafts WHERE confirm IS NOT NULL);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

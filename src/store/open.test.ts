@@ -80,6 +80,37 @@ describe("opening", () => {
     db.close();
   });
 
+  it("relabels the confirmation runs older drafts name, and no other run (migration 17)", async () => {
+    const path = join(dir, "old.db");
+    const db = new Database(path);
+    migrate(
+      db,
+      path,
+      MIGRATIONS.filter((m) => m.version < 17),
+    );
+    const insertRun = db.prepare(
+      "INSERT INTO runs (id, pipeline, suite, config_hash, agent_kind, models, seed, epochs, status, started_at, purpose, config_snapshot, case_count) VALUES (?, 'p', ?, 'h', 'prompt', '[]', 1, 3, 'completed', '2026-01-01T00:00:00.000Z', 'evaluation', '{}', 1)",
+    );
+    insertRun.run("run_confirm", "/tmp/ratchet-draft-x/draft.yaml");
+    insertRun.run("run_user", "suites/a.yaml");
+    db.prepare(
+      "INSERT INTO eval_drafts (id, created_at, failure_ids, case_json, fixture, status, confirm) VALUES ('draft_a', '2026-01-01', '[]', '{}', '{}', 'draft', ?)",
+    ).run(JSON.stringify({ run_id: "run_confirm", epochs: 3 }));
+    db.prepare(
+      "INSERT INTO eval_drafts (id, created_at, failure_ids, case_json, fixture, status) VALUES ('draft_b', '2026-01-01', '[]', '{}', '{}', 'draft')",
+    ).run();
+    db.close();
+    const store = await openSqliteStore(path);
+    try {
+      expect((await store.getRun("run_confirm"))?.purpose).toBe("confirmation");
+      expect((await store.getRun("run_user"))?.purpose).toBe("evaluation");
+      // Stored before snapshots existed: readable, with none.
+      expect((await store.evalDrafts.get("draft_b"))?.suite_snapshots).toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+
   it("refuses a database from a newer Ratchet, naming the file", async () => {
     const path = join(dir, "newer.db");
     await (await openSqliteStore(path)).close();

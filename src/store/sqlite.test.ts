@@ -96,6 +96,30 @@ describe("runs", () => {
     expect(await ids({ pipeline: "a" })).toEqual(["run_2", "run_1"]);
     expect(await ids({ status: "completed" })).toEqual(["run_2"]);
   });
+
+  it("filters by purpose: a draft's confirmation runs can be left out", async () => {
+    await store.createRun(sampleRun({ id: "run_e", started_at: "2025-01-01T00:00:00.000Z" }));
+    await store.createRun(
+      sampleRun({ id: "run_c", started_at: "2025-01-02T00:00:00.000Z", purpose: "confirmation" }),
+    );
+    await store.createRun(
+      sampleRun({ id: "run_o", started_at: "2025-01-03T00:00:00.000Z", purpose: "optimization" }),
+    );
+    const ids = async (f?: Parameters<Store["listRuns"]>[0]) =>
+      (await store.listRuns(f)).map((r) => r.id);
+    expect(await ids()).toEqual(["run_o", "run_c", "run_e"]);
+    expect(await ids({ purposes: ["evaluation", "optimization"] })).toEqual(["run_o", "run_e"]);
+    expect(await ids({ purposes: ["confirmation"] })).toEqual(["run_c"]);
+    expect(await ids({ purposes: [] })).toEqual([]);
+    expect((await store.getRun("run_c"))?.purpose).toBe("confirmation");
+    // `latest` is never a confirmation run; its id still resolves.
+    expect(await store.resolveRunId("latest~1")).toBe("run_e");
+    await store.createRun(
+      sampleRun({ id: "run_c2", started_at: "2025-01-04T00:00:00.000Z", purpose: "confirmation" }),
+    );
+    expect(await store.resolveRunId("latest")).toBe("run_o");
+    expect(await store.resolveRunId("run_c2")).toBe("run_c2");
+  });
 });
 
 describe("resolveRunId", () => {

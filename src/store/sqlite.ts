@@ -311,13 +311,18 @@ class SqliteStore implements Store {
       .orderBy("id", "desc");
     if (filter.status !== undefined) query = query.where("status", "=", filter.status);
     if (filter.pipeline !== undefined) query = query.where("pipeline", "=", filter.pipeline);
+    if (filter.purposes !== undefined) {
+      if (filter.purposes.length === 0) return [];
+      query = query.where("purpose", "in", [...filter.purposes]);
+    }
     if (filter.limit !== undefined) query = query.limit(Math.max(0, Math.floor(filter.limit)));
     const rows = await query.execute();
     return rows.map(decodeRun);
   }
 
   /**
-   * `latest`, `latest~N` (N runs before the newest, in `listRuns` order), a full id, or a
+   * `latest`, `latest~N` (N runs before the newest, in `runs list` order: confirmation runs
+   * left out), a full id, or a
    * prefix of one (with or without `run_`). An ambiguous prefix throws, naming candidates.
    */
   async resolveRunId(ref: string): Promise<string | undefined> {
@@ -328,6 +333,9 @@ class SqliteStore implements Store {
       const row = await this.#kysely
         .selectFrom("runs")
         .select("id")
+        // A draft's confirmation run is nobody's `latest`: `evals draft` would otherwise
+        // slip one between a user's two evaluations (`runs compare latest~1 latest`).
+        .where("purpose", "<>", "confirmation")
         .orderBy("started_at", "desc")
         .orderBy("id", "desc")
         .limit(1)

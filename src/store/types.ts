@@ -3,6 +3,7 @@ import type {
   AttemptStatus,
   JsonValue,
   Run,
+  RunPurpose,
   RunStatus,
   RunTotals,
 } from "../core/index.js";
@@ -40,6 +41,8 @@ export interface RunFilter {
   limit?: number;
   status?: RunStatus;
   pipeline?: string;
+  /** Only runs with one of these purposes (default: every purpose). */
+  purposes?: readonly RunPurpose[];
 }
 
 export interface CacheEntry {
@@ -81,7 +84,10 @@ export interface Store extends CacheStore {
   getRun(id: string): Promise<Run | undefined>;
   /** Newest first. */
   listRuns(filter?: RunFilter): Promise<Run[]>;
-  /** Resolve a unique id prefix (or `latest`, `latest~1`) to a run id. */
+  /**
+   * Resolve a unique id prefix (or `latest`, `latest~1`) to a run id; `latest` counts the
+   * runs `runs list` shows by default, so never a draft's confirmation run.
+   */
   resolveRunId(ref: string): Promise<string | undefined>;
 
   /**

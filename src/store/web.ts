@@ -33,6 +33,8 @@ export interface RunPageFilter {
   /** `name@hash` or a prefix of it. */
   version?: string;
   status?: string;
+  /** Only runs with one of these purposes (default: every purpose). */
+  purposes?: readonly string[];
   limit: number;
   offset: number;
 }
@@ -142,6 +144,14 @@ export class WebQueries {
     if (filter.model) {
       parts.push("EXISTS (SELECT 1 FROM json_each(runs.models) m WHERE m.value = ?)");
       params.push(filter.model);
+    }
+    if (filter.purposes) {
+      parts.push(
+        filter.purposes.length === 0
+          ? "0"
+          : `purpose IN (${filter.purposes.map(() => "?").join(", ")})`,
+      );
+      params.push(...filter.purposes);
     }
     const where = parts.length > 0 ? `WHERE ${parts.join(" AND ")}` : "";
     const rows = this.db

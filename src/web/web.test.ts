@@ -97,6 +97,27 @@ describe("dashboard", () => {
     expect((await get("/attempts/nosuch", cookie)).status).toBe(404);
   });
 
+  it("leaves drafts' confirmation runs out of the run lists unless asked for", async () => {
+    await store.createRun(
+      sampleRun({ id: "run_web_confirm", status: "completed", purpose: "confirmation" }),
+    );
+    const cookie = await signIn(READ);
+    for (const path of ["/runs", "/"]) {
+      const page = await get(path, cookie);
+      expect(page.text).toContain('href="/runs/run_web_1"');
+      expect(page.text).not.toContain("run_web_confirm");
+    }
+    for (const purpose of ["all", "confirmation"]) {
+      const page = await get(`/runs?purpose=${purpose}`, cookie);
+      expect(page.text).toContain('href="/runs/run_web_confirm"');
+      expect(page.text).toContain(`<option selected>${purpose}</option>`);
+    }
+    const evaluation = await get("/runs?purpose=evaluation", cookie);
+    expect(evaluation.text).not.toContain("run_web_confirm");
+    // Its own page still opens.
+    expect((await get("/runs/run_web_confirm", cookie)).status).toBe(200);
+  });
+
   it("rolls a label back only for a write session, from our page, with a fresh view", async () => {
     const reader = await signIn(READ);
     const readPage = await get("/prompts/support", reader);

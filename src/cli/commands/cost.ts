@@ -1,12 +1,12 @@
 import type { Command } from "commander";
-import { InputError, type Run } from "../../core/index.js";
+import { InputError, RUN_PURPOSES, type Run } from "../../core/index.js";
 import { COST_DIMENSIONS, type CostDimension, costReport } from "../../cost/index.js";
 import { parseSince } from "../../mining/index.js";
 import { formatUsd, renderTable } from "../../report/index.js";
 import type { Output } from "../output.js";
 import { openProject } from "../project.js";
 
-const PURPOSES = ["evaluation", "optimization", "production"] as const;
+const PURPOSES = RUN_PURPOSES;
 
 function parseBy(value: string): CostDimension[] {
   const dims = value

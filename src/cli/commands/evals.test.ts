@@ -175,6 +175,60 @@ describe("ratchet evals", () => {
     expect(fine.confirm?.failed_epochs).toBe(0);
   });
 
+  it("confirmation runs have their own purpose: out of `runs list` and `latest`, costed apart", async () => {
+    const confirmRuns = (await drafts()).flatMap((d) => (d.confirm ? [d.confirm.run_id] : []));
+    expect(confirmRuns.length).toBeGreaterThan(0);
+    // A user's own evaluation, older than the confirmation runs.
+    const own = await runEvaluation({
+      cwd: dir,
+      configPath: config,
+      caseIds: ["order-status-1a"],
+    });
+    const listed = async (...flags: string[]) =>
+      JSON.parse((await run(["runs", "list", "--json", ...flags])).out) as Array<{
+        id: string;
+        purpose: string;
+      }>;
+    const byDefault = await listed();
+    expect(byDefault.map((r) => r.id)).toContain(own.run.id);
+    expect(byDefault.some((r) => confirmRuns.includes(r.id))).toBe(false);
+    const all = await listed("--all");
+    for (const id of confirmRuns)
+      expect(all.find((r) => r.id === id)?.purpose).toBe("confirmation");
+    expect((await listed("--purpose", "confirmation")).map((r) => r.id).sort()).toEqual(
+      [...confirmRuns].sort(),
+    );
+    const table = await run(["runs", "list", "--all"]);
+    expect(table.out).toContain("confirmation");
+    const bad = await run(["runs", "list", "--purpose", "nope"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("--purpose");
+    // `latest` is the user's run even when a draft was confirmed after it.
+    const newest = await run(["evals", "draft", "--failure", ids.pii!, "--epochs", "1", "--json"]);
+    expect(newest.code).toBe(0);
+    // Out of the way of the later tests, which pick the first pending pii draft.
+    for (const d of (JSON.parse(newest.out) as { drafts: EvalDraftRecord[] }).drafts)
+      if (d.status === "draft") await run(["evals", "reject", d.id, "--reason", "purpose test"]);
+    const shown = await run(["runs", "show", "latest", "--json"]);
+    expect(JSON.parse(shown.out.split("\n")[0]!).id).toBe(own.run.id);
+    // Cost by purpose: the confirmation spend is its own row, not evaluation's.
+    const cost = await run(["cost", "--by", "purpose", "--format", "json"]);
+    const rows = (
+      JSON.parse(cost.out) as { rows: Array<{ key: { purpose?: string }; calls: number }> }
+    ).rows;
+    expect(rows.find((r) => r.key.purpose === "confirmation")?.calls).toBeGreaterThan(0);
+    const confirmCost = await run([
+      "cost",
+      "--by",
+      "run",
+      "--purpose",
+      "confirmation",
+      "--format",
+      "json",
+    ]);
+    expect(confirmCost.code).toBe(0);
+  });
+
   it("a refusal drafts a pair; --no-confirm stores both as drafts", async () => {
     const r = await run(["evals", "draft", "--failure", ids.refusal!, "--no-confirm"]);
     expect(r.code).toBe(0);
@@ -321,7 +375,7 @@ describe("ratchet evals", () => {
       "bob",
     ]);
     expect(r.code).toBe(0);
-    const stored = (await drafts("rejected"))[0]!;
+    const stored = (await drafts("rejected")).find((d) => d.id === refuse!.id);
     expect(stored).toMatchObject({ reason: "twin too generic", reviewer: "bob" });
   });
 
@@ -377,6 +431,50 @@ describe("ratchet evals", () => {
     expect(latest.fixture.conflicts?.[0]).toContain("must-refuse");
     expect((await run(["evals", "show", latest.id])).out).toContain("CONFLICT");
     await rm(join(dir, "suites", "boundary.yaml"));
+  });
+
+  it("approval into a suite changed since the draft refuses a contradiction; --force merges with a note", async () => {
+    const path = join(dir, "suites", "changed.yaml");
+    const base = "# hand written\ncases:\n  - {id: other, input: hi}\n";
+    await writeFile(path, base);
+    const made = await run([
+      "evals",
+      "draft",
+      "--failure",
+      ids.refusal!,
+      "--no-confirm",
+      "--suite",
+      "suites/changed.yaml",
+      "--json",
+    ]);
+    const allow = (JSON.parse(made.out) as { drafts: EvalDraftRecord[] }).drafts.find(
+      (d) => d.fixture.boundary === "allow",
+    )!;
+    const edited = `${base}  - {id: must-refuse-2, input: "when does ORD-1005 arrive", assertions: [{type: refusal}]}\n`;
+    await writeFile(path, edited);
+    const approve = (...extra: string[]) =>
+      run([
+        "evals",
+        "approve",
+        allow.id,
+        "--owner",
+        "o",
+        "--severity",
+        "warning",
+        "--suite",
+        "suites/changed.yaml",
+        ...extra,
+      ]);
+    const refused = await approve();
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain("suites/changed.yaml changed since draft");
+    expect(refused.err).toContain("--force");
+    expect(await readFile(path, "utf8")).toBe(edited);
+    const forced = await approve("--force");
+    expect(forced.code).toBe(0);
+    expect(forced.err).toContain("changed since the draft was made; the case was merged");
+    expect((await readFile(path, "utf8")).startsWith(edited)).toBe(true);
+    await rm(path);
   });
 
   it("expire lists past-due cases and --retire removes them", async () => {

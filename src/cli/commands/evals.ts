@@ -117,6 +117,10 @@ export function registerEvals(
       DEFAULT_CONFIRM_EPOCHS,
     )
     .option("--no-confirm", "store drafts without running the champion on them")
+    .option(
+      "--suite <file>",
+      "the suite the cases are meant for: its content is recorded, so approval can tell if it changed",
+    )
     .option("--prompt <ref>", "the champion as a prompt registry ref, e.g. support@production")
     .option(
       "--expires-in <days>",
@@ -135,6 +139,7 @@ export function registerEvals(
           confirm: boolean;
           prompt?: string;
           expiresIn: number;
+          suite?: string;
           json?: boolean;
         },
         command: Command,
@@ -151,6 +156,7 @@ export function registerEvals(
             ...(flags.prompt ? { prompt: flags.prompt } : {}),
             epochs: flags.confirm ? flags.epochs : 0,
             expiresInDays: flags.expiresIn,
+            ...(flags.suite !== undefined ? { suite: flags.suite } : {}),
             onProgress: (m) => output.err(m),
           });
           if (flags.json) {
@@ -239,10 +245,14 @@ export function registerEvals(
       "suite YAML to append to (created if absent), relative to the project",
     )
     .option("--by <name>", "reviewer (default: $USER)")
+    .option(
+      "--force",
+      "write the case even if the suite changed since the draft was made and now contradicts it",
+    )
     .action(
       async (
         ref: string,
-        own: { owner: string; severity: string; suite: string; by?: string },
+        own: { owner: string; severity: string; suite: string; by?: string; force?: boolean },
         command: Command,
       ) => {
         const flags = merged(own, command);
@@ -255,12 +265,18 @@ export function registerEvals(
             severity,
             suite: flags.suite,
             by: whoAmI(flags.by),
+            ...(flags.force ? { force: true } : {}),
           });
           const where = relative(process.cwd(), result.suite) || result.suite;
           const suites = p.loaded ? await listSuiteFiles(p.config.evaluation.suites, p.dir) : [];
           if (p.loaded && !suites.includes(result.suite)) {
             output.err(
               `warning: ${where} is not matched by evaluation.suites, so \`ratchet eval\` will not run the case`,
+            );
+          }
+          if (result.changed) {
+            output.err(
+              `note: ${where} changed since the draft was made; the case was merged into its current content (its cases, comments and order kept)`,
             );
           }
           output.out(

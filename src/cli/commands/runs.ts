@@ -1,5 +1,12 @@
 import type { Command } from "commander";
-import { type Attempt, FAILING_STATUSES, InputError, type Run } from "../../core/index.js";
+import {
+  type Attempt,
+  FAILING_STATUSES,
+  InputError,
+  RUN_PURPOSES,
+  type Run,
+  type RunPurpose,
+} from "../../core/index.js";
 import {
   formatMs,
   formatPct,
@@ -14,6 +21,25 @@ import type { Output } from "../output.js";
 import { withProject } from "../project.js";
 import { compareRuns } from "./compare.js";
 
+/** What `runs list` shows by default: every purpose but drafts' confirmation runs. */
+const LISTED_BY_DEFAULT: readonly RunPurpose[] = RUN_PURPOSES.filter((p) => p !== "confirmation");
+
+export function parsePurposes(value: string, key = "--purpose"): RunPurpose[] {
+  const list = value
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
+  if (list.length === 0) throw new InputError(`${key} needs a purpose`, { key });
+  for (const p of list) {
+    if (!(RUN_PURPOSES as readonly string[]).includes(p)) {
+      throw new InputError(`${key} must be ${RUN_PURPOSES.join(", ")} (comma list), got '${p}'`, {
+        key,
+      });
+    }
+  }
+  return [...new Set(list)] as RunPurpose[];
+}
+
 export function registerRuns(
   program: Command,
   output: Output,
@@ -25,21 +51,49 @@ export function registerRuns(
     .description("past runs with score, cost, tokens and latency percentiles")
     .option("-c, --config <path>", "config file")
     .option("-n, --limit <n>", "how many", parseIntOption("--limit", 1), 20)
+    .option("--purpose <list>", `only these purposes: ${RUN_PURPOSES.join(", ")}`)
+    .option("--all", "every purpose, including the confirmation runs of `evals draft`")
     .option("--json", "machine-readable")
-    .action(async (flags: { config?: string; limit: number; json?: boolean }) => {
-      await withProject(flags, async ({ store }) => {
-        const list = await store.listRuns({ limit: flags.limit });
-        if (flags.json) {
-          output.out(JSON.stringify(list, null, 2));
-          return;
-        }
-        if (list.length === 0) {
-          output.out("no runs yet: try `ratchet eval`");
-          return;
-        }
-        output.out(renderTable(RUN_HEADERS, list.map(runRow)));
-      });
-    });
+    .action(
+      async (flags: {
+        config?: string;
+        limit: number;
+        purpose?: string;
+        all?: boolean;
+        json?: boolean;
+      }) => {
+        if (flags.all && flags.purpose !== undefined)
+          throw new InputError("give --all or --purpose, not both", { key: "--purpose" });
+        const purposes = flags.all
+          ? undefined
+          : flags.purpose !== undefined
+            ? parsePurposes(flags.purpose)
+            : LISTED_BY_DEFAULT;
+        await withProject(flags, async ({ store }) => {
+          const list = await store.listRuns({
+            limit: flags.limit,
+            ...(purposes ? { purposes } : {}),
+          });
+          if (flags.json) {
+            output.out(JSON.stringify(list, null, 2));
+            return;
+          }
+          if (list.length === 0) {
+            output.out("no runs yet: try `ratchet eval`");
+            return;
+          }
+          // Past the default, runs of several purposes mix: say which is which.
+          output.out(
+            purposes === LISTED_BY_DEFAULT
+              ? renderTable(RUN_HEADERS, list.map(runRow))
+              : renderTable(
+                  [...RUN_HEADERS, "purpose"],
+                  list.map((r) => [...runRow(r), r.purpose]),
+                ),
+          );
+        });
+      },
+    );
 
   runs
     .command("show <run>")

@@ -4,6 +4,7 @@ import { empty, type Html, page } from "../layout.js";
 import type { PageContext } from "../types.js";
 import { CHART_METRICS, type ChartMetric, scoreChart } from "./chart.js";
 import { sparkline } from "./clusters.js";
+import { LISTED_PURPOSES } from "./runs.js";
 
 /** Clusters the overview lists: the largest open ones. */
 const CLUSTERS = 5;
@@ -13,7 +14,11 @@ export async function overviewPage(ctx: PageContext, url: URL, storeLabel?: stri
   const asked = url.searchParams.get("chart") ?? "pass_rate";
   const metric: ChartMetric = asked in CHART_METRICS ? (asked as ChartMetric) : "pass_rate";
   const clusters = await ctx.store.clusters.list({ limit: CLUSTERS });
-  const { rows: runs, total } = ctx.store.web.runs({ limit: 8, offset: 0 });
+  const { rows: runs, total } = ctx.store.web.runs({
+    limit: 8,
+    offset: 0,
+    purposes: LISTED_PURPOSES,
+  });
   const decisions = await ctx.store.gate.listDecisions({ limit: 5 });
   const canaries = await ctx.store.live.listCanaries({ status: "running" });
   const body =

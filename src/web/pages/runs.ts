@@ -1,11 +1,22 @@
 import { html } from "hono/html";
+import { RUN_PURPOSES } from "../../core/index.js";
 import { num, pageOf, pager, pct, shortVersion, statusBadge, usd, when } from "../format.js";
 import { empty, type Html, page } from "../layout.js";
 import type { PageContext } from "../types.js";
 
 const PAGE = 50;
 
-/** Runs, newest first, filtered by suite, model, prompt version and status. */
+/** Runs a list shows unless asked: every purpose but drafts' confirmation runs. */
+export const LISTED_PURPOSES: readonly string[] = RUN_PURPOSES.filter((p) => p !== "confirmation");
+
+/** `?purpose=`: empty for the default list, `all`, or one purpose (anything else: default). */
+function purposesOf(value: string | undefined): readonly string[] | undefined {
+  if (value === "all") return undefined;
+  if (value !== undefined && (RUN_PURPOSES as readonly string[]).includes(value)) return [value];
+  return LISTED_PURPOSES;
+}
+
+/** Runs, newest first, filtered by suite, model, prompt version, status and purpose. */
 export async function runsPage(ctx: PageContext, url: URL): Promise<Html> {
   const p = pageOf(url);
   const q = (k: string) => url.searchParams.get(k)?.trim() || undefined;
@@ -14,9 +25,13 @@ export async function runsPage(ctx: PageContext, url: URL): Promise<Html> {
     model: q("model"),
     version: q("version"),
     status: q("status"),
+    purpose: q("purpose"),
   };
+  const purposes = purposesOf(filter.purpose);
+  const { purpose: _shown, ...columns } = filter;
   const { rows, total } = ctx.store.web.runs({
-    ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)),
+    ...Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined)),
+    ...(purposes ? { purposes } : {}),
     limit: PAGE,
     offset: p * PAGE,
   });
@@ -31,6 +46,12 @@ export async function runsPage(ctx: PageContext, url: URL): Promise<Html> {
     "interrupted",
   ].map(
     (s) => html`<option ${filter.status === s ? "selected" : ""}>${s}</option>`,
+  )}</select></label>
+<label>Purpose<select name="purpose"><option value="">all but confirmation</option>${[
+    ...RUN_PURPOSES,
+    "all",
+  ].map(
+    (s) => html`<option ${filter.purpose === s ? "selected" : ""}>${s}</option>`,
   )}</select></label><button>Filter</button></form>`;
   const body =
     total === 0 && Object.values(filter).every((v) => v === undefined)
