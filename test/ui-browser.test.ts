@@ -171,8 +171,8 @@ describe.skipIf(!hasChromium())(
       await block.getByLabel("Suite file").fill("suites/browser-approved.yaml");
       await block.getByLabel("Who approves").fill("ana");
       await block.getByRole("button", { name: "Approve" }).click();
-      await page.waitForURL(`${dash.url}/review`, WAIT);
-      await page.getByRole("heading", { name: "Review queue", level: 1 }).waitFor();
+      await page.waitForURL(/\/review\?approved=/, WAIT);
+      await page.getByRole("status").getByText(`Approved ${draft.case.id}`).waitFor();
 
       const after = toRecord((await dash.store.evalDrafts.get(draft.id)) ?? pending);
       expect(after).toMatchObject({

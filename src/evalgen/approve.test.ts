@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { defaultConfig } from "../config/index.js";
 import { isInputError } from "../core/index.js";
 import { openSqliteStore, type Store } from "../store/index.js";
-import { approveDraft, draftAndStore, type Project } from "./service.js";
+import { approveDraft, draftAndStore, type Project, SuiteChangedError } from "./service.js";
 import type { EvalDraftRecord } from "./types.js";
 
 let dir: string;
@@ -107,6 +107,8 @@ describe("approving into a suite that changed since the draft was made", () => {
     await writeFile(suite, edited);
     const error = await approve(d).catch((e: unknown) => e);
     expect(isInputError(error)).toBe(true);
+    // The one refusal a reviewer may overrule: the dashboard offers "approve anyway" for it.
+    expect(error).toBeInstanceOf(SuiteChangedError);
     const message = String((error as Error).message);
     expect(message).toContain("suites/refunds.yaml changed since draft");
     expect(message).toContain("case `must-refuse`");

@@ -18,6 +18,7 @@ export {
   editDraft,
   getDraft,
   rejectDraft,
+  SuiteChangedError,
   toRecord,
 } from "./service.js";
 export { appendCase, readSuiteCases, removeCases } from "./suite-file.js";

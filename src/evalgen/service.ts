@@ -269,6 +269,14 @@ function inputOf(value: unknown): SuiteCase["input"] {
   return messages.at(-1)?.content ?? "";
 }
 
+/** An approval refused because the suite changed since the draft; `force` overrules it. */
+export class SuiteChangedError extends InputError {
+  constructor(message: string, file: string) {
+    super(message, { file });
+    this.name = "SuiteChangedError";
+  }
+}
+
 /**
  * Guards the append when the draft recorded the target suite's content: a file that changed
  * since is merged only when it still agrees with the draft (none of its cases contradicts it)
@@ -288,9 +296,9 @@ function changeGuard(
     onChanged: ({ cases, exists }) => {
       if (force) return;
       if (!exists) {
-        throw new InputError(
+        throw new SuiteChangedError(
           `${key} was deleted since draft ${draft.id} was made; nothing was written: restore it, ${todo} to create it again`,
-          { file: key },
+          key,
         );
       }
       const found: string[] = [];
@@ -306,9 +314,9 @@ function changeGuard(
           found.push(`${why}: case \`${String(c.id)}\``);
       }
       if (found.length > 0) {
-        throw new InputError(
+        throw new SuiteChangedError(
           `${key} changed since draft ${draft.id} was made and now contradicts it (${found.join("; ")}); nothing was written: ${todo}`,
-          { file: key },
+          key,
         );
       }
     },

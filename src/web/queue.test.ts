@@ -337,6 +337,7 @@ describe("review queue", () => {
     };
     const ok = await post(`/review/${draft}/approve`, writer, fields);
     expect(ok.status).toBe(303);
+    expect(ok.location).toMatch(/^\/review\?approved=[^&]+$/);
     const text = await readFile(join(dir, "suites", "regressions.yaml"), "utf8");
     expect(text).toContain(`approved by ana at `);
     expect(text).toContain(`from draft ${draft}`);
@@ -345,6 +346,10 @@ describe("review queue", () => {
     expect(suite.cases[0]).toMatchObject({ owner: "support", severity: "blocking" });
     const stored = await store.evalDrafts.get(draft);
     expect(stored).toMatchObject({ status: "approved", reviewer: "ana" });
+
+    const after = await get("/review?approved=reg-1&merged=1", writer);
+    expect(after.text).toContain("Approved reg-1; its suite file had changed since the draft");
+    expect(after.text).not.toContain('name="force"');
 
     const twice = await post(`/review/${draft}/approve`, writer, fields);
     expect(twice.status).toBe(409);

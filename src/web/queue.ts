@@ -12,6 +12,7 @@ import {
   editDraft,
   type Project,
   rejectDraft,
+  SuiteChangedError,
   toRecord,
 } from "../evalgen/index.js";
 import { render, type WebEnv, writeForm } from "./app.js";
@@ -188,18 +189,30 @@ export function registerQueue(app: Hono<WebEnv>): void {
           input,
         );
       }
+      let merged = false;
       try {
-        await approveDraft(project, id, {
+        const done = await approveDraft(project, id, {
           owner: input.owner as string,
           severity: input.severity as DraftSeverity,
           suite: input.suite as string,
           by: input.by as string,
+          force: got.form.force === "1",
         });
+        merged = done.changed;
       } catch (error) {
         if (!isInputError(error)) throw error;
-        return draftAgain(c, id, alert(`Not approved: ${error.format()}`), 409, input);
+        // The one refusal a reviewer may overrule (the suite changed since the draft in a way
+        // that contradicts it) offers "approve anyway"; the same form, ticked, sends force.
+        return draftAgain(c, id, alert(`Not approved: ${error.format()}`), 409, {
+          ...input,
+          offerForce: error instanceof SuiteChangedError,
+        });
       }
-      return c.redirect("/review", 303);
+      const note = new URLSearchParams({
+        approved: draft.case.id,
+        ...(merged ? { merged: "1" } : {}),
+      });
+      return c.redirect(`/review?${note}`, 303);
     });
   });
 

@@ -33,6 +33,8 @@ export interface ReviewInput {
   by?: string;
   reason?: string;
   case?: string;
+  /** The last approval was refused in a way the reviewer may overrule: offer "approve anyway". */
+  offerForce?: boolean;
 }
 
 function failureCard(f: Failure): Html {
@@ -55,6 +57,7 @@ function reviewForms(ctx: PageContext, d: EvalDraftRecord, input: ReviewInput): 
   )}</select></label>
 <label>Suite file<input name="suite" required value="${input.suite ?? DEFAULT_SUITE}"></label>
 <label>Who approves<input name="by" required value="${by}"></label>
+${input.offerForce ? html`<label><span><input type="checkbox" name="force" value="1"> Approve anyway</span></label>` : ""}
 <button>Approve</button></form>
 <form method="post" action="${action}/reject" class="filters">${csrfField(ctx)}
 <label>Reason<input name="reason" required size="50" value="${input.reason ?? ""}"></label>
@@ -125,7 +128,11 @@ export async function reviewPage(
   for (const d of shown) blocks.push(await draftBlock(ctx, d));
   const nothing =
     status === "draft" && (await ctx.store.evalDrafts.list({ limit: 1 })).length === 0;
-  const body = html`${valid ? "" : html`<p class="empty fail" role="alert">status must be one of ${DRAFT_STATUSES.join(", ")} or all, got '${raw}'; showing pending drafts.</p>`}${
+  const approved = url.searchParams.get("approved");
+  const done = approved
+    ? html`<p class="empty pass" role="status">Approved ${approved}${url.searchParams.get("merged") === "1" ? "; its suite file had changed since the draft was made, and the case was merged into the file as it is now" : ""}.</p>`
+    : "";
+  const body = html`${done}${valid ? "" : html`<p class="empty fail" role="alert">status must be one of ${DRAFT_STATUSES.join(", ")} or all, got '${raw}'; showing pending drafts.</p>`}${
     nothing
       ? empty("No eval drafts yet.", "npx ratchet evals draft --cluster <id>")
       : html`${form}${
