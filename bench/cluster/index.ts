@@ -47,6 +47,8 @@ const EMBEDDERS: Record<string, Partial<LsaOptions>> = {
 
 const ALGORITHMS: Record<string, ClusterOptions> = {
   hdbscan: { method: "hdbscan" },
+  // What `clusters build` runs: clusters as alike as the config's threshold are merged.
+  "hdbscan, merged ≥0.75": { method: "hdbscan", mergeSimilarity: 0.75 },
   "hdbscan, outliers absorbed": { method: "hdbscan", absorbOutliers: true },
   "hdbscan, no smoothing": { method: "hdbscan", smoothing: 0 },
   "hdbscan, epsilon 0": { method: "hdbscan", clusterSelectionEpsilon: 0 },

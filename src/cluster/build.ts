@@ -75,6 +75,8 @@ export async function buildClusters(store: Store, options: BuildOptions): Promis
   const clustering = clusterVectors(vectors, {
     method,
     threshold: settings.threshold,
+    // Clusters as alike as a failure must be to join one are one problem (see merge.ts).
+    mergeSimilarity: settings.threshold,
     seed: options.seed ?? 0,
   });
 
