@@ -47,6 +47,8 @@ const EMBEDDERS: Record<string, Partial<LsaOptions>> = {
 
 const ALGORITHMS: Record<string, ClusterOptions> = {
   hdbscan: { method: "hdbscan" },
+  // What `clusters build` runs: clusters as alike as the config's threshold are merged.
+  "hdbscan, merged ≥0.75": { method: "hdbscan", mergeSimilarity: 0.75 },
   "hdbscan, outliers absorbed": { method: "hdbscan", absorbOutliers: true },
   "hdbscan, no smoothing": { method: "hdbscan", smoothing: 0 },
   "hdbscan, epsilon 0": { method: "hdbscan", clusterSelectionEpsilon: 0 },
@@ -154,18 +156,21 @@ if (args[0] === "--one") {
   const quick = args.includes("--quick");
   const plan: Array<[string, string, string]> = [];
   for (const embedder of quick ? ["lsa default"] : Object.keys(EMBEDDERS)) {
-    for (const algorithm of quick ? ["hdbscan"] : Object.keys(ALGORITHMS)) {
+    for (const algorithm of quick
+      ? ["hdbscan", "hdbscan, merged ≥0.75"]
+      : Object.keys(ALGORITHMS)) {
       if (embedder !== "lsa default" && !algorithm.startsWith("hdbscan")) continue;
       if (algorithm.startsWith("hdbscan exact")) continue;
       plan.push(["banking77", embedder, algorithm]);
     }
   }
   for (const algorithm of quick
-    ? ["hdbscan"]
-    : ["hdbscan", "hdbscan, epsilon 0", "hdbscan, epsilon 0.2"]) {
+    ? ["hdbscan", "hdbscan, merged ≥0.75"]
+    : ["hdbscan", "hdbscan, merged ≥0.75", "hdbscan, epsilon 0", "hdbscan, epsilon 0.2"]) {
     plan.push(["synthetic:10000", "lsa default", algorithm]);
   }
   plan.push(["synthetic:100000", "lsa default", "hdbscan"]);
+  plan.push(["synthetic:100000", "lsa default", "hdbscan, merged ≥0.75"]);
   // The O(n²) floor: exact HDBSCAN on the dense matrix at the largest n it allows.
   if (!quick) plan.push(["synthetic:8000", "lsa default", "hdbscan exact (no sample) ≤ 8000"]);
   console.log(

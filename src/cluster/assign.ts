@@ -1,9 +1,9 @@
 import type { RatchetConfig } from "../config/index.js";
 import type { Failure } from "../core/index.js";
 import type { ClusterMembership, Store } from "../store/index.js";
-import { failureText } from "./build.js";
 import { centroids } from "./centroids.js";
-import { embedTexts } from "./embed-failures.js";
+import { embedViews } from "./embed-failures.js";
+import { failureViews } from "./failure-views.js";
 import { assignToClusters } from "./incremental.js";
 
 export interface AssignResult {
@@ -44,8 +44,8 @@ export async function assignUnclustered(
       labels.push(index);
     }
   }
-  const texts = [...members, ...newcomers].map(failureText);
-  const { vectors } = await embedTexts(texts, { store, config, ...options });
+  const views = [...members, ...newcomers].map(failureViews);
+  const { vectors } = await embedViews(views, { store, config, ...options });
   const centres = centroids(vectors.slice(0, members.length), labels);
   const known = open.flatMap((cluster, index) => {
     const centroid = centres.get(index);

@@ -7,7 +7,8 @@ import { type Failure, newId } from "../core/index.js";
 import type { ClusterMembership, ClusterRecord, ClusterStats, Store } from "../store/index.js";
 import { centroids, dot } from "./centroids.js";
 import { type ClusterMethod, clusterVectors } from "./cluster-vectors.js";
-import { embedTexts } from "./embed-failures.js";
+import { embedViews } from "./embed-failures.js";
+import { failureText, failureViews } from "./failure-views.js";
 import { matchClusterIds } from "./incremental.js";
 import { clusterKeywords } from "./keywords.js";
 
@@ -33,18 +34,6 @@ export interface BuildResult {
   retired: number;
 }
 
-/** What a failure says about its problem: the signal and the evidence, not the user's words. */
-export function failureText(failure: Failure): string {
-  const tools = failure.tool_calls
-    .filter((call) => call.error)
-    .map((call) => `${call.name} ${call.error}`)
-    .join(" ");
-  return [failure.signal_type.replace(/_/g, " "), failure.reason, failure.error ?? "", tools]
-    .filter(Boolean)
-    .join(" \n ")
-    .slice(0, 4000);
-}
-
 const METHOD: Record<OptimizationConfig["clustering"]["method"], ClusterMethod> = {
   embedding_similarity: "hdbscan",
   hdbscan: "hdbscan",
@@ -65,7 +54,7 @@ export async function buildClusters(store: Store, options: BuildOptions): Promis
   const settings = options.config.optimization.clustering;
   const method = METHOD[settings.method];
   const texts = failures.map(failureText);
-  const embedded = await embedTexts(texts, {
+  const embedded = await embedViews(failures.map(failureViews), {
     store,
     config: options.config,
     ...(options.env ? { env: options.env } : {}),
@@ -75,6 +64,8 @@ export async function buildClusters(store: Store, options: BuildOptions): Promis
   const clustering = clusterVectors(vectors, {
     method,
     threshold: settings.threshold,
+    // Clusters as alike as a failure must be to join one are one problem (see merge.ts).
+    mergeSimilarity: settings.threshold,
     seed: options.seed ?? 0,
   });
 

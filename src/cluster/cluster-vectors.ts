@@ -15,6 +15,7 @@ import { agglomerative, type Linkage } from "./agglomerative.js";
 import { dbscan } from "./dbscan.js";
 import { cosineDistanceMatrix } from "./distance.js";
 import { hdbscan } from "./hdbscan.js";
+import { mergeSimilarClusters } from "./merge.js";
 import { smoothedDistanceMatrix } from "./smooth.js";
 
 export type ClusterMethod = "hdbscan" | "dbscan" | "agglomerative";
@@ -35,6 +36,9 @@ export interface ClusterOptions {
    *  texts are at distance ≈ 0, where λ = 1/distance explodes and excess of mass would
    *  otherwise always prefer the tiniest groups of duplicates over the problem they share. */
   clusterSelectionEpsilon?: number;
+  /** Afterwards, merge clusters whose centroids are at least this similar (cosine); off by
+   *  default. `buildClusters` passes the config's `threshold` (see `merge.ts`). */
+  mergeSimilarity?: number;
   /** Let HDBSCAN outliers inside a cluster's extent join it (default false). */
   absorbOutliers?: boolean;
   maxExactPoints?: number;
@@ -121,6 +125,13 @@ export function clusterVectors(
   vectors: readonly Float32Array[],
   options: ClusterOptions,
 ): Clustering {
+  const result = clusterOnce(vectors, options);
+  if (options.mergeSimilarity === undefined) return result;
+  const labels = mergeSimilarClusters(vectors, result.labels, options.mergeSimilarity);
+  return { ...result, labels, ...count(labels) };
+}
+
+function clusterOnce(vectors: readonly Float32Array[], options: ClusterOptions): Clustering {
   const n = vectors.length;
   const limit = options.maxExactPoints ?? DEFAULT_MAX_EXACT_POINTS;
   const mcs = options.minClusterSize ?? defaultMinClusterSize(n);

@@ -64,3 +64,27 @@ export async function embedTexts(texts: string[], options: EmbedOptions): Promis
   const done = vectors.map((v) => v ?? new Float32Array(0));
   return { vectors: done, embedder: spec, dimensions: done[0]?.length ?? 0 };
 }
+
+/**
+ * Texts with several views each (`failureViews`): every view is embedded in one space and a
+ * text's vector is the normalised sum of its views' vectors, so each view weighs the same
+ * whatever its length. A view that embeds to nothing (no known n-gram) adds nothing.
+ */
+export async function embedViews(
+  views: readonly (readonly string[])[],
+  options: EmbedOptions,
+): Promise<EmbeddedTexts> {
+  const flat = views.flat();
+  const embedded = await embedTexts(flat, options);
+  let at = 0;
+  const vectors = views.map((list) => {
+    if (list.length === 1) return embedded.vectors[at++] ?? new Float32Array(0);
+    const sum = new Float32Array(embedded.dimensions);
+    for (let v = 0; v < list.length; v++) {
+      const vector = embedded.vectors[at++];
+      if (vector) for (let k = 0; k < sum.length; k++) sum[k]! += vector[k] ?? 0;
+    }
+    return normalize(sum);
+  });
+  return { ...embedded, vectors };
+}

@@ -48,4 +48,24 @@ describe("an eval attempt as a failure", () => {
     expect(a).not.toBe(b);
     expect(again).toBe(a);
   });
+
+  it("keeps each failing grader's evidence with the dimension it judges, personal data masked", () => {
+    const failed = attempt("pii-1", "t1");
+    failed.scores = [
+      { grader: "tool-called", dimension: "tool_use", score: 0, passed: false, reason: "no tools" },
+      { grader: "equals", dimension: "accuracy", score: 1, passed: true, reason: "ok" },
+      {
+        grader: "no-pii",
+        dimension: "safety",
+        score: 0,
+        passed: false,
+        reason: "leaked jane.doe@example.com",
+      },
+    ];
+    const { context } = attemptToFailure(failed, input);
+    expect(context.evidence).toEqual([
+      { grader: "tool-called", dimension: "tool_use", reason: "no tools" },
+      { grader: "no-pii", dimension: "safety", reason: expect.not.stringContaining("jane.doe") },
+    ]);
+  });
 });

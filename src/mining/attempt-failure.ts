@@ -19,6 +19,8 @@ export interface AttemptFailureInput {
  * A failed eval attempt as a failure record, so that it is ranked, clustered and drafted like
  * production failures. Keyed by the attempt's trace; the fingerprint is the case and the
  * graders that failed, so the same problem seen again is a duplicate, not a new failure.
+ * `context.evidence` keeps each failing grader's reason with the dimension it judges, so that
+ * clustering can tell a failed trajectory from the failed answers that follow from it.
  */
 export function attemptToFailure(attempt: Attempt, input: AttemptFailureInput): NewFailure {
   const user = attempt.messages.find((m) => m.role === "user")?.content ?? "";
@@ -48,6 +50,11 @@ export function attemptToFailure(attempt: Attempt, input: AttemptFailureInput): 
       run_id: attempt.run_id,
       variant: attempt.variant,
       graders: failed.map((s) => s.grader),
+      evidence: failed.map((s) => ({
+        grader: s.grader,
+        dimension: s.dimension,
+        reason: maskPersonalData(s.reason),
+      })),
     },
     redacted_text: maskPersonalData(`${text}\n${attempt.output}`),
     // The case id stays out of the normalization, which masks ids with digits: two cases
