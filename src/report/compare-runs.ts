@@ -22,8 +22,8 @@ export type PairableAttempt = Pick<
 export interface PairRunsOptions {
   test: "t" | "wilcoxon" | "mcnemar";
   seed: number;
-  /** Bootstrap resamples for this many pairs; default 10,000 whatever the size. */
-  resamplesFor?: (pairs: number) => number;
+  /** The interval for this many pairs; default the BCa bootstrap (10,000 resamples) always. */
+  intervalFor?: (pairs: number) => "bca" | "t";
 }
 
 /** A case+epoch whose pass/fail differs between the two runs, with both attempts. */
@@ -146,7 +146,7 @@ export async function pairRuns(
   const result = comparePaired(inputs, {
     test: options.test === "wilcoxon" ? "wilcoxon" : "t",
     seed: options.seed,
-    ...(options.resamplesFor ? { resamples: options.resamplesFor(pairing.pairs) } : {}),
+    ...(options.intervalFor ? { ci: options.intervalFor(pairing.pairs) } : {}),
   });
   return { pairing, result };
 }

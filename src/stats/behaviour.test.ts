@@ -344,6 +344,22 @@ describe("comparePaired", () => {
     }
     expect(r.dimensions[1]!.verdict).toBe("b_better");
   });
+  it("gives the paired t interval without resampling when asked for ci t", () => {
+    // R: t.test(c(1, 2, 3, 4, 5))$conf.int is 1.036757 4.963243.
+    const r = comparePaired(
+      [
+        { name: "x", a: [0, 0, 0, 0, 0], b: [1, 2, 3, 4, 5] },
+        { name: "shift", a: [1, 2, 3], b: [3, 4, 5] },
+      ],
+      { ci: "t" },
+    );
+    const x = r.dimensions[0]!;
+    expect(x.ci.lower).toBeCloseTo(1.036757, 6);
+    expect(x.ci.upper).toBeCloseTo(4.963243, 6);
+    expect(x.ci).toMatchObject({ method: "t", resamples: 0 });
+    // Every pair 2 apart: the interval is that difference.
+    expect(r.dimensions[1]!.ci).toMatchObject({ lower: 2, upper: 2 });
+  });
 });
 
 describe("bad input", () => {

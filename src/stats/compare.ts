@@ -27,7 +27,12 @@ export interface ComparePairedOptions {
   /** Paired test on the scores: "t" (default) or "wilcoxon" (signed-rank). */
   test?: "t" | "wilcoxon";
   /** Bootstrap interval type, default "bca". */
-  ci?: BootstrapMethod;
+  /**
+   * Interval of each delta: a bootstrap one ("bca", "percentile", "basic"), or "t", the paired
+   * t interval (as R's t.test), which needs no resampling: for thousands of pairs the two agree
+   * and the bootstrap costs seconds.
+   */
+  ci?: BootstrapMethod | "t";
   confLevel?: number;
   /** Resamples per dimension, default 10,000. */
   resamples?: number;
@@ -62,7 +67,8 @@ export interface PairedDimensionResult {
   meanB: number;
   /** meanB - meanA. */
   delta: number;
-  ci: Interval & { method: BootstrapMethod; resamples: number; seed: number };
+  /** `resamples` is 0 for the "t" interval. */
+  ci: Interval & { method: BootstrapMethod | "t"; resamples: number; seed: number };
   test: PairedTestSummary;
   /** Holm-adjusted p across dimensions. */
   pAdjusted: number;
@@ -103,8 +109,8 @@ export function comparePaired(
   if (testKind !== "t" && testKind !== "wilcoxon")
     throw new StatsInputError(`test must be "t" or "wilcoxon"`);
   const method = options.ci ?? "bca";
-  if (method !== "bca" && method !== "percentile" && method !== "basic") {
-    throw new StatsInputError(`ci must be bca, percentile or basic, got ${String(method)}`);
+  if (method !== "bca" && method !== "percentile" && method !== "basic" && method !== "t") {
+    throw new StatsInputError(`ci must be bca, percentile, basic or t, got ${String(method)}`);
   }
   const alpha = options.alpha ?? 0.05;
   const seed = options.seed ?? 0;
@@ -119,18 +125,29 @@ export function comparePaired(
     const b = finiteSample(`${dim.name}.b`, dim.b, 2);
     const meanA = mean(a);
     const meanB = mean(b);
-    const boot = bootstrapPairedDiff(b, a, {
-      resamples: options.resamples,
-      confLevel: options.confLevel,
-      seed,
-      key: dim.name,
-    });
-    const iv = boot[method];
     let test: PairedTestSummary;
     let note: string | undefined;
     const d = b.map((v, i) => v - a[i]!);
     const first = d[0]!;
     const constant = d.every((v) => v === first);
+    let iv: Interval;
+    let resamples = 0;
+    if (method === "t") {
+      // Every pair the same difference: the t interval degenerates to that difference.
+      iv = constant
+        ? { lower: first, upper: first, level: options.confLevel ?? 0.95 }
+        : pairedTTest(b, a, options.confLevel === undefined ? {} : { confLevel: options.confLevel })
+            .ci;
+    } else {
+      const boot = bootstrapPairedDiff(b, a, {
+        resamples: options.resamples,
+        confLevel: options.confLevel,
+        seed,
+        key: dim.name,
+      });
+      iv = boot[method];
+      resamples = boot.resamples;
+    }
     if (constant && first === 0) {
       test = {
         name: testKind === "t" ? "paired_t" : "wilcoxon_signed_rank",
@@ -175,7 +192,7 @@ export function comparePaired(
         upper: iv.upper,
         level: iv.level,
         method,
-        resamples: boot.resamples,
+        resamples,
         seed,
       },
       test,
