@@ -60,6 +60,22 @@ describe("redactor", () => {
     expect(createRedactor({ enabled: false }).text("x@y.com")).toBe("x@y.com");
   });
 
+  it("gives a repeated text the same answer, past the bound on remembered texts too", () => {
+    const own = createRedactor({ secrets: ["bench-key-not-a-secret"] });
+    const texts = [
+      "mail a@b.io",
+      "plain",
+      "key bench-key-not-a-secret",
+      `${"x".repeat(9000)} a@b.io`,
+    ];
+    const first = texts.map((t) => own.text(t));
+    expect(first).toEqual(["mail <EMAIL>", "plain", "key <SECRET>", `${"x".repeat(9000)} <EMAIL>`]);
+    for (let i = 0; i < 3000; i++) own.text(`filler ${i} c${i}@d.io`);
+    expect(texts.map((t) => own.text(t))).toEqual(first);
+    // Each redactor remembers for itself: a disabled one does not answer from another's memory.
+    expect(createRedactor({ enabled: false }).text("mail a@b.io")).toBe("mail a@b.io");
+  });
+
   it("secret-only mode keeps e-mails", () => {
     expect(redactSecretTokens("x@y.com sk-abcdefghijklmnopqrst")).toBe("x@y.com <SECRET>");
   });

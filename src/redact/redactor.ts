@@ -91,6 +91,9 @@ function maskKnown(text: string, secrets: readonly string[]): string {
  * becomes and whether it names a secret is remembered, up to a bound.
  */
 const MAX_REMEMBERED_KEYS = 4096;
+/** Texts remembered with what they became: a bound on count and on each one's length. */
+const MAX_REMEMBERED_TEXTS = 1024;
+const MAX_REMEMBERED_TEXT = 8192;
 
 export function createRedactor(options: RedactionOptions = {}): Redactor {
   const enabled = options.enabled !== false;
@@ -103,9 +106,22 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     });
   }
   // Known values are masked even with redaction turned off: they are the user's own keys.
-  const text = (value: string): string => {
+  const redactText = (value: string): string => {
     const known = secrets.length ? maskKnown(value, secrets) : value;
     return enabled ? apply(maskKeyValues(known, SECRET), patterns) : known;
+  };
+  // Much of what an attempt carries repeats from attempt to attempt (the system prompt, span
+  // names, model and provider names, the run id): a repeated text is scanned once.
+  const texts = new Map<string, string>();
+  const text = (value: string): string => {
+    if (value.length > MAX_REMEMBERED_TEXT) return redactText(value);
+    let out = texts.get(value);
+    if (out === undefined) {
+      out = redactText(value);
+      if (texts.size >= MAX_REMEMBERED_TEXTS) texts.clear();
+      texts.set(value, out);
+    }
+    return out;
   };
   const keys = new Map<string, { name: string; secret: boolean }>();
   const keyInfo = (key: string) => {

@@ -20,14 +20,19 @@ export function outgoingHeaders(
   return out;
 }
 
-/** Response headers as a WHATWG Headers object (repeated headers joined as fetch does). */
-export function responseHeaders(headers: IncomingHttpHeaders): Headers {
-  const out = new Headers();
+/**
+ * Response headers as `[name, value]` pairs for a `Response`'s init (repeated headers as
+ * separate pairs, which `Headers` joins as fetch does). Pairs, not a `Headers` object: the
+ * `Response` constructor copies its init into a `Headers` of its own, so building one here
+ * built every response's headers twice.
+ */
+export function responseHeaders(headers: IncomingHttpHeaders): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
   for (const name of Object.keys(headers)) {
     const value = headers[name];
     if (value === undefined) continue;
-    if (Array.isArray(value)) for (const item of value) out.append(name, item);
-    else out.set(name, value);
+    if (Array.isArray(value)) for (const item of value) out.push([name, item]);
+    else out.push([name, value]);
   }
   return out;
 }

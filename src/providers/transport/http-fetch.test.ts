@@ -68,6 +68,11 @@ describe("createHttpFetch against a local server", () => {
         }, 150);
       } else if (url === "/hang") {
         // Never answers: the caller's signal must end it.
+      } else if (url === "/cookies") {
+        res.setHeader("set-cookie", ["a=1", "b=2"]);
+        res.setHeader("x-many", ["one", "two"]);
+        res.writeHead(200, { "content-type": "text/plain" });
+        res.end("ok");
       } else if (url === "/empty") {
         res.writeHead(204);
         res.end();
@@ -113,6 +118,13 @@ describe("createHttpFetch against a local server", () => {
     expect(request?.headers["content-length"]).toBe(String(Buffer.byteLength('{"q":"é"}')));
     expect(request?.headers.authorization).toBe("Bearer t");
     expect(request?.headers["accept-encoding"]).toContain("gzip");
+  });
+
+  it("keeps repeated response headers as fetch does", async () => {
+    const response = await httpFetch(`${base}/cookies`);
+    expect(response.headers.getSetCookie()).toEqual(["a=1", "b=2"]);
+    expect(response.headers.get("x-many")).toBe("one, two");
+    expect(await response.text()).toBe("ok");
   });
 
   it("decodes gzip bodies", async () => {

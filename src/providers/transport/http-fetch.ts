@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { decodedBody, isStreamingType, readAll, requestBodyBytes, toWebStream } from "./body.js";
+import { bufferedResponse } from "./buffered-response.js";
 import { outgoingHeaders, responseHeaders } from "./headers.js";
 import type { HttpFetch, HttpFetchOptions } from "./types.js";
 
@@ -205,12 +206,14 @@ async function toResponse(
   } else if (isStreamingType(response.headers["content-type"])) {
     result = new Response(toWebStream(decodedBody(response)), init);
   } else {
+    let bytes: Buffer;
     try {
-      result = new Response(await readAll(decodedBody(response)), init);
+      bytes = await readAll(decodedBody(response));
     } catch (error) {
       if (outgoing.signal?.aborted) throw outgoing.signal.reason;
       throw new TypeError("fetch failed", { cause: error });
     }
+    return bufferedResponse(bytes, init, url.href);
   }
   Object.defineProperty(result, "url", { value: url.href });
   return result;
