@@ -17,6 +17,16 @@ export function centroids(
   vectors: readonly Float32Array[],
   labels: ArrayLike<number>,
 ): Map<number, Float32Array> {
+  const sums = clusterSums(vectors, labels);
+  for (const sum of sums.values()) normalize(sum);
+  return sums;
+}
+
+/** The sum of the member vectors of each cluster label ≥ 0 (unnormalised), by label. */
+export function clusterSums(
+  vectors: readonly Float32Array[],
+  labels: ArrayLike<number>,
+): Map<number, Float32Array> {
   const sums = new Map<number, Float32Array>();
   vectors.forEach((v, i) => {
     const label = labels[i]!;
@@ -28,7 +38,6 @@ export function centroids(
     }
     for (let k = 0; k < v.length; k++) sum[k]! += v[k]!;
   });
-  for (const sum of sums.values()) normalize(sum);
   return sums;
 }
 

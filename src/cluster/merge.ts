@@ -7,7 +7,7 @@
  * (`assignToClusters`), so two clusters that similar could not be told apart by their members.
  * Labels are renumbered 0..k-1 in order of first appearance; -1 stays -1.
  */
-import { dot } from "./centroids.js";
+import { clusterSums, dot } from "./centroids.js";
 import { normalize } from "./embedder.js";
 
 export function mergeSimilarClusters(
@@ -16,17 +16,7 @@ export function mergeSimilarClusters(
   similarity: number,
 ): Int32Array {
   // Unnormalised sums: a merged cluster's centroid is the mean of all its members.
-  const sums = new Map<number, Float32Array>();
-  vectors.forEach((v, i) => {
-    const label = labels[i]!;
-    if (label < 0) return;
-    let sum = sums.get(label);
-    if (!sum) {
-      sum = new Float32Array(v.length);
-      sums.set(label, sum);
-    }
-    for (let k = 0; k < v.length; k++) sum[k]! += v[k]!;
-  });
+  const sums = clusterSums(vectors, labels);
   const centre = (label: number) => normalize(Float32Array.from(sums.get(label)!));
   const into = new Map<number, number>();
   const centres = new Map([...sums.keys()].map((label) => [label, centre(label)]));

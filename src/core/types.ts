@@ -184,6 +184,20 @@ export type RunStatus = "running" | "completed" | "interrupted" | "failed";
 export const RUN_PURPOSES = ["evaluation", "optimization", "production", "confirmation"] as const;
 export type RunPurpose = (typeof RUN_PURPOSES)[number];
 
+/** What a paired comparison of two runs reads of an attempt (report's `pairRuns`). */
+export type PairableAttempt = Pick<
+  Attempt,
+  | "id"
+  | "case_id"
+  | "epoch"
+  | "variant"
+  | "status"
+  | "overall"
+  | "dimension_scores"
+  | "latency_ms"
+  | "cost_usd"
+>;
+
 export interface RunTotals {
   attempts: number;
   passed: number;

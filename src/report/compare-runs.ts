@@ -1,23 +1,9 @@
-import { type Attempt, DIMENSIONS, type Run } from "../core/index.js";
+import { type Attempt, DIMENSIONS, type PairableAttempt, type Run } from "../core/index.js";
 import {
   type ComparePairedResult,
   comparePaired,
   type PairedDimensionInput,
 } from "../stats/index.js";
-
-/** What pairing reads of an attempt; a caller may stream just these columns. */
-export type PairableAttempt = Pick<
-  Attempt,
-  | "id"
-  | "case_id"
-  | "epoch"
-  | "variant"
-  | "status"
-  | "overall"
-  | "dimension_scores"
-  | "latency_ms"
-  | "cost_usd"
->;
 
 export interface PairRunsOptions {
   test: "t" | "wilcoxon" | "mcnemar";

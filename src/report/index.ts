@@ -1,6 +1,5 @@
 export type {
   Flip,
-  PairableAttempt,
   Pairing,
   PairRunsOptions,
   RunComparison,

@@ -1,22 +1,8 @@
 import type BetterSqlite3 from "better-sqlite3";
-import type { Attempt, Run } from "../core/index.js";
+import type { Attempt, PairableAttempt, Run } from "../core/index.js";
 import { decodeAttempt, decodeRun } from "./codec.js";
 import type { AttemptsTable, RunsTable } from "./schema.js";
 import { type FailurePageFilter, failurePage } from "./web-failures.js";
-
-/** The columns a paired comparison of two runs reads (report's `pairRuns`). */
-export type PairableAttempt = Pick<
-  Attempt,
-  | "id"
-  | "case_id"
-  | "epoch"
-  | "variant"
-  | "status"
-  | "overall"
-  | "dimension_scores"
-  | "latency_ms"
-  | "cost_usd"
->;
 
 /** One group of a run's breakdown (see `WebQueries.breakdown`). */
 export interface BreakdownRow {
