@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Span } from "../core/index.js";
 import { insertSpans } from "../mining/test-support/traces.js";
 import { openSqliteStore, type Store } from "../store/index.js";
-import { sampleRun } from "../store/test-support/samples.js";
+import { sampleAttempt, sampleRun } from "../store/test-support/samples.js";
 import { type CostReport, costReport, rollUpReport } from "./index.js";
 
 const DAY1 = Date.parse("2026-03-01T12:00:00Z");
@@ -312,6 +312,126 @@ describe("cost by agent in a multi-agent trace", () => {
       "production|triage": 0.014,
       "production|billing": 0.05,
       "production|refunds": 0.02,
+    });
+  });
+});
+
+// costGroups walks up to an agent once per distinct parent (shared by siblings), keyed by
+// source, trace, attempt and parent span: these cases would catch a walk that mixed them up.
+describe("cost by agent: shared parents, attempts, sources and windows kept apart", () => {
+  let keyDir: string;
+  let keyed: Store;
+  const DAY0 = DAY1 - 86_400_000;
+  beforeAll(async () => {
+    keyDir = mkdtempSync(join(tmpdir(), "ratchet-cost-keys-"));
+    const db = join(keyDir, "r.db");
+    keyed = await openSqliteStore(db);
+    await keyed.createRun(sampleRun({ id: "run_k", purpose: "evaluation" }));
+    const cost = (usd: number, extra: Span["attributes"] = {}) =>
+      chat("gpt-4o", "openai", { "ratchet.cost.usd": usd, ...extra });
+    // Two attempts replaying the same trace and span ids, under differently named agents.
+    for (const [n, agent, usd] of [
+      [0, "alpha", 0.1],
+      [1, "beta", 0.2],
+    ] as const) {
+      const attempt = { ...sampleAttempt("run_k", `case-${n}`, 0, "m", n), spans: [] };
+      await keyed.saveAttempt(attempt);
+      insertSpans(
+        db,
+        [
+          span("same", "root", undefined, "invoke_agent", DAY1, {
+            "gen_ai.operation.name": "invoke_agent",
+            "gen_ai.agent.name": "root",
+          }),
+          span("same", "sub", "root", "invoke_agent", DAY1, {
+            "gen_ai.operation.name": "invoke_agent",
+            "gen_ai.agent.name": agent,
+          }),
+          span("same", "c1", "sub", "chat gpt-4o", DAY1, cost(usd)),
+          // A sibling naming its own agent: its parent is walked for c1 only.
+          span("same", "c2", "sub", "chat gpt-4o", DAY1, cost(usd, { "gen_ai.agent.name": "own" })),
+        ],
+        { source: "eval", runId: "run_k", attemptId: attempt.id },
+      );
+    }
+    // The same ids in an evaluation span with no attempt (as production spans have none).
+    insertSpans(
+      db,
+      [
+        span("same", "sub", undefined, "invoke_agent", DAY1, {
+          "gen_ai.operation.name": "invoke_agent",
+          "gen_ai.agent.name": "eval-sub",
+        }),
+        span("same", "c1", "sub", "chat gpt-4o", DAY1, cost(0.05)),
+      ],
+      { source: "eval", runId: "run_k" },
+    );
+    insertSpans(db, [
+      // The same ids in production, under yet another agent.
+      span("same", "root", undefined, "invoke_agent", DAY1, {
+        "gen_ai.operation.name": "invoke_agent",
+        "ratchet.agent.name": "prod-root",
+      }),
+      span("same", "sub", "root", "invoke_agent", DAY1, {
+        "gen_ai.operation.name": "invoke_agent",
+        "gen_ai.agent.name": "prod-sub",
+      }),
+      span("same", "c1", "sub", "chat gpt-4o", DAY1, cost(0.4)),
+      span("same", "c2", "sub", "chat gpt-4o", DAY1, cost(0.8)),
+      // Ancestors a day older than the calls: outside a window that starts at DAY1, and still
+      // the calls' agents.
+      span("old", "root", undefined, "invoke_agent", DAY0, {
+        "gen_ai.operation.name": "invoke_agent",
+        "ratchet.agent.name": "old-root",
+      }),
+      span("old", "sub", "root", "invoke_agent", DAY0, {
+        "gen_ai.operation.name": "invoke_agent",
+        "gen_ai.agent.name": "old-sub",
+      }),
+      span("old", "c1", "sub", "chat gpt-4o", DAY1, cost(1.6)),
+      span("old", "c2", "root", "chat gpt-4o", DAY1, cost(3.2)),
+      // No LLM call spans: the topmost spans with usage count, and a tool's recorded cost
+      // counts on its own; the agent comes from the nearest named ancestor.
+      span("nollm", "root", undefined, "invoke_agent", DAY1, {
+        "gen_ai.operation.name": "invoke_agent",
+        "ratchet.agent.name": "outer",
+      }),
+      span("nollm", "a", "root", "invoke_agent inner", DAY1, {
+        "gen_ai.operation.name": "invoke_agent",
+        "gen_ai.agent.name": "inner",
+      }),
+      span("nollm", "w", "a", "work", DAY1, { "ratchet.cost.usd": 6.4 }),
+      span("nollm", "w2", "w", "work part", DAY1, { "ratchet.cost.usd": 6.4 }),
+      span("nollm", "t", "w", "execute_tool search", DAY1, {
+        "gen_ai.operation.name": "execute_tool",
+        "gen_ai.tool.name": "search",
+        "ratchet.cost.usd": 12.8,
+      }),
+    ]);
+  });
+  afterAll(async () => {
+    await keyed.close();
+    rmSync(keyDir, { recursive: true, force: true });
+  });
+
+  it("finds each call's agent in its own attempt and source", async () => {
+    expect(table(await costReport(keyed, { by: ["agent"] }))).toEqual({
+      "evaluation|alpha": 0.1,
+      "evaluation|beta": 0.2,
+      "evaluation|own": 0.3,
+      "evaluation|eval-sub": 0.05,
+      "production|prod-sub": 1.2,
+      "production|old-sub": 1.6,
+      "production|old-root": 3.2,
+      "production|inner": 19.2,
+    });
+  });
+
+  it("walks to ancestors outside the window", async () => {
+    const report = await costReport(keyed, { by: ["agent"], sinceMs: DAY1 - 1000 });
+    expect(table(report)).toMatchObject({
+      "production|old-sub": 1.6,
+      "production|old-root": 3.2,
     });
   });
 });
