@@ -81,7 +81,9 @@ async function registerCommands(
   setExit: (code: number) => void,
 ): Promise<void> {
   const named = COMMANDS.find(([name]) => name === argv[0]);
-  const wanted = named ? [named] : COMMANDS;
+  // `--version` alone needs no command; help and anything unknown need them all.
+  const versionOnly = argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V");
+  const wanted = named ? [named] : versionOnly ? [] : COMMANDS;
   const registers = await Promise.all(wanted.map(([, load]) => load()));
   for (const register of registers) register(program, output, setExit);
 }
