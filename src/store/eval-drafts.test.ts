@@ -33,6 +33,12 @@ describe("eval drafts store", () => {
         "draft_aaa111",
         "draft_bbb222",
       ]);
+      // Paged as the dashboard's review queue pages it, with the count beside.
+      expect(
+        (await store.evalDrafts.list({ status: ["draft"], limit: 1, offset: 1 })).map((d) => d.id),
+      ).toEqual(["draft_bbb222"]);
+      expect(await store.evalDrafts.count({ status: ["draft"] })).toBe(2);
+      expect(await store.evalDrafts.count()).toBe(3);
       expect(await store.evalDrafts.resolveId("bbb")).toBe("draft_bbb222");
       expect(await store.evalDrafts.resolveId("aaa")).toBeUndefined(); // ambiguous
       expect(await store.evalDrafts.resolveId("draft_aaa111")).toBe("draft_aaa111");

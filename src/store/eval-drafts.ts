@@ -42,7 +42,13 @@ export interface EvalDraftStore {
   /** Full id or a unique prefix (with or without `draft_`). */
   resolveId(ref: string): Promise<string | undefined>;
   /** Oldest first, so a review queue is worked in the order drafts were made. */
-  list(filter?: { status?: EvalDraftStatus[]; limit?: number }): Promise<StoredEvalDraft[]>;
+  list(filter?: {
+    status?: EvalDraftStatus[];
+    limit?: number;
+    offset?: number;
+  }): Promise<StoredEvalDraft[]>;
+  /** How many drafts `list` would give without a limit. */
+  count(filter?: { status?: EvalDraftStatus[] }): Promise<number>;
   /** Replaces the case (an edit in review); only while the draft is pending. */
   updateCase(id: string, value: JsonValue): Promise<void>;
   /** Sets status, reason, reviewer and target suite at once. */
@@ -128,15 +134,23 @@ export class SqliteEvalDraftStore implements EvalDraftStore {
   }
 
   async list(
-    filter: { status?: EvalDraftStatus[]; limit?: number } = {},
+    filter: { status?: EvalDraftStatus[]; limit?: number; offset?: number } = {},
   ): Promise<StoredEvalDraft[]> {
     const statuses = filter.status ?? [];
-    const where =
-      statuses.length > 0 ? `WHERE status IN (${statuses.map(() => "?").join(", ")})` : "";
     const rows = this.#db
-      .prepare(`SELECT * FROM eval_drafts ${where} ORDER BY created_at, id LIMIT ?`)
-      .all(...statuses, filter.limit ?? 10_000) as DraftRow[];
+      .prepare(
+        `SELECT * FROM eval_drafts ${statusWhere(statuses)} ORDER BY created_at, id LIMIT ? OFFSET ?`,
+      )
+      .all(...statuses, filter.limit ?? 10_000, filter.offset ?? 0) as DraftRow[];
     return rows.map(decode);
+  }
+
+  async count(filter: { status?: EvalDraftStatus[] } = {}): Promise<number> {
+    const statuses = filter.status ?? [];
+    return this.#db
+      .prepare(`SELECT count(*) FROM eval_drafts ${statusWhere(statuses)}`)
+      .pluck()
+      .get(...statuses) as number;
   }
 
   async updateCase(id: string, value: JsonValue): Promise<void> {
@@ -163,4 +177,8 @@ export class SqliteEvalDraftStore implements EvalDraftStore {
     if (!updated) throw new Error(`eval draft ${id} vanished during review`);
     return updated;
   }
+}
+
+function statusWhere(statuses: readonly EvalDraftStatus[]): string {
+  return statuses.length > 0 ? `WHERE status IN (${statuses.map(() => "?").join(", ")})` : "";
 }

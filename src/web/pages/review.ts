@@ -113,11 +113,13 @@ export async function reviewPage(
   const raw = url.searchParams.get("status")?.trim() || "draft";
   const valid = raw === "all" || (DRAFT_STATUSES as readonly string[]).includes(raw);
   const status = valid ? raw : "draft";
-  const all = (
-    await ctx.store.evalDrafts.list(status === "all" ? {} : { status: [status as DraftStatus] })
-  ).map(toRecord);
+  // Paged in SQL: a queue of thousands of drafts reads one page of them.
+  const filter = status === "all" ? {} : { status: [status as DraftStatus] };
   const p = pageOf(url);
-  const shown = all.slice(p * PAGE, (p + 1) * PAGE);
+  const total = await ctx.store.evalDrafts.count(filter);
+  const shown = (await ctx.store.evalDrafts.list({ ...filter, limit: PAGE, offset: p * PAGE })).map(
+    toRecord,
+  );
   const form = html`<form class="filters" method="get" action="/review"><label>Status<select name="status">${[
     ...DRAFT_STATUSES,
     "all",
@@ -126,8 +128,7 @@ export async function reviewPage(
   )}</select></label><button>Show</button></form>`;
   const blocks: Html[] = [];
   for (const d of shown) blocks.push(await draftBlock(ctx, d));
-  const nothing =
-    status === "draft" && (await ctx.store.evalDrafts.list({ limit: 1 })).length === 0;
+  const nothing = status === "draft" && (await ctx.store.evalDrafts.count()) === 0;
   const approved = url.searchParams.get("approved");
   const done = approved
     ? html`<p class="empty pass" role="status">Approved ${approved}${url.searchParams.get("merged") === "1" ? "; its suite file had changed since the draft was made, and the case was merged into the file as it is now" : ""}.</p>`
@@ -138,7 +139,7 @@ export async function reviewPage(
       : html`${form}${
           shown.length === 0
             ? html`<p class="empty">No ${status === "all" ? "" : `${status} `}drafts. ${status === "draft" ? html`Draft more: <code>npx ratchet evals draft --cluster &lt;id&gt;</code>` : ""}</p>`
-            : html`<p class="muted">${all.length} ${status === "draft" ? "pending " : status === "all" ? "" : `${status} `}draft${all.length === 1 ? "" : "s"}, oldest first.</p>${blocks}${pager(url, p, PAGE, shown.length, all.length)}`
+            : html`<p class="muted">${total} ${status === "draft" ? "pending " : status === "all" ? "" : `${status} `}draft${total === 1 ? "" : "s"}, oldest first.</p>${blocks}${pager(url, p, PAGE, shown.length, total)}`
         }`
   }`;
   return {
