@@ -23,9 +23,9 @@ const BOOTSTRAP_PAIRS = 2_000;
 const intervalFor = (pairs: number) => (pairs <= BOOTSTRAP_PAIRS ? "bca" : "t");
 
 /**
- * Finished runs never change, so their comparison is kept: the bootstrap over a 20,000-pair
- * run costs seconds and a shared link is opened more than once. A running run is never cached;
- * each store (each dashboard) keeps its own.
+ * A finished run does not change (a resumed one gets a new end and count, which the key holds),
+ * so its comparison is kept: a shared link is opened more than once. A running run is never
+ * cached; each store (each dashboard) keeps its own.
  */
 const caches = new WeakMap<Store, Map<string, RunComparison>>();
 const CACHE_SIZE = 32;
@@ -36,7 +36,9 @@ async function compared(ctx: PageContext, a: Run, b: Run, test: TestName) {
     cache = new Map();
     caches.set(ctx.store, cache);
   }
-  const key = `${a.id}|${b.id}|${test}`;
+  // A resumed run gets more attempts and a new end: both are in the key.
+  const version = (r: Run) => `${r.id}:${r.finished_at ?? ""}:${r.totals?.attempts ?? ""}`;
+  const key = `${version(a)}|${version(b)}|${test}`;
   const hit = cache.get(key);
   if (hit) return hit;
   const result = await pairRuns(a, b, (id) => ctx.store.web.pairable(id), {
