@@ -211,6 +211,12 @@ describe.skipIf(!hasChromium())(
       await page.unroute(progress);
       await live.getByText("Reconnected.").waitFor();
       await live.getByText("3 attempts so far").waitFor();
+      // A session that ends (cookie gone) is said as such, not retried as a lost connection.
+      const cookies = await page.context().cookies();
+      await page.context().clearCookies();
+      await live.getByText("Signed out").waitFor();
+      await page.context().addCookies(cookies);
+      await page.reload();
       // The run ends: the page reloads itself into the finished run's view.
       await dash.store.finishRun(
         runId,

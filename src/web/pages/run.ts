@@ -132,12 +132,13 @@ function breakdownText(ctx: PageContext, runId: string): string {
  * Polls the run's progress every 2 s and updates the live line in place (the page the reader
  * is on, filters and scroll, stays as it is). A lost connection says so and retries with a
  * growing pause (2, 4, 8… up to 30 s); once the run ends, the page reloads to its final view.
+ * An expired session is not a lost connection: it says so, links to sign-in and stops.
  */
 function liveScript(runId: string): string {
   return `(()=>{const url='/api/runs/${encodeURIComponent(runId)}/progress';let wait=2000,lost=0;
 const q=s=>document.querySelector('[data-live="'+s+'"]');
-const tick=()=>fetch(url,{headers:{accept:'application/json'},cache:'no-store'}).then(r=>{if(!r.ok)throw new Error('HTTP '+r.status);return r.json()}).then(p=>{
-if(lost){q('state').textContent='Reconnected.';lost=0;}wait=2000;
+const tick=()=>fetch(url,{headers:{accept:'application/json'},cache:'no-store'}).then(r=>{if(r.status===401){q('state').innerHTML='Signed out: <a href="/login">sign in again</a> to follow the run.';return null;}if(!r.ok)throw new Error('HTTP '+r.status);return r.json()}).then(p=>{
+if(p===null)return;if(lost){q('state').textContent='Reconnected.';lost=0;}wait=2000;
 q('count').textContent=p.attempts+' attempts so far ('+p.passed+' passed, '+p.failed+' failed, '+p.errors+' errors)';
 if(p.status!=='running'){location.reload();return;}setTimeout(tick,wait);
 }).catch(()=>{lost++;wait=Math.min(30000,wait*2);q('state').textContent='Connection lost; reconnecting in '+Math.round(wait/1000)+' s (try '+lost+').';setTimeout(tick,wait);});
