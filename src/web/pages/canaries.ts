@@ -100,21 +100,7 @@ ${(["control", "candidate"] as const).map((arm) => {
         : ""
   }`;
   const events = html`<h2>Events</h2>${
-    allEvents.length === 0
-      ? html`<p class="muted">none</p>`
-      : eventsTable(
-          allEvents
-            .map((e) => ({
-              seq: e.seq,
-              kind: e.kind,
-              prompt_name: e.prompt_name ?? null,
-              canary_id: e.canary_id ?? null,
-              actor: e.actor,
-              at: e.at,
-              doc: e.doc,
-            }))
-            .reverse(),
-        )
+    allEvents.length === 0 ? html`<p class="muted">none</p>` : eventsTable(allEvents.reverse())
   }`;
   // A running canary's page follows the traffic.
   const script =
@@ -189,7 +175,13 @@ ${
 <details><summary class="muted">record</summary><pre>${JSON.stringify(doc, null, 2)}</pre></details>`;
 }
 
-function eventsTable(events: LiveEventRow[]): Html {
+/** A live event as the list page (`store.web`) or a canary's page (`store.live`) reads it. */
+type ShownEvent = Pick<LiveEventRow, "kind" | "actor" | "at" | "doc"> & {
+  prompt_name?: string | null;
+  canary_id?: string | null;
+};
+
+function eventsTable(events: ShownEvent[]): Html {
   return html`<table><thead><tr><th>When</th><th>Event</th><th>Prompt</th><th>Canary</th><th>By</th><th>Evidence</th></tr></thead><tbody>
 ${events.map(
   (e) =>
