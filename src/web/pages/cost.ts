@@ -3,6 +3,7 @@ import { html } from "hono/html";
 import { defaultConfig } from "../../config/index.js";
 import { errorMessage, isInputError } from "../../core/index.js";
 import { type CostDimension, type CostReport, costReport, rollUpReport } from "../../cost/index.js";
+import type { KappaSummary, PositionReport } from "../../graders/judge/index.js";
 import { parseSince } from "../../mining/index.js";
 import type { JudgeCalibration } from "../../store/index.js";
 import type { WebEnv } from "../app.js";
@@ -73,17 +74,6 @@ ${report.rows.map(
 )}</tbody></table>`;
 }
 
-interface Kappa {
-  kappa: number;
-  se: number;
-  defined: boolean;
-}
-interface OrderAgreement {
-  correct: number;
-  accuracy: number;
-  kappa: Kappa;
-  unparsed: number;
-}
 /** The parts of a calibration's `details` the page shows (written by `judge calibrate`). */
 interface CalibrationDetails {
   kappa_defined?: boolean;
@@ -96,19 +86,11 @@ interface CalibrationDetails {
     support: number;
   }>;
   flip_rate?: number;
-  positions?: {
-    in_order: OrderAgreement;
-    swapped: OrderAgreement;
-    mean_accuracy: number;
-    both_correct: number;
-    agreed: number;
-    positional_agreement: number;
-    order_kappa: Kappa;
-  };
+  positions?: PositionReport;
   drift?: { drifted?: boolean; message?: string };
 }
 
-const kappaText = (k: Kappa) =>
+const kappaText = (k: KappaSummary) =>
   k.defined ? `${k.kappa.toFixed(3)} ± ${k.se.toFixed(3)}` : "undefined (one label only)";
 
 /** Each judge version's newest calibration against human labels, as `ratchet judge show`. */
