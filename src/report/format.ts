@@ -53,3 +53,12 @@ export function formatScore(n: number): string {
   if (!Number.isFinite(n)) return NA;
   return n.toFixed(3);
 }
+
+/** The largest counts, largest first (ties by name): `{a: 1, b: 3}` → "b 3, a 1". */
+export function formatTopCounts(counts: Record<string, number>, n = 3): string {
+  return Object.entries(counts)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, n)
+    .map(([name, count]) => `${name} ${count}`)
+    .join(", ");
+}

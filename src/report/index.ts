@@ -7,7 +7,14 @@ export type {
 export { pairRuns } from "./compare-runs.js";
 export { CSV_HEADERS, CSV_OUTPUT_LIMIT } from "./csv.js";
 export { markdownCell, xmlAttr, xmlText } from "./escape.js";
-export { formatCount, formatMs, formatPct, formatScore, formatUsd } from "./format.js";
+export {
+  formatCount,
+  formatMs,
+  formatPct,
+  formatScore,
+  formatTopCounts,
+  formatUsd,
+} from "./format.js";
 export { HTML_OUTPUT_LIMIT } from "./html.js";
 export { MARKDOWN_FAILURE_LIMIT } from "./markdown.js";
 export type { SummaryOptions } from "./summary.js";

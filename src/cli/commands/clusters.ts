@@ -6,6 +6,7 @@ import { errorMessage, type Failure, InputError } from "../../core/index.js";
 import { judgeRuntimeFromConfig } from "../../graders/judge/index.js";
 import { harnessTicket, recommendTrack, type TrackRecommendation } from "../../loop/index.js";
 import { parseSince, recordRunFailures } from "../../mining/index.js";
+import { formatTopCounts } from "../../report/index.js";
 import type { ClusterMembership, ClusterRecord, Store } from "../../store/index.js";
 import { parseIntOption } from "../options.js";
 import type { Output } from "../output.js";
@@ -251,22 +252,15 @@ async function recordRunsFailures(
   return recorded;
 }
 
-const top = (counts: Record<string, number>, n = 3): string =>
-  Object.entries(counts)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .slice(0, n)
-    .map(([name, count]) => `${name} ${count}`)
-    .join(", ");
-
 function renderList(list: ClusterRecord[]): string {
   const rows = list.map((c) => [
     c.id,
     c.status === "retired" ? `${c.label} (retired)` : c.label,
     String(c.size),
     c.stats.trend,
-    top(c.stats.severity),
-    top(c.stats.tools) || "-",
-    top(c.stats.agents) || "-",
+    formatTopCounts(c.stats.severity),
+    formatTopCounts(c.stats.tools) || "-",
+    formatTopCounts(c.stats.agents) || "-",
   ]);
   const header = ["id", "label", "size", "trend", "severity", "tools", "agents"];
   const widths = header.map((h, i) =>
@@ -295,12 +289,12 @@ async function renderCluster(
     ...(cluster.description ? [cluster.description] : []),
     `size ${cluster.size} (${memberCount} distinct failures), first seen ${cluster.first_seen}, last seen ${cluster.last_seen}, trend ${cluster.stats.trend}`,
     `keywords: ${cluster.keywords.map((k) => k.term).join(", ") || "-"}`,
-    `severity: ${top(cluster.stats.severity, 10)}`,
-    `signals: ${top(cluster.stats.signal_types, 10)}`,
-    `detectors: ${top(cluster.stats.detectors, 10)}`,
-    `graders: ${top(cluster.stats.graders ?? {}, 10) || "-"}`,
-    `tools: ${top(cluster.stats.tools, 10) || "-"}`,
-    `agents: ${top(cluster.stats.agents, 10) || "-"}`,
+    `severity: ${formatTopCounts(cluster.stats.severity, 10)}`,
+    `signals: ${formatTopCounts(cluster.stats.signal_types, 10)}`,
+    `detectors: ${formatTopCounts(cluster.stats.detectors, 10)}`,
+    `graders: ${formatTopCounts(cluster.stats.graders ?? {}, 10) || "-"}`,
+    `tools: ${formatTopCounts(cluster.stats.tools, 10) || "-"}`,
+    `agents: ${formatTopCounts(cluster.stats.agents, 10) || "-"}`,
     `per day: ${cluster.stats.per_day.map((d) => `${d.day} ${d.count}`).join(", ")}`,
     `track: ${trackLine(recommendation)}: ${recommendation.reasons[0] ?? "-"}`,
     ...(recommendation.harness

@@ -2,6 +2,7 @@ import { html } from "hono/html";
 import { type Attribution, attributeHeuristic, loadTrajectory } from "../../attribute/index.js";
 import { type Failure, isInputError } from "../../core/index.js";
 import { recommendTrack, type TrackRecommendation } from "../../loop/index.js";
+import { formatTopCounts } from "../../report/index.js";
 import type { ClusterRecord, Store } from "../../store/index.js";
 import { pageOf, pager, when } from "../format.js";
 import { empty, type Html, page } from "../layout.js";
@@ -13,13 +14,6 @@ const PAGE = 50;
 const LIST_MEMBERS = 50;
 /** Members the cluster page lists (most central first). */
 const SHOWN_MEMBERS = 50;
-
-const top = (counts: Record<string, number>, n = 3): string =>
-  Object.entries(counts)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .slice(0, n)
-    .map(([name, count]) => `${name} ${count}`)
-    .join(", ");
 
 /** Members first seen per day as an inline SVG line; the numbers are in its label. */
 export function sparkline(perDay: ReadonlyArray<{ day: string; count: number }>): Html {
@@ -92,8 +86,8 @@ export async function clustersPage(ctx: PageContext, url: URL): Promise<Html> {
 ${shown.map((c) => {
   const track = tracks.get(c.id);
   return html`<tr><td><a href="/clusters/${encodeURIComponent(c.id)}">${c.id}</a></td><td>${c.label}${c.status === "retired" ? html` <span class="badge warn">retired</span>` : ""}</td>
-<td class="num">${c.size}</td><td>${sparkline(c.stats.per_day)} ${c.stats.trend}</td><td>${top(c.stats.severity, 4)}</td>
-<td>${top(c.stats.tools) || "—"}</td><td>${top(c.stats.agents) || "—"}</td><td>${track ? trackLine(track) : "—"}</td><td>${when(c.last_seen)}</td></tr>`;
+<td class="num">${c.size}</td><td>${sparkline(c.stats.per_day)} ${c.stats.trend}</td><td>${formatTopCounts(c.stats.severity, 4)}</td>
+<td>${formatTopCounts(c.stats.tools) || "—"}</td><td>${formatTopCounts(c.stats.agents) || "—"}</td><td>${track ? trackLine(track) : "—"}</td><td>${when(c.last_seen)}</td></tr>`;
 })}</tbody></table>${pager(url, p, PAGE, shown.length, all.length)}`
         }`;
   return page(ctx, { title: "Clusters", path: "/clusters", body });
@@ -131,7 +125,7 @@ export async function clusterPage(ctx: PageContext, id: string): Promise<Html | 
   );
   const similarity = new Map(members.map((m) => [m.failure_id, m.similarity]));
   const stat = (name: string, counts: Record<string, number>) =>
-    html`<span class="muted">${name}</span><span>${top(counts, 10) || "—"}</span>`;
+    html`<span class="muted">${name}</span><span>${formatTopCounts(counts, 10) || "—"}</span>`;
   const body = html`<p><a href="/clusters">← clusters</a></p>
 ${cluster.description ? html`<p>${cluster.description}</p>` : ""}
 <div class="kv">
