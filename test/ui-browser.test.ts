@@ -3,7 +3,9 @@ import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { defaultConfig } from "../src/config/index.js";
 import { toRecord } from "../src/evalgen/index.js";
+import { type CanaryDoc, startCanary, stopCanary } from "../src/live/index.js";
 import { sampleAttempt, sampleRun } from "../src/store/test-support/samples.js";
 import {
   CHROMIUM,
@@ -240,6 +242,42 @@ describe.skipIf(!hasChromium())(
       );
       await page.locator("main .badge", { hasText: "completed" }).first().waitFor();
       expect(await page.getByRole("status").count()).toBe(0);
+      await page.context().close();
+    });
+
+    it("keeps a running canary's page through a dropped connection and reloads it after", async () => {
+      const production = (await dash.store.prompts.listLabels(PROMPT)).find(
+        (l) => l.label === "production",
+      );
+      const other = (await dash.store.prompts.listVersions(PROMPT)).find(
+        (v) => v.hash !== production?.hash,
+      );
+      if (other === undefined) throw new Error("the demo store has one version only");
+      const { id } = await startCanary(dash.store, defaultConfig(), {
+        candidate: `${PROMPT}@${other.hash}`,
+        actor: "browser-test",
+        traffic: 0.1,
+        metric: "error_rate",
+        guardrails: [],
+        force: true,
+      });
+      const page = await signedIn(dash.readToken);
+      await page.goto(`${dash.url}/canaries/${id}`);
+      const reloads: string[] = [];
+      page.on("load", () => reloads.push(page.url()));
+      await page.route(`**/canaries/${id}`, (route) => route.abort("internetdisconnected"));
+      await page
+        .getByRole("status")
+        .getByText(/Connection lost; reconnecting/)
+        .waitFor();
+      expect(page.url()).toBe(`${dash.url}/canaries/${id}`);
+      await page.unroute(`**/canaries/${id}`);
+      // The next try finds the server and reloads: the status line is gone with the old page.
+      await page.waitForEvent("load", WAIT);
+      expect(reloads).toHaveLength(1);
+      await page.getByRole("heading", { name: `Canary ${id}`, level: 1 }).waitFor();
+      const row = await dash.store.live.getCanary<CanaryDoc>(id);
+      if (row) await stopCanary(dash.store, row, { actor: "browser-test", reason: "test over" });
       await page.context().close();
     });
 

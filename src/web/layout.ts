@@ -81,3 +81,16 @@ export function empty(what: string, command: string): Html {
 export function csrfField(ctx: PageContext): Html {
   return html`<input type="hidden" name="_csrf" value="${ctx.csrf}">`;
 }
+
+/**
+ * A page that follows something live reloads itself every `everyMs`, but only once the server
+ * answers: a lost connection is said in a status line and retried with a growing pause (up to
+ * 30 s) instead of leaving the browser on its own error page; an ended session is said too.
+ */
+export function reloadWhenReachable(everyMs: number): string {
+  return `(()=>{let wait=${everyMs},lost=0;const say=t=>{let s=document.getElementById('live-state');
+if(!s){s=document.createElement('p');s.id='live-state';s.setAttribute('role','status');s.className='muted';document.querySelector('main').prepend(s);}s.textContent=t;};
+const go=()=>fetch(location.href,{cache:'no-store'}).then(r=>{if(r.status===401){say('Signed out: sign in again to follow this page.');return;}if(!r.ok)throw new Error('HTTP '+r.status);location.reload();})
+.catch(()=>{lost++;wait=Math.min(30000,wait*2);say('Connection lost; reconnecting in '+Math.round(wait/1000)+' s (try '+lost+').');setTimeout(go,wait);});
+setTimeout(go,wait);})();`;
+}

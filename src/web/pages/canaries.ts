@@ -9,7 +9,7 @@ import type { LiveEventRow } from "../../store/index.js";
 import type { WebEnv } from "../app.js";
 import { render } from "../app.js";
 import { ms, num, pageOf, pager, pct, short, statusBadge, usd, when } from "../format.js";
-import { empty, type Html, page } from "../layout.js";
+import { empty, type Html, page, reloadWhenReachable } from "../layout.js";
 import type { PageContext } from "../types.js";
 import { decisionLink, versionLink } from "./links.js";
 
@@ -103,8 +103,7 @@ ${(["control", "candidate"] as const).map((arm) => {
     allEvents.length === 0 ? html`<p class="muted">none</p>` : eventsTable(allEvents.reverse())
   }`;
   // A running canary's page follows the traffic.
-  const script =
-    canary.status === "running" ? "setTimeout(()=>location.reload(),15000);" : undefined;
+  const script = canary.status === "running" ? reloadWhenReachable(15_000) : undefined;
   return page(ctx, {
     title: `Canary ${canary.id}`,
     path: "/canaries",
