@@ -16,6 +16,7 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { startServer } from "../../src/server/index.js";
 import { openSqliteStore } from "../../src/store/index.js";
 import { encodeExportRequest, ingestFile } from "../../src/traces/index.js";
@@ -58,6 +59,38 @@ async function fileToSqlite(dir: string) {
     spansPerSec: FILE_SPANS / wall,
     spansPerCpuSec: FILE_SPANS / cpu,
   };
+}
+
+/**
+ * What keeping cost rollups costs ingestion: the same file into a store as shipped (a trigger
+ * marks each span's trace for the rollups) and into one with that trigger dropped, taking
+ * turns, best of three each; then the refresh that computes the marked traces' spend.
+ */
+async function rollupOverhead(dir: string) {
+  const file = join(dir, "spans.jsonl");
+  const best = { with: Number.POSITIVE_INFINITY, without: Number.POSITIVE_INFINITY, refresh: 0 };
+  let traces = 0;
+  for (let round = 0; round < 3; round++) {
+    for (const kind of ["with", "without"] as const) {
+      const path = join(dir, `rollup-${kind}-${round}.db`);
+      const store = await openSqliteStore(path);
+      if (kind === "without") {
+        const db = new Database(path);
+        db.exec("DROP TRIGGER spans_cost_dirty");
+        db.close();
+      }
+      const { wall } = await timed(() => ingestFile(store.traces, file));
+      best[kind] = Math.min(best[kind], wall);
+      if (kind === "with") {
+        const refresh = await timed(() => store.costs.refresh());
+        traces = refresh.value;
+        best.refresh = round === 0 ? refresh.wall : Math.min(best.refresh, refresh.wall);
+      }
+      await store.close();
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
+    }
+  }
+  return { spans: FILE_SPANS, traces, ...best };
 }
 
 async function overHttp(dir: string) {
@@ -149,6 +182,12 @@ async function main() {
     const file = await fileToSqlite(dir);
     console.log(
       `file → SQLite: ${file.spans} spans (${file.fileMB} MB OTLP JSON) in ${file.seconds.toFixed(2)} s = ${Math.round(file.spansPerSec)} spans/s wall, ${Math.round(file.spansPerCpuSec)} spans/CPU-s (target ≥ 20000)`,
+    );
+    const rollups = await rollupOverhead(dir);
+    console.log(
+      `cost rollups: ingest ${rollups.spans} spans in ${rollups.with.toFixed(2)} s with the rollup trigger vs ${rollups.without.toFixed(2)} s without (ratio ${(rollups.with / rollups.without).toFixed(2)}); ` +
+        `then ${rollups.traces} traces' spend computed in ${rollups.refresh.toFixed(2)} s (${Math.round(rollups.spans / rollups.refresh)} spans/s); ` +
+        `ingest + rollups vs ingest alone ${((rollups.with + rollups.refresh) / rollups.without).toFixed(2)}×`,
     );
     const http = await overHttp(dir);
     console.log(

@@ -33,7 +33,7 @@ const SMALL_ATTEMPTS = 20;
 const TRACES = 70_000;
 const TRACE_SPANS = 10;
 /** Bump when the generated store's shape changes, so an old cache is not reused. */
-const STORE_SHAPE = 1;
+const STORE_SHAPE = 2;
 
 const smallRunId = (i: number) => `run_s${String(i).padStart(18, "0")}`;
 const startedAt = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
@@ -209,11 +209,28 @@ async function generate(path: string): Promise<void> {
     }
   });
   for (let t = 0; t < TRACES; t += 10_000) writeTraces(t, Math.min(TRACES, t + 10_000));
-  db.exec("ANALYZE");
-  db.pragma("wal_checkpoint(TRUNCATE)");
-  db.prepare("CREATE TABLE bench_shape (v INTEGER NOT NULL)").run();
-  db.prepare("INSERT INTO bench_shape (v) VALUES (?)").run(STORE_SHAPE);
   db.close();
+  // The spans went in by raw SQL, as an older version's store holds them: computing their
+  // cost rollups is what `ratchet ui` does once after an upgrade.
+  const tRollups = Date.now();
+  const rollups = await openSqliteStore(path);
+  const traces = await rollups.costs.refresh({
+    chunk: 5000,
+    onProgress: (p) => {
+      if (p.done % 50_000 < 5000)
+        process.stderr.write(`  cost rollups ${p.done} traces, ${p.left} left\n`);
+    },
+  });
+  await rollups.close();
+  process.stderr.write(
+    `  cost rollups of ${traces} traces in ${((Date.now() - tRollups) / 1000).toFixed(1)} s\n`,
+  );
+  const db2 = new Database(path);
+  db2.exec("ANALYZE");
+  db2.pragma("wal_checkpoint(TRUNCATE)");
+  db2.prepare("CREATE TABLE bench_shape (v INTEGER NOT NULL)").run();
+  db2.prepare("INSERT INTO bench_shape (v) VALUES (?)").run(STORE_SHAPE);
+  db2.close();
   process.stderr.write(`  built in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
 }
 
@@ -271,6 +288,14 @@ function probes(db: Database.Database, attemptId: string, hash: string): Probe[]
     all("SELECT * FROM prompt_labels WHERE name = ?", name);
     all("SELECT * FROM prompt_label_events WHERE name = ? ORDER BY id", name);
   };
+  // One pass over the hour rollups by purpose, model, agent and day, as cost.rollUpReport needs.
+  const costFloor = (sinceMs: number) =>
+    all(
+      `SELECT purpose, model, provider, recorded, agent, date(hour * 3600, 'unixepoch'),
+         total(cost_usd), total(input_tokens), total(output_tokens), sum(spans)
+       FROM cost_hours WHERE hour >= ? GROUP BY 1, 2, 3, 4, 5, 6`,
+      Math.ceil(sinceMs / 3_600_000),
+    );
   const deepRunsPage = Math.floor((SMALL_RUNS + 1) / 50) - 1;
   const deepAttemptsPage = Math.floor(BIG_ATTEMPTS / 50) - 1;
   return [
@@ -400,6 +425,20 @@ function probes(db: Database.Database, attemptId: string, hash: string): Probe[]
       path: "/prompts/support/rollback?label=production",
       floor: () => promptsOf("support"),
     },
+    // The production traces' day (700,000 spans) and all time (1,000,000 spans); the default
+    // window (30 days back from now) holds nothing in this store.
+    {
+      name: "cost, production day",
+      path: "/cost?since=2026-05-28",
+      floor: () => costFloor(Date.parse("2026-05-28")),
+    },
+    {
+      name: "cost, all time",
+      path: "/cost?since=2020-01-01",
+      floor: () => costFloor(Date.parse("2020-01-01")),
+    },
+    // A window that starts mid-hour: its first half hour is read span by span.
+    { name: "cost, from mid-hour", path: "/cost?since=2026-05-29T08:30:00Z" },
   ];
 }
 

@@ -1,3 +1,3 @@
 // One place for what cost/ takes from modules below it.
 export type { Run } from "../core/index.js";
-export type { CostDimension, CostGroup, Store } from "../store/index.js";
+export type { CostDimension, CostGroup, CostStore, Store } from "../store/index.js";

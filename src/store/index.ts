@@ -5,8 +5,15 @@ export type {
   ClusterStats,
   ClusterStore,
 } from "./clusters.js";
-export type { CostDimension, CostGroup, CostQuery, CostStore } from "./costs.js";
-export { COST_DIMENSIONS } from "./costs.js";
+export type {
+  CostDimension,
+  CostGroup,
+  CostQuery,
+  CostRefreshOptions,
+  CostRefreshProgress,
+  CostStore,
+} from "./costs/index.js";
+export { COST_DIMENSIONS } from "./costs/index.js";
 export type {
   EvalDraftReview,
   EvalDraftStatus,

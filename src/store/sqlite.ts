@@ -22,7 +22,7 @@ import {
   encodeSpan,
   SPAN_COLUMNS,
 } from "./codec.js";
-import { SqliteCostStore } from "./costs.js";
+import { SqliteCostStore } from "./costs/index.js";
 import { SqliteEvalDraftStore } from "./eval-drafts.js";
 import { SqliteFailureStore } from "./failures.js";
 import { SqliteGateStore } from "./gate.js";

@@ -8,7 +8,7 @@ import type {
   RunTotals,
 } from "../core/index.js";
 import type { ClusterStore } from "./clusters.js";
-import type { CostStore } from "./costs.js";
+import type { CostStore } from "./costs/index.js";
 import type { EvalDraftStore } from "./eval-drafts.js";
 import type { FailureStore } from "./failures.js";
 import type { GateStore } from "./gate.js";

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { defaultConfig, type RatchetConfig, redactionOptions } from "../../config/index.js";
 import { InputError } from "../../core/index.js";
+import { keepRollupsFresh } from "../../cost/index.js";
 import { createRedactor, type Redactor } from "../../redact/index.js";
 import { isLoopbackHost, startServer } from "../../server/index.js";
 import type { Store } from "../../store/index.js";
@@ -166,6 +167,10 @@ export function registerServe(
           }
           throw error;
         });
+        // Production spans arrive all day: their cost rollups are kept up in the background.
+        const rollups = keepRollupsFresh(ctx.store.costs, {
+          onError: (error) => output.err(`ratchet: cost rollups: ${String(error)}`),
+        });
         if (!isLoopbackHost(host)) output.err(exposureWarning(host, tokenSource));
         output.out(
           `ratchet: listening on ${running.url} (POST /v1/traces, GET /v1/prompts/<name>, GET /healthz); store ${ctx.storePath}`,
@@ -175,6 +180,7 @@ export function registerServe(
           for (const line of signInLines(running.url, ui.tokens)) output.out(`  ${line}`);
         }
         const signal = await (options.until ?? untilSignal)();
+        await rollups.stop();
         await running.close();
         output.out(`ratchet: stopped${typeof signal === "string" ? ` (${signal})` : ""}`);
       } finally {

@@ -1,8 +1,10 @@
 import { serve } from "@hono/node-server";
 import type { Command } from "commander";
 import { InputError } from "../../core/index.js";
+import { keepRollupsFresh } from "../../cost/index.js";
 import { isLoopbackHost } from "../../server/index.js";
 import { createWebApp, newToken } from "../../web/index.js";
+import { catchUpCostRollups } from "../cost-rollups.js";
 import { parseIntOption } from "../options.js";
 import type { Output } from "../output.js";
 import { openProject } from "../project.js";
@@ -82,6 +84,7 @@ export function registerUi(program: Command, output: Output): void {
       const project = await openProject(flags);
       const tokens = uiTokens();
       const host = flags.host ?? "127.0.0.1";
+      await catchUpCostRollups(project.store, output);
       const app = createWebApp({
         store: project.store,
         readToken: tokens.read,
@@ -118,6 +121,9 @@ export function registerUi(program: Command, output: Output): void {
           `ratchet: warning: the dashboard listens on ${host}, beyond this machine; anyone with a token can read the store`,
         );
       }
+      const rollups = keepRollupsFresh(project.store.costs, {
+        onError: (error) => output.err(`ratchet: cost rollups: ${String(error)}`),
+      });
       output.out(`ratchet: dashboard on ${server.url} (store ${project.storePath})`);
       for (const line of signInLines(server.url, tokens)) output.out(line);
       await new Promise<void>((resolve) => {
@@ -125,6 +131,7 @@ export function registerUi(program: Command, output: Output): void {
         process.once("SIGINT", stop);
         process.once("SIGTERM", stop);
       });
+      await rollups.stop();
       await server.close();
       await project.store.close();
       output.out("ratchet: dashboard stopped");
