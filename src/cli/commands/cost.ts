@@ -3,6 +3,7 @@ import { InputError, RUN_PURPOSES, type Run } from "../../core/index.js";
 import { COST_DIMENSIONS, type CostDimension, costReport } from "../../cost/index.js";
 import { parseSince } from "../../mining/index.js";
 import { formatUsd, renderTable } from "../../report/index.js";
+import { catchUpCostRollups } from "../cost-rollups.js";
 import type { Output } from "../output.js";
 import { openProject } from "../project.js";
 
@@ -66,6 +67,7 @@ export function registerCost(program: Command, output: Output): void {
         }
         const { store, config } = await openProject(flags);
         try {
+          await catchUpCostRollups(store, output);
           const report = await costReport(store, {
             by,
             sinceMs: since,
