@@ -14,9 +14,9 @@
  * bundles to a directory of its own and runs the commands from there.
  */
 import { realpathSync, rmSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -28,6 +28,27 @@ export const BUNDLE_EXTERNALS = [
   "gpt-tokenizer/*",
   "@stdlib/*",
 ];
+
+/**
+ * zod's `z.locales` namespace re-exports its error messages in some 40 languages (366 KB, an
+ * eighth of what `ratchet eval` loads; parsing and decoding source is most of a command's
+ * load time). Ratchet never switches zod's locale, so the namespace holds English only.
+ */
+const zodEnglishOnly: Plugin = {
+  name: "zod-english-only",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/]/.test(args.importer)
+        ? { path: join(dirname(args.importer), "..", "locales", "en.js"), namespace: "zod-locales" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+      loader: "js",
+    }));
+  },
+};
 
 /** Builds the bundle into `outdir` (resolved from the repository root), replacing it. */
 export async function bundleCli(outdir = "dist/cli-bundle"): Promise<void> {
@@ -43,6 +64,7 @@ export async function bundleCli(outdir = "dist/cli-bundle"): Promise<void> {
     platform: "node",
     target: "node20",
     external: BUNDLE_EXTERNALS,
+    plugins: [zodEnglishOnly],
     // CommonJS dependencies bundled into ESM still call require() for Node's built-ins.
     banner: {
       js: "import { createRequire as __ratchetCreateRequire } from 'node:module'; const require = __ratchetCreateRequire(import.meta.url);",
