@@ -54,7 +54,7 @@ export class SqliteCostStore implements CostStore {
   }
 
   async costGroups(query: CostQuery): Promise<CostGroup[]> {
-    this.#rollups.refresh();
+    await this.#rollups.refresh();
     const { sql, params } = windowSql(query);
     const rows = this.#db.prepare(sql).all(...params) as GroupRow[];
     return rows.map((row) => {

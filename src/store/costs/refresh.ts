@@ -88,7 +88,11 @@ export class CostRollups {
     return this.#pending.get() as number;
   }
 
-  refresh(options: CostRefreshOptions = {}): number {
+  /**
+   * Chunk after chunk until nothing waits (or `limit`), the event loop free between chunks so
+   * that a server answering from the same process keeps answering through a long backlog.
+   */
+  async refresh(options: CostRefreshOptions = {}): Promise<number> {
     const chunk = Math.max(1, Math.floor(options.chunk ?? DEFAULT_CHUNK));
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
     let done = 0;
@@ -99,6 +103,8 @@ export class CostRollups {
       if (taken === 0) break;
       done += taken;
       if (options.onProgress) options.onProgress({ done, left: this.pending() });
+      if (taken === chunk && done < limit)
+        await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return done;
   }

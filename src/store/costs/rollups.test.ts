@@ -181,4 +181,16 @@ describe("cost rollups kept as spans arrive", () => {
     expect(await spendBy("purpose")).toEqual({ production: 0.2 });
     rollupsAgree();
   });
+
+  it("lets the event loop run between chunks of a long refresh", async () => {
+    insertSpans(
+      path,
+      [0, 1, 2].map((i) => span(`y${i}`, "c", undefined, T0 + i, chatCosting(0.01))),
+    );
+    const refreshing = store.costs.refresh({ chunk: 1 });
+    // The first chunk ran before the refresh gave the loop back; the others wait their turn.
+    expect(await store.costs.pendingTraces()).toBe(2);
+    expect(await refreshing).toBe(3);
+    expect(await store.costs.pendingTraces()).toBe(0);
+  });
 });
