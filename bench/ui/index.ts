@@ -33,7 +33,7 @@ const SMALL_ATTEMPTS = 20;
 const TRACES = 70_000;
 const TRACE_SPANS = 10;
 /** Bump when the generated store's shape changes, so an old cache is not reused. */
-const STORE_SHAPE = 2;
+const STORE_SHAPE = 3;
 
 const smallRunId = (i: number) => `run_s${String(i).padStart(18, "0")}`;
 const startedAt = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
@@ -291,9 +291,9 @@ function probes(db: Database.Database, attemptId: string, hash: string): Probe[]
   // One pass over the hour rollups by purpose, model, agent and day, as cost.rollUpReport needs.
   const costFloor = (sinceMs: number) =>
     all(
-      `SELECT purpose, model, provider, recorded, agent, date(hour * 3600, 'unixepoch'),
-         total(cost_usd), total(input_tokens), total(output_tokens), sum(spans)
-       FROM cost_hours WHERE hour >= ? GROUP BY 1, 2, 3, 4, 5, 6`,
+      `SELECT k.purpose, k.model, k.provider, k.recorded, k.agent, date(h.hour * 3600, 'unixepoch'),
+         total(h.cost_usd), total(h.input_tokens), total(h.output_tokens), sum(h.spans)
+       FROM cost_hours h JOIN cost_keys k ON k.id = h.key WHERE h.hour >= ? GROUP BY 1, 2, 3, 4, 5, 6`,
       Math.ceil(sinceMs / 3_600_000),
     );
   const deepRunsPage = Math.floor((SMALL_RUNS + 1) / 50) - 1;

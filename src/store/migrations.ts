@@ -600,7 +600,7 @@ CREATE INDEX spans_start_ms ON spans (start_ms);
 -- time (that took 1.2-1.6 s for a window of 100,000 spans and about 20 s for 1,000,000).
 -- A span insert marks its trace (per attempt for eval spans) dirty; store.costs.refresh()
 -- recomputes each dirty trace's spending spans into span_costs and moves their sums into
--- cost_hours. Text keys hold '' for "none" so that they can be part of a primary key.
+-- cost_hours. Dimensions hold '' for "none" so that they can be part of a unique key.
 CREATE TABLE cost_dirty (
   source TEXT NOT NULL,
   trace_id TEXT NOT NULL,
@@ -613,13 +613,18 @@ CREATE TRIGGER spans_cost_dirty AFTER INSERT ON spans BEGIN
   VALUES (new.source, new.trace_id, coalesce(new.attempt_id, ''));
 END;
 
--- One row per span that carries spend, with every report dimension resolved.
-CREATE TABLE span_costs (
+-- The traces whose spend is kept, and each distinct combination of report dimensions, as
+-- small integers: the per-span rows below carry two integers instead of a dozen strings
+-- (bench/ui store: 75 MB instead of 250 MB for 830,000 spending spans).
+CREATE TABLE cost_traces (
+  id INTEGER PRIMARY KEY,
   source TEXT NOT NULL,
   trace_id TEXT NOT NULL,
   akey TEXT NOT NULL,
-  start_ms INTEGER NOT NULL,
-  hour INTEGER NOT NULL,
+  UNIQUE (source, trace_id, akey)
+);
+CREATE TABLE cost_keys (
+  id INTEGER PRIMARY KEY,
   purpose TEXT NOT NULL,
   model TEXT NOT NULL,
   provider TEXT NOT NULL,
@@ -630,34 +635,33 @@ CREATE TABLE span_costs (
   prompt_version TEXT NOT NULL,
   run_id TEXT NOT NULL,
   cycle TEXT NOT NULL,
+  UNIQUE (purpose, model, provider, recorded, agent, tool, name, prompt_version, run_id, cycle)
+);
+
+-- One row per span that carries spend.
+CREATE TABLE span_costs (
+  trace INTEGER NOT NULL,
+  start_ms REAL NOT NULL,
+  key INTEGER NOT NULL,
   cost_usd REAL NOT NULL,
   input_tokens REAL NOT NULL,
   output_tokens REAL NOT NULL,
   cached_input_tokens REAL NOT NULL
 );
-CREATE INDEX span_costs_trace ON span_costs (source, trace_id, akey);
+CREATE INDEX span_costs_trace ON span_costs (trace);
 CREATE INDEX span_costs_start ON span_costs (start_ms);
 
--- The same spend summed per UTC hour and every dimension: whole hours of a report window
--- are read from here, the partial hours at its ends from span_costs.
+-- The same spend summed per UTC hour and dimensions: whole hours of a report window are
+-- read from here, the partial hours at its ends from span_costs.
 CREATE TABLE cost_hours (
   hour INTEGER NOT NULL,
-  purpose TEXT NOT NULL,
-  model TEXT NOT NULL,
-  provider TEXT NOT NULL,
-  recorded INTEGER NOT NULL,
-  agent TEXT NOT NULL,
-  tool TEXT NOT NULL,
-  name TEXT NOT NULL,
-  prompt_version TEXT NOT NULL,
-  run_id TEXT NOT NULL,
-  cycle TEXT NOT NULL,
+  key INTEGER NOT NULL,
   cost_usd REAL NOT NULL,
   input_tokens REAL NOT NULL,
   output_tokens REAL NOT NULL,
   cached_input_tokens REAL NOT NULL,
   spans INTEGER NOT NULL,
-  PRIMARY KEY (hour, purpose, model, provider, recorded, agent, tool, name, prompt_version, run_id, cycle)
+  PRIMARY KEY (hour, key)
 ) WITHOUT ROWID;
 
 -- Every trace already stored is computed on the first refresh.

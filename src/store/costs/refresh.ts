@@ -1,29 +1,21 @@
 import type BetterSqlite3 from "better-sqlite3";
-import { SPAN_COST_COLUMNS, SPEND_ROWS_SQL } from "./spend-sql.js";
+import {
+  DIMENSION_COLUMNS,
+  hourOf,
+  SPEND_COLUMNS,
+  SPEND_ROWS_SQL,
+  SUM_COLUMNS,
+} from "./spend-sql.js";
 import type { CostRefreshOptions } from "./types.js";
-
-/** The columns of cost_hours that form its key, in primary-key order. */
-const HOUR_KEY = [
-  "hour",
-  "purpose",
-  "model",
-  "provider",
-  "recorded",
-  "agent",
-  "tool",
-  "name",
-  "prompt_version",
-  "run_id",
-  "cycle",
-] as const;
-
-const SUMS = ["cost_usd", "input_tokens", "output_tokens", "cached_input_tokens"] as const;
 
 /** Traces per transaction by default: big enough to amortize, small enough to let writers in. */
 const DEFAULT_CHUNK = 2000;
 
-const CHUNK_JOIN = `temp.cost_chunk k JOIN span_costs c
-  ON c.source = k.source AND c.trace_id = k.trace_id AND c.akey = k.akey`;
+/** The chunk's traces' current rows. */
+const CHUNK_ROWS = "temp.cost_chunk k JOIN span_costs c ON c.trace = k.trace";
+
+const list = (columns: readonly string[], prefix = "") =>
+  columns.map((c) => `${prefix}${c}`).join(", ");
 
 /**
  * Keeps span_costs and cost_hours true to the spans. A trace is recomputed whole whenever a
@@ -35,51 +27,80 @@ export class CostRollups {
   readonly #step: BetterSqlite3.Transaction<(limit: number) => number>;
 
   constructor(db: BetterSqlite3.Database) {
-    // Per connection: the traces one refresh step works on.
+    // Per connection: the traces one refresh step works on, and their new rows.
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS cost_chunk (
-      source TEXT NOT NULL, trace_id TEXT NOT NULL, akey TEXT NOT NULL,
-      PRIMARY KEY (source, trace_id, akey)) WITHOUT ROWID`);
+      source TEXT NOT NULL, trace_id TEXT NOT NULL, akey TEXT NOT NULL, trace INTEGER,
+      PRIMARY KEY (source, trace_id, akey)) WITHOUT ROWID;
+      CREATE TEMP TABLE IF NOT EXISTS cost_new (${list(SPEND_COLUMNS)})`);
     this.#pending = db.prepare("SELECT count(*) FROM cost_dirty").pluck();
-    const clearChunk = db.prepare("DELETE FROM temp.cost_chunk");
+    const clear = db.prepare("DELETE FROM temp.cost_chunk");
+    const clearNew = db.prepare("DELETE FROM temp.cost_new");
     const takeChunk = db.prepare(
       "INSERT INTO temp.cost_chunk (source, trace_id, akey) SELECT source, trace_id, akey FROM cost_dirty LIMIT ?",
     );
+    const registerTraces = db.prepare(
+      `INSERT OR IGNORE INTO cost_traces (source, trace_id, akey)
+       SELECT source, trace_id, akey FROM temp.cost_chunk`,
+    );
+    const numberChunk = db.prepare(
+      `UPDATE temp.cost_chunk SET trace = (SELECT t.id FROM cost_traces t
+         WHERE t.source = cost_chunk.source AND t.trace_id = cost_chunk.trace_id
+           AND t.akey = cost_chunk.akey)`,
+    );
     const addSums = (sign: 1 | -1) =>
       db.prepare(
-        `INSERT INTO cost_hours (${HOUR_KEY.join(", ")}, ${SUMS.join(", ")}, spans)
-         SELECT ${HOUR_KEY.map((k) => `c.${k}`).join(", ")},
-           ${SUMS.map((s) => `${sign} * total(c.${s})`).join(", ")}, ${sign} * count(*)
-         FROM ${CHUNK_JOIN} WHERE true
-         GROUP BY ${HOUR_KEY.map((k) => `c.${k}`).join(", ")}
-         ON CONFLICT DO UPDATE SET ${SUMS.map((s) => `${s} = ${s} + excluded.${s}`).join(", ")},
+        `INSERT INTO cost_hours (hour, key, ${list(SUM_COLUMNS)}, spans)
+         SELECT ${hourOf("c.start_ms")}, c.key,
+           ${SUM_COLUMNS.map((s) => `${sign} * total(c.${s})`).join(", ")}, ${sign} * count(*)
+         FROM ${CHUNK_ROWS} WHERE true
+         GROUP BY 1, 2
+         ON CONFLICT DO UPDATE SET ${SUM_COLUMNS.map((s) => `${s} = ${s} + excluded.${s}`).join(", ")},
            spans = spans + excluded.spans`,
       );
     const subtractOld = addSums(-1);
     const addNew = addSums(1);
     const dropEmptyHours = db.prepare(
-      `DELETE FROM cost_hours WHERE spans <= 0 AND hour IN (SELECT c.hour FROM ${CHUNK_JOIN})`,
+      `DELETE FROM cost_hours WHERE spans <= 0
+         AND hour IN (SELECT ${hourOf("c.start_ms")} FROM ${CHUNK_ROWS})`,
     );
     const deleteOld = db.prepare(
-      `DELETE FROM span_costs WHERE rowid IN (SELECT c.rowid FROM ${CHUNK_JOIN})`,
+      "DELETE FROM span_costs WHERE trace IN (SELECT trace FROM temp.cost_chunk)",
+    );
+    const computeNew = db.prepare(
+      `INSERT INTO temp.cost_new (${list(SPEND_COLUMNS)}) ${SPEND_ROWS_SQL}`,
+    );
+    const registerKeys = db.prepare(
+      `INSERT OR IGNORE INTO cost_keys (${list(DIMENSION_COLUMNS)})
+       SELECT DISTINCT ${list(DIMENSION_COLUMNS)} FROM temp.cost_new`,
     );
     const insertNew = db.prepare(
-      `INSERT INTO span_costs (${SPAN_COST_COLUMNS.join(", ")}) ${SPEND_ROWS_SQL}`,
+      `INSERT INTO span_costs (trace, start_ms, key, ${list(SUM_COLUMNS)})
+       SELECT k.trace, n.start_ms, ck.id, ${list(SUM_COLUMNS, "n.")}
+       FROM temp.cost_new n
+       JOIN temp.cost_chunk k ON k.source = n.source AND k.trace_id = n.trace_id AND k.akey = n.akey
+       JOIN cost_keys ck ON ${DIMENSION_COLUMNS.map((d) => `ck.${d} = n.${d}`).join(" AND ")}`,
     );
     const clearDirty = db.prepare(
       `DELETE FROM cost_dirty WHERE (source, trace_id, akey) IN
          (SELECT source, trace_id, akey FROM temp.cost_chunk)`,
     );
     this.#step = db.transaction((limit: number): number => {
-      clearChunk.run();
+      clear.run();
+      clearNew.run();
       const taken = takeChunk.run(limit).changes;
       if (taken === 0) return 0;
+      registerTraces.run();
+      numberChunk.run();
       subtractOld.run();
       dropEmptyHours.run();
       deleteOld.run();
+      computeNew.run();
+      registerKeys.run();
       insertNew.run();
       addNew.run();
       clearDirty.run();
-      clearChunk.run();
+      clear.run();
+      clearNew.run();
       return taken;
     });
   }

@@ -2,15 +2,11 @@
  * The SQL that decides which spans of a trace carry spend and resolves every report dimension
  * for them. It reads the traces listed in `temp.cost_chunk` (whole traces, not a time
  * window, so that a trace's facts — has it LLM calls, its agent, its prompt version — do not
- * depend on where a report's window cuts it) and yields rows in SPAN_COST_COLUMNS order.
+ * depend on where a report's window cuts it) and yields rows in SPEND_COLUMNS order.
  */
 
-export const SPAN_COST_COLUMNS = [
-  "source",
-  "trace_id",
-  "akey",
-  "start_ms",
-  "hour",
+/** The report dimensions as stored (cost_keys), '' for none. */
+export const DIMENSION_COLUMNS = [
   "purpose",
   "model",
   "provider",
@@ -21,13 +17,29 @@ export const SPAN_COST_COLUMNS = [
   "prompt_version",
   "run_id",
   "cycle",
+] as const;
+
+export const SUM_COLUMNS = [
   "cost_usd",
   "input_tokens",
   "output_tokens",
   "cached_input_tokens",
 ] as const;
 
+/** What SPEND_ROWS_SQL yields per spending span: its trace, time, dimensions and sums. */
+export const SPEND_COLUMNS = [
+  "source",
+  "trace_id",
+  "akey",
+  "start_ms",
+  ...DIMENSION_COLUMNS,
+  ...SUM_COLUMNS,
+] as const;
+
 export const HOUR_MS = 3_600_000;
+
+/** The UTC hour of a `start_ms` expression, as cost_hours counts them. */
+export const hourOf = (startMs: string) => `CAST(${startMs} / ${HOUR_MS} AS INTEGER)`;
 
 const attr = (column: string, name: string) => `json_extract(${column}, '$."${name}"')`;
 
@@ -152,7 +164,7 @@ walk AS (
 found AS MATERIALIZED (
   SELECT source, trace_id, akey, start, agent FROM walk WHERE agent IS NOT NULL
 )
-SELECT b.source, b.trace_id, b.akey, b.start_ms, CAST(b.start_ms / ${HOUR_MS} AS INTEGER),
+SELECT b.source, b.trace_id, b.akey, b.start_ms,
   CASE WHEN b.source = 'production' THEN 'production'
        ELSE coalesce(rp.purpose, 'evaluation') END,
   ${key("b.model")}, ${key("b.provider")}, (b.cost IS NOT NULL),

@@ -1,19 +1,11 @@
-import { HOUR_MS } from "./spend-sql.js";
+import { HOUR_MS, hourOf } from "./spend-sql.js";
 import type { CostDimension, CostQuery } from "./types.js";
 
-/** Each report dimension as a column of span_costs and cost_hours. */
-const DIMENSION_COLUMN: Record<CostDimension, string> = {
-  purpose: "purpose",
-  model: "model",
-  provider: "provider",
-  agent: "agent",
-  tool: "tool",
-  span: "name",
-  prompt_version: "prompt_version",
-  run: "run_id",
-  cycle: "cycle",
-  day: "date(hour * 3600, 'unixepoch')",
-};
+/** Each report dimension over cost_keys (k), given the row's hour expression. */
+function dimensionSql(d: CostDimension, hour: string): string {
+  if (d === "day") return `date(${hour} * 3600, 'unixepoch')`;
+  return `k.${d === "span" ? "name" : d === "run" ? "run_id" : d}`;
+}
 
 const ALWAYS = ["purpose", "model", "provider", "recorded"] as const;
 
@@ -48,11 +40,19 @@ export function windowSql(query: CostQuery): {
   dims: CostDimension[];
 } {
   const dims = query.by.filter((d) => !(ALWAYS as readonly string[]).includes(d));
-  const columns = [...ALWAYS, ...dims.map((d) => `${DIMENSION_COLUMN[d]} AS "${d}"`)];
-  const groupBy = [...ALWAYS, ...dims.map((d) => DIMENSION_COLUMN[d])];
   const params: unknown[] = [];
   const branches: string[] = [];
-  const branch = (table: string, column: string, range: Range, spans: string, sums: string) => {
+  const branch = (
+    table: string,
+    column: string,
+    hour: string,
+    range: Range,
+    spans: string,
+    sums: string,
+  ) => {
+    const always = ALWAYS.map((c) => `k.${c}`);
+    const columns = [...always, ...dims.map((d) => `${dimensionSql(d, hour)} AS "${d}"`)];
+    const groupBy = [...always, ...dims.map((d) => dimensionSql(d, hour))];
     const where: string[] = [];
     if (range.from !== undefined) {
       where.push(`${column} >= ?`);
@@ -63,19 +63,23 @@ export function windowSql(query: CostQuery): {
       params.push(range.to);
     }
     if (query.purpose !== undefined) {
-      where.push("purpose = ?");
+      where.push("k.purpose = ?");
       params.push(query.purpose);
     }
-    branches.push(`SELECT ${columns.join(", ")}, ${sums}, ${spans} AS spans FROM ${table}
+    branches.push(`SELECT ${columns.join(", ")}, ${sums}, ${spans} AS spans
+      FROM ${table} JOIN cost_keys k ON k.id = t.key
       ${where.length ? `WHERE ${where.join(" AND ")}` : ""} GROUP BY ${groupBy.join(", ")}`);
   };
   const { hours, spans } = pieces(query.sinceMs, query.untilMs);
   const sums = (total: string) =>
     ["cost_usd", "input_tokens", "output_tokens", "cached_input_tokens"]
-      .map((s) => `${total}(${s}) AS ${s}`)
+      .map((s) => `${total}(t.${s}) AS ${s}`)
       .join(", ");
-  if (hours) branch("cost_hours", "hour", hours, "sum(spans)", sums("total"));
-  for (const range of spans) branch("span_costs", "start_ms", range, "count(*)", sums("total"));
+  if (hours) branch("cost_hours t", "t.hour", "t.hour", hours, "sum(t.spans)", sums("total"));
+  for (const range of spans) {
+    const hour = hourOf("t.start_ms");
+    branch("span_costs t", "t.start_ms", hour, range, "count(*)", sums("total"));
+  }
   const outer = [...ALWAYS, ...dims.map((d) => `"${d}"`)];
   const sql = `SELECT ${outer.join(", ")},
     total(cost_usd) AS cost_usd, total(input_tokens) AS input_tokens,
