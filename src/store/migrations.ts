@@ -613,6 +613,13 @@ CREATE TRIGGER spans_cost_dirty AFTER INSERT ON spans BEGIN
   VALUES (new.source, new.trace_id, coalesce(new.attempt_id, ''));
 END;
 
+-- A span's purpose and prompt version come from its run; a run stored after its spans (an
+-- import, a tool of the user's) makes them dirty again.
+CREATE TRIGGER runs_cost_dirty AFTER INSERT ON runs BEGIN
+  INSERT OR IGNORE INTO cost_dirty (source, trace_id, akey)
+  SELECT source, trace_id, coalesce(attempt_id, '') FROM spans WHERE run_id = new.id;
+END;
+
 -- The traces whose spend is kept, and each distinct combination of report dimensions, as
 -- small integers: the per-span rows below carry two integers instead of a dozen strings
 -- (bench/ui store: 75 MB instead of 250 MB for 830,000 spending spans).

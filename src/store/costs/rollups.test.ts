@@ -5,8 +5,10 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Span } from "../../core/index.js";
 import { insertSpans } from "../../mining/test-support/traces.js";
+import { encodeSpan, SPAN_COLUMNS } from "../codec.js";
 import { openSqliteStore, type Store } from "../index.js";
 import { MIGRATIONS, migrate } from "../migrations.js";
+import { sampleRun } from "../test-support/samples.js";
 
 const HOUR = 3_600_000;
 const T0 = Date.parse("2026-03-01T00:00:00Z");
@@ -179,6 +181,26 @@ describe("cost rollups kept as spans arrive", () => {
     expect(await store.costs.refresh({ chunk: 1, onProgress: (p) => seen.push(p.left) })).toBe(3);
     expect(seen).toEqual([2, 1, 0]);
     expect(await spendBy("purpose")).toEqual({ production: 0.2 });
+    rollupsAgree();
+  });
+
+  it("takes a span's purpose from its run, also when the run is stored after the span", async () => {
+    // Only a writer with foreign keys off can store a span before its run (as bench/ui does).
+    const db = new Database(path);
+    db.pragma("foreign_keys = OFF");
+    const row = encodeSpan(
+      span("r1", "c", undefined, T0, chatCosting(0.07)),
+      "eval",
+      "run_late",
+      "att_1",
+    );
+    db.prepare(
+      `INSERT INTO spans (${SPAN_COLUMNS.join(", ")}) VALUES (${SPAN_COLUMNS.map(() => "?").join(", ")})`,
+    ).run(SPAN_COLUMNS.map((c) => row[c]));
+    db.close();
+    expect(await spendBy("purpose")).toEqual({ evaluation: 0.07 });
+    await store.createRun(sampleRun({ id: "run_late", purpose: "optimization" }));
+    expect(await spendBy("purpose")).toEqual({ optimization: 0.07 });
     rollupsAgree();
   });
 
