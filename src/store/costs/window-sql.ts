@@ -1,4 +1,4 @@
-import { HOUR_MS, hourOf } from "./spend-sql.js";
+import { HOUR_MS, hourOf, SUM_COLUMNS } from "./spend-sql.js";
 import type { CostDimension, CostQuery } from "./types.js";
 
 /** Each report dimension over cost_keys (k), given the row's hour expression. */
@@ -34,24 +34,22 @@ function pieces(sinceMs?: number, untilMs?: number): { hours?: Range; spans: Ran
   return { hours: { from: firstWhole, to: endWhole }, spans };
 }
 
-export function windowSql(query: CostQuery): {
-  sql: string;
-  params: unknown[];
-  dims: CostDimension[];
-} {
+/**
+ * One query for a report: a branch per piece of the window, each grouped by the requested
+ * dimensions (plus purpose, model, provider and recorded, which pricing needs), summed again
+ * across the pieces.
+ */
+export function windowSql(query: CostQuery): { sql: string; params: unknown[] } {
   const dims = query.by.filter((d) => !(ALWAYS as readonly string[]).includes(d));
   const params: unknown[] = [];
   const branches: string[] = [];
-  const branch = (
-    table: string,
-    column: string,
-    hour: string,
-    range: Range,
-    spans: string,
-    sums: string,
-  ) => {
+  const sums = SUM_COLUMNS.map((s) => `total(t.${s}) AS ${s}`).join(", ");
+  const branch = (table: string, column: string, hour: string, range: Range, spans: string) => {
     const always = ALWAYS.map((c) => `k.${c}`);
-    const columns = [...always, ...dims.map((d) => `${dimensionSql(d, hour)} AS "${d}"`)];
+    const columns = [
+      ...ALWAYS.map((c) => `k.${c} AS ${c}`),
+      ...dims.map((d) => `${dimensionSql(d, hour)} AS "${d}"`),
+    ];
     const groupBy = [...always, ...dims.map((d) => dimensionSql(d, hour))];
     const where: string[] = [];
     if (range.from !== undefined) {
@@ -71,21 +69,13 @@ export function windowSql(query: CostQuery): {
       ${where.length ? `WHERE ${where.join(" AND ")}` : ""} GROUP BY ${groupBy.join(", ")}`);
   };
   const { hours, spans } = pieces(query.sinceMs, query.untilMs);
-  const sums = (total: string) =>
-    ["cost_usd", "input_tokens", "output_tokens", "cached_input_tokens"]
-      .map((s) => `${total}(t.${s}) AS ${s}`)
-      .join(", ");
-  if (hours) branch("cost_hours t", "t.hour", "t.hour", hours, "sum(t.spans)", sums("total"));
-  for (const range of spans) {
-    const hour = hourOf("t.start_ms");
-    branch("span_costs t", "t.start_ms", hour, range, "count(*)", sums("total"));
-  }
+  if (hours) branch("cost_hours t", "t.hour", "t.hour", hours, "sum(t.spans)");
+  for (const range of spans)
+    branch("span_costs t", "t.start_ms", hourOf("t.start_ms"), range, "count(*)");
   const outer = [...ALWAYS, ...dims.map((d) => `"${d}"`)];
   const sql = `SELECT ${outer.join(", ")},
-    total(cost_usd) AS cost_usd, total(input_tokens) AS input_tokens,
-    total(output_tokens) AS output_tokens, total(cached_input_tokens) AS cached_input_tokens,
-    sum(spans) AS spans
+    ${SUM_COLUMNS.map((s) => `total(${s}) AS ${s}`).join(", ")}, sum(spans) AS spans
   FROM (${branches.join("\nUNION ALL\n")})
   GROUP BY ${outer.join(", ")}`;
-  return { sql, params, dims };
+  return { sql, params };
 }
