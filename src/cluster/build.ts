@@ -41,6 +41,8 @@ const METHOD: Record<OptimizationConfig["clustering"]["method"], ClusterMethod> 
   agglomerative: "agglomerative",
 };
 
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export async function buildClusters(store: Store, options: BuildOptions): Promise<BuildResult> {
   const now = options.now ?? new Date();
   const failures: Failure[] = [];
@@ -50,10 +52,22 @@ export async function buildClusters(store: Store, options: BuildOptions): Promis
   })) {
     failures.push(failure);
   }
+  // The store lists failures by score, then id (partly random); clustering breaks ties by
+  // position, so the same failures read in another order could come out as other clusters.
+  // Ordered by content, the same failures always make the same clusters.
+  const keyed = failures.map((failure) => ({ failure, text: failureText(failure) }));
+  keyed.sort(
+    (a, b) =>
+      compare(a.text, b.text) ||
+      compare(a.failure.fingerprint, b.failure.fingerprint) ||
+      compare(a.failure.trace_id, b.failure.trace_id) ||
+      compare(a.failure.detector, b.failure.detector),
+  );
+  failures.splice(0, failures.length, ...keyed.map((k) => k.failure));
   const buildId = newId("cbuild");
   const settings = options.config.optimization.clustering;
   const method = METHOD[settings.method];
-  const texts = failures.map(failureText);
+  const texts = keyed.map((k) => k.text);
   const embedded = await embedViews(failures.map(failureViews), {
     store,
     config: options.config,

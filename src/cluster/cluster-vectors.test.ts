@@ -63,6 +63,6 @@ describe("clusterVectors", () => {
   });
 
   it("grows the default smallest cluster slowly with n", () => {
-    expect([10, 100, 3080, 100_000].map(defaultMinClusterSize)).toEqual([3, 5, 10, 15]);
+    expect([10, 100, 3080, 100_000].map(defaultMinClusterSize)).toEqual([3, 7, 12, 17]);
   });
 });

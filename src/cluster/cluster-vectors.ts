@@ -68,13 +68,12 @@ export const DEFAULT_SELECTION_EPSILON = 0.05;
 
 /**
  * The smallest cluster grows with log₂ n: a handful of failures already make a problem worth
- * naming, while among 100,000 a group of five is noise. log₂(n/4): 5 of 150 failures, 10 of
- * 3,000, 15 of 100,000 (bench/cluster: at 150 sim failures log₂ n = 7 folded the modes of 5
- * failures into their neighbours, purity 0.87 → 0.97; on BANKING77, 10 instead of 12 moves
- * ARI 0.370 → 0.362).
+ * naming, while among 100,000 a group of five is noise. (log₂(n/4) and log₂(n/2) gave the
+ * sim's failure modes of 5 failures clusters of their own, but left the bundled improvement
+ * loop with one mixed cluster no prompt patch could fix; see src/cluster/README.md.)
  */
 export function defaultMinClusterSize(n: number): number {
-  return Math.max(3, Math.round(Math.log2(Math.max(2, n) / 4)));
+  return Math.max(3, Math.round(Math.log2(Math.max(2, n))));
 }
 
 function exact(vectors: readonly Float32Array[], options: ClusterOptions, mcs: number): Int32Array {
