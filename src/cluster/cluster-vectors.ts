@@ -17,6 +17,7 @@ import { cosineDistanceMatrix } from "./distance.js";
 import { hdbscan } from "./hdbscan.js";
 import { mergeSimilarClusters } from "./merge.js";
 import { smoothedDistanceMatrix } from "./smooth.js";
+import { splitDistinctGroups } from "./split.js";
 
 export type ClusterMethod = "hdbscan" | "dbscan" | "agglomerative";
 
@@ -36,8 +37,10 @@ export interface ClusterOptions {
    *  texts are at distance ≈ 0, where λ = 1/distance explodes and excess of mass would
    *  otherwise always prefer the tiniest groups of duplicates over the problem they share. */
   clusterSelectionEpsilon?: number;
-  /** Afterwards, merge clusters whose centroids are at least this similar (cosine); off by
-   *  default. `buildClusters` passes the config's `threshold` (see `merge.ts`). */
+  /** Afterwards, merge clusters whose centroids are at least this similar (cosine), then split
+   *  off groups of near-identical members less similar than this to the rest of their cluster
+   *  (exact path only); off by default. `buildClusters` passes the config's `threshold` (see
+   *  `merge.ts`, `split.ts`). */
   mergeSimilarity?: number;
   /** Let HDBSCAN outliers inside a cluster's extent join it (default false). */
   absorbOutliers?: boolean;
@@ -129,7 +132,13 @@ export function clusterVectors(
 ): Clustering {
   const result = clusterOnce(vectors, options);
   if (options.mergeSimilarity === undefined) return result;
-  const labels = mergeSimilarClusters(vectors, result.labels, options.mergeSimilarity);
+  const merged = mergeSimilarClusters(vectors, result.labels, options.mergeSimilarity);
+  // On a sample, absorbed members decide cluster membership by centroid radius; a split there
+  // would need the pairwise pass over clusters of tens of thousands.
+  const labels =
+    result.sampled === undefined
+      ? splitDistinctGroups(vectors, merged, { similarity: options.mergeSimilarity })
+      : merged;
   return { ...result, labels, ...count(labels) };
 }
 
