@@ -5,33 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Span } from "../core/index.js";
 import { insertSpans } from "../mining/test-support/traces.js";
 import { openSqliteStore, type Store } from "../store/index.js";
-import { sampleAttempt, sampleRun } from "../store/test-support/samples.js";
+import { sampleAttempt, sampleRun, sampleSpan } from "../store/test-support/samples.js";
 import { type CostReport, costReport, rollUpReport } from "./index.js";
 
 const DAY1 = Date.parse("2026-03-01T12:00:00Z");
 const DAY2 = Date.parse("2026-03-02T12:00:00Z");
 
-function span(
-  trace: string,
-  id: string,
-  parent: string | undefined,
-  name: string,
-  start: number,
-  attributes: Span["attributes"],
-): Span {
-  return {
-    trace_id: trace,
-    span_id: id,
-    ...(parent ? { parent_span_id: parent } : {}),
-    name,
-    kind: "internal",
-    start_ms: start,
-    end_ms: start + 10,
-    attributes,
-    status: { code: "ok" },
-    events: [],
-  };
-}
+const span = sampleSpan;
 
 const chat = (model: string, provider: string, extra: Span["attributes"]) => ({
   "gen_ai.operation.name": "chat",

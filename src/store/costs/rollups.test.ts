@@ -8,31 +8,27 @@ import { insertSpans } from "../../mining/test-support/traces.js";
 import { encodeSpan, SPAN_COLUMNS } from "../codec.js";
 import { openSqliteStore, type Store } from "../index.js";
 import { MIGRATIONS, migrate } from "../migrations.js";
-import { sampleRun } from "../test-support/samples.js";
+import { sampleRun, sampleSpan } from "../test-support/samples.js";
 
 const HOUR = 3_600_000;
 const T0 = Date.parse("2026-03-01T00:00:00Z");
 
-function span(
+/** A span named after its operation, as the rollups do not read names. */
+const span = (
   trace: string,
   id: string,
   parent: string | undefined,
   start: number,
   attributes: Span["attributes"],
-): Span {
-  return {
-    trace_id: trace,
-    span_id: id,
-    ...(parent ? { parent_span_id: parent } : {}),
-    name: String(attributes["gen_ai.operation.name"] ?? "step"),
-    kind: "internal",
-    start_ms: start,
-    end_ms: start + 5,
+): Span =>
+  sampleSpan(
+    trace,
+    id,
+    parent,
+    String(attributes["gen_ai.operation.name"] ?? "step"),
+    start,
     attributes,
-    status: { code: "ok" },
-    events: [],
-  };
-}
+  );
 
 const chatCosting = (usd: number) => ({
   "gen_ai.operation.name": "chat",

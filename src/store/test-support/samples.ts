@@ -149,3 +149,26 @@ export function sampleAttempt(
     severity: n % 3 === 0 ? "blocking" : "warning",
   };
 }
+
+/** One span of a hand-built trace: a 10 ms `internal` span with status ok and no events. */
+export function sampleSpan(
+  trace: string,
+  id: string,
+  parent: string | undefined,
+  name: string,
+  start: number,
+  attributes: Span["attributes"],
+): Span {
+  return {
+    trace_id: trace,
+    span_id: id,
+    ...(parent ? { parent_span_id: parent } : {}),
+    name,
+    kind: "internal",
+    start_ms: start,
+    end_ms: start + 10,
+    attributes,
+    status: { code: "ok" },
+    events: [],
+  };
+}
