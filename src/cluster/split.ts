@@ -37,7 +37,8 @@ export function splitDistinctGroups(
     else members.set(label, [i]);
   });
   const out = Int32Array.from(labels);
-  let next = Math.max(-1, ...labels) + 1;
+  let next = 0;
+  for (const label of labels) if (label >= next) next = label + 1;
   for (const list of members.values()) {
     if (list.length < 2 * minGroup || list.length > maxMembers) continue;
     for (const group of tightGroups(vectors, list, tight)) {
