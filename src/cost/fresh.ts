@@ -5,6 +5,9 @@ export interface FreshRollupsOptions {
   intervalMs?: number;
   /** Traces per step; each step holds the event loop and the write lock for its length. */
   chunk?: number;
+  /** Pause between steps while a backlog is worked off (default 0: straight on). A receiver
+   *  sets one so that storing spans keeps the upper hand and the rollups use the slack. */
+  busyPauseMs?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -37,7 +40,7 @@ export function keepRollupsFresh(
     let delay = intervalMs;
     try {
       const done = await costs.refresh({ chunk, limit: chunk });
-      if (done === chunk) delay = 0;
+      if (done === chunk) delay = options.busyPauseMs ?? 0;
     } catch (error) {
       options.onError?.(error);
     }

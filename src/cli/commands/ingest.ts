@@ -2,7 +2,6 @@ import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { buildDetectors, mineFailures, miningJudgeFromConfig } from "../../mining/index.js";
 import { ingestFile, TRACE_FORMATS, type TraceFormat } from "../../traces/index.js";
-import { catchUpCostRollups } from "../cost-rollups.js";
 import { parseIntOption } from "../options.js";
 import type { Output } from "../output.js";
 import { openTraceContext, type TraceContext } from "./serve.js";
@@ -52,7 +51,6 @@ export function registerIngest(program: Command, output: Output): void {
           maxLineChars: flags.maxLineMb * 1024 * 1024,
           redactor: ctx.redactor,
         });
-        await catchUpCostRollups(ctx.store, output);
         // Mining is incremental: it reads only traces that gained spans since the last pass.
         const mined = flags.mine
           ? await mineFailures(ctx.store, {

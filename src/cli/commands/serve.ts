@@ -167,8 +167,12 @@ export function registerServe(
           }
           throw error;
         });
-        // Production spans arrive all day: their cost rollups are kept up in the background.
+        // Production spans arrive all day: their cost rollups are kept up in the background,
+        // in small steps with room between them, so that storing spans comes first (a cost
+        // report computes whatever is still waiting when it is asked for).
         const rollups = keepRollupsFresh(ctx.store.costs, {
+          chunk: 100,
+          busyPauseMs: 25,
           onError: (error) => output.err(`ratchet: cost rollups: ${String(error)}`),
         });
         if (!isLoopbackHost(host)) output.err(exposureWarning(host, tokenSource));
