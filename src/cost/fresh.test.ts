@@ -56,3 +56,17 @@ it("works off spans another process stored, a chunk per turn of the event loop, 
   await vi.advanceTimersByTimeAsync(10_000);
   expect(await store.costs.pendingTraces()).toBe(1);
 });
+
+it("pauses between steps of a backlog when asked, so that other work comes first", async () => {
+  const fresh = keepRollupsFresh(store.costs, { intervalMs: 1000, chunk: 2, busyPauseMs: 50 });
+  insertSpans(path, [0, 1, 2, 3, 4].map(oneCallTrace));
+  await vi.advanceTimersByTimeAsync(0);
+  expect(await store.costs.pendingTraces()).toBe(3);
+  await vi.advanceTimersByTimeAsync(10);
+  expect(await store.costs.pendingTraces()).toBe(3);
+  await vi.advanceTimersByTimeAsync(40);
+  expect(await store.costs.pendingTraces()).toBe(1);
+  await vi.advanceTimersByTimeAsync(50);
+  expect(await store.costs.pendingTraces()).toBe(0);
+  await fresh.stop();
+});
