@@ -24,15 +24,18 @@ const list = (columns: readonly string[], prefix = "") =>
  */
 export class CostRollups {
   readonly #pending: BetterSqlite3.Statement;
+  readonly #waiting: BetterSqlite3.Statement;
   readonly #step: BetterSqlite3.Transaction<(limit: number) => number>;
 
   constructor(db: BetterSqlite3.Database) {
-    // Per connection: the traces one refresh step works on, and their new rows.
+    // Per connection: the traces one refresh step works on, and their new rows (emptied at the
+    // start of each step; a failed step's rows go with its rollback).
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS cost_chunk (
       source TEXT NOT NULL, trace_id TEXT NOT NULL, akey TEXT NOT NULL, trace INTEGER,
       PRIMARY KEY (source, trace_id, akey)) WITHOUT ROWID;
       CREATE TEMP TABLE IF NOT EXISTS cost_new (${list(SPEND_COLUMNS)})`);
     this.#pending = db.prepare("SELECT count(*) FROM cost_dirty").pluck();
+    this.#waiting = db.prepare("SELECT EXISTS (SELECT 1 FROM cost_dirty)").pluck();
     const clear = db.prepare("DELETE FROM temp.cost_chunk");
     const clearNew = db.prepare("DELETE FROM temp.cost_new");
     const takeChunk = db.prepare(
@@ -99,8 +102,6 @@ export class CostRollups {
       insertNew.run();
       addNew.run();
       clearDirty.run();
-      clear.run();
-      clearNew.run();
       return taken;
     });
   }
@@ -118,6 +119,9 @@ export class CostRollups {
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
     let done = 0;
     while (done < limit) {
+      // Most calls (every report, every look of a keeper) find nothing waiting: that is a read,
+      // and must not queue for the write lock behind a receiver's inserts.
+      if (this.#waiting.get() === 0) break;
       // IMMEDIATE: the step reads cost_dirty and then writes; taking the write lock first
       // keeps two refreshing processes from deadlocking on the upgrade.
       const taken = this.#step.immediate(Math.min(chunk, limit - done));
