@@ -9,6 +9,7 @@
  */
 import { clusterSums, dot } from "./centroids.js";
 import { normalize } from "./embedder.js";
+import { renumberLabels } from "./labels.js";
 
 export function mergeSimilarClusters(
   vectors: readonly Float32Array[],
@@ -45,11 +46,5 @@ export function mergeSimilarClusters(
     while (into.has(at)) at = into.get(at)!;
     return at;
   };
-  const renumber = new Map<number, number>();
-  return Int32Array.from(labels, (label) => {
-    if (label < 0) return -1;
-    const r = root(label);
-    if (!renumber.has(r)) renumber.set(r, renumber.size);
-    return renumber.get(r)!;
-  });
+  return renumberLabels(labels, root);
 }

@@ -11,8 +11,9 @@
  * in their size). Labels are
  * renumbered 0..k-1 in order of first appearance; -1 stays -1.
  */
-import { dot } from "./centroids.js";
+import { clusterSums, dot } from "./centroids.js";
 import { normalize } from "./embedder.js";
+import { renumberLabels } from "./labels.js";
 
 export interface SplitOptions {
   similarity: number;
@@ -36,17 +37,20 @@ export function splitDistinctGroups(
     if (list) list.push(i);
     else members.set(label, [i]);
   });
+  // Each cluster's sum once: a group's rest is the cluster's sum less the group's.
+  const sums = clusterSums(vectors, labels);
+  const unit = (sum: Float32Array) => normalize(Float32Array.from(sum));
   const out = Int32Array.from(labels);
   let next = 0;
   for (const label of labels) if (label >= next) next = label + 1;
-  for (const list of members.values()) {
+  for (const [label, list] of members) {
     if (list.length < 2 * minGroup || list.length > maxMembers) continue;
+    const total = sums.get(label)!;
     for (const group of tightGroups(vectors, list, tight)) {
       if (group.length < minGroup || list.length - group.length < minGroup) continue;
-      const inGroup = new Set(group);
-      const rest = list.filter((i) => !inGroup.has(i));
-      if (dot(centroidOf(vectors, group), centroidOf(vectors, rest)) >= options.similarity)
-        continue;
+      const groupSum = sumOf(vectors, group);
+      const restSum = Float32Array.from(total, (x, k) => x - groupSum[k]!);
+      if (dot(unit(groupSum), unit(restSum)) >= options.similarity) continue;
       for (const i of group) out[i] = next;
       next++;
     }
@@ -58,16 +62,16 @@ export function splitDistinctGroups(
     if (label < 0) noise.push(i);
   });
   if (noise.length >= minGroup && noise.length <= maxMembers) {
-    const centres = [...members.values()].map((list) => centroidOf(vectors, list));
+    const centres = [...sums.values()].map(unit);
     for (const group of tightGroups(vectors, noise, tight)) {
       if (group.length < minGroup) continue;
-      const centre = centroidOf(vectors, group);
+      const centre = unit(sumOf(vectors, group));
       if (centres.some((c) => dot(c, centre) >= options.similarity)) continue;
       for (const i of group) out[i] = next;
       next++;
     }
   }
-  return renumber(out);
+  return renumberLabels(out);
 }
 
 /** Connected components of "at least `tight` alike" among a cluster's members. */
@@ -96,20 +100,12 @@ function tightGroups(vectors: readonly Float32Array[], list: number[], tight: nu
   return [...groups.values()];
 }
 
-function centroidOf(vectors: readonly Float32Array[], indices: number[]): Float32Array {
+/** The unnormalised sum of some vectors (as `clusterSums` for one group). */
+function sumOf(vectors: readonly Float32Array[], indices: number[]): Float32Array {
   const sum = new Float32Array(vectors[indices[0]!]!.length);
   for (const i of indices) {
     const v = vectors[i]!;
     for (let k = 0; k < sum.length; k++) sum[k]! += v[k]!;
   }
-  return normalize(sum);
-}
-
-function renumber(labels: Int32Array): Int32Array {
-  const map = new Map<number, number>();
-  return Int32Array.from(labels, (label) => {
-    if (label < 0) return -1;
-    if (!map.has(label)) map.set(label, map.size);
-    return map.get(label)!;
-  });
+  return sum;
 }
