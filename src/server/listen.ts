@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { watchEventLoopDelay } from "./load.js";
 import { createReceiverApp, DEFAULT_BODY_TIMEOUT_MS, type ReceiverOptions } from "./receiver.js";
+import { createTurnQueue } from "./turns.js";
 
 export interface ServerOptions extends ReceiverOptions {
   /** 0 picks a free port. Default 4318 (the OTLP/HTTP port). */
@@ -12,8 +13,10 @@ export interface ServerOptions extends ReceiverOptions {
   headersTimeoutMs?: number;
   /**
    * New requests are refused (503 + Retry-After) while work waits longer than this for the
-   * event loop: a backlog is answered at once instead of making exporters time out.
-   * Default 2000 ms, well inside the exporters' 10 s timeout. Ignored when `overloaded` is given.
+   * event loop, or would wait longer for its turn to be stored (receiver.ts, turns.ts): a
+   * backlog is answered at once instead of making exporters time out. Default 2000 ms, well
+   * inside the exporters' 10 s timeout. The event loop's part is ignored when `overloaded` is
+   * given.
    */
   maxQueueDelayMs?: number;
 }
@@ -45,8 +48,11 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
         : undefined;
     });
   const loadMark = options.overloaded ? options.loadMark : () => probe?.waitedMs() ?? 0;
+  const turns = options.turns ?? createTurnQueue();
   const app = createReceiverApp({
+    maxQueueWaitMs: maxDelay,
     ...options,
+    turns,
     overloaded,
     ...(loadMark !== undefined ? { loadMark } : {}),
   });
@@ -85,5 +91,6 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
       reject(error);
     };
     server.once("error", onError);
+    server.on("connection", () => turns.connectionAccepted());
   });
 }

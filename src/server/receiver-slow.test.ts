@@ -3,7 +3,7 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { openSqliteStore, type Store } from "../store/index.js";
+import { openSqliteStore, type Store, type TraceStore } from "../store/index.js";
 import {
   type RunningServer,
   type ServerOptions,
@@ -318,5 +318,66 @@ describe("receiver under slow clients and backlog", () => {
     } finally {
       probe.stop();
     }
+  });
+  it("serves a burst of new connections in arrival order, not the connected ones again and again", async () => {
+    // Each stored request costs the server 8 ms of CPU (as decoding and storing ~500 spans
+    // does). Before turns.ts, every body that arrived in one turn of the event loop was stored
+    // in that turn, and Node accepted the waiting connections one per turn: the clients that
+    // got in first sent request after request while the rest waited seconds for their first.
+    const order: Array<{ client: number; seq: number }> = [];
+    const slow: TraceStore = Object.create(store.traces);
+    slow.insertSpans = async (spans, options) => {
+      const until = performance.now() + 8;
+      while (performance.now() < until) {
+        // busy, as synchronous decoding and storing are
+      }
+      const id = spans[0]?.trace_id ?? "";
+      order.push({
+        client: Number.parseInt(id.slice(0, 8), 16),
+        seq: Number.parseInt(id.slice(8, 16), 16),
+      });
+      return store.traces.insertSpans(spans, options);
+    };
+    const server = await startServer({
+      traces: slow,
+      token: TOKEN,
+      port: 0,
+      // No refusals: the test is about the order requests are served in.
+      overloaded: () => undefined,
+      maxQueueWaitMs: 600_000,
+      maxConcurrentRequests: 1024,
+    });
+    servers.push(server);
+    const CLIENTS = 24;
+    const REQUESTS = 4;
+    const body = (client: number, seq: number) =>
+      BODY.replace(
+        "5".repeat(32),
+        client.toString(16).padStart(8, "0") + seq.toString(16).padStart(8, "0") + "5".repeat(16),
+      );
+    await Promise.all(
+      Array.from({ length: CLIENTS }, (_, client) => {
+        const socket = connect(server.port, "127.0.0.1");
+        sockets.push(socket);
+        return new Promise<void>((resolve, reject) => {
+          let seq = 0;
+          const send = () => {
+            const text = body(client, seq);
+            socket.write(requestHead(server.port, text.length) + text);
+          };
+          onResponses(socket, (status) => {
+            if (status !== 200) reject(new Error(`HTTP ${status}`));
+            else if (++seq === REQUESTS) resolve();
+            else send();
+          });
+          socket.once("connect", send);
+          socket.once("error", reject);
+        });
+      }),
+    );
+    expect(order).toHaveLength(CLIENTS * REQUESTS);
+    const lastFirst = Math.max(...order.flatMap((r, i) => (r.seq === 0 ? [i] : [])));
+    const firstThird = Math.min(...order.flatMap((r, i) => (r.seq === 2 ? [i] : [])));
+    expect(lastFirst).toBeLessThan(firstThird);
   });
 });

@@ -16,6 +16,7 @@ import {
 import { createTokenCheck } from "./auth.js";
 import { discardBody, gunzipLimited, HttpError, readLimited } from "./body.js";
 import { addPromptRoutes } from "./prompts.js";
+import { createTurnQueue, type TurnQueue } from "./turns.js";
 
 export interface ReceiverOptions {
   traces: TraceStore;
@@ -31,12 +32,19 @@ export interface ReceiverOptions {
   maxBodyBytes?: number;
   redactor?: Redactor;
   /**
-   * Requests decoded and stored at once, counted from the moment the whole body has arrived;
-   * more are answered 503 with Retry-After, which OTLP exporters retry. Requests still
-   * uploading are not counted (slow clients must not lock out the others): the body timeout
-   * bounds them instead. Default 8.
+   * Requests admitted at once: counted from the moment the whole body has arrived until it is
+   * stored, while it waits for its turn (turns.ts) and while it is stored. Their bodies are
+   * held in memory meanwhile; more are answered 503 with Retry-After, which OTLP exporters
+   * retry. Requests still uploading are not counted (slow clients must not lock out the
+   * others): the body timeout bounds them instead. Default 32.
    */
   maxConcurrentRequests?: number;
+  /**
+   * A request whose turn would come later than this (the queued bodies' bytes at the rate
+   * recent requests were stored) is answered 503 + Retry-After instead of waiting. Default
+   * 2000 ms, well inside the OTLP exporters' 10 s timeout.
+   */
+  maxQueueWaitMs?: number;
   /**
    * Most milliseconds to receive a body once its headers are in; then 408. Default 10 s, the
    * OTLP exporters' own timeout: past it the sender has given up anyway.
@@ -53,12 +61,18 @@ export interface ReceiverOptions {
    * in, so that it can tell how long the request waited for the server (not for its client).
    */
   loadMark?: () => number;
+  /**
+   * The order requests are stored in (turns.ts); `startServer` passes one that hears of every
+   * accepted connection. Default: a queue of the app's own.
+   */
+  turns?: TurnQueue;
   /** Told about each stored request and each rejection; default silent. */
   log?: (line: string) => void;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
-export const DEFAULT_MAX_CONCURRENT_REQUESTS = 8;
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 32;
+export const DEFAULT_MAX_QUEUE_WAIT_MS = 2_000;
 export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
 type Wire = "protobuf" | "json";
@@ -98,6 +112,8 @@ export function createReceiverApp(options: ReceiverOptions): Hono {
   const maxInFlight = Math.max(1, options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS);
   const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const overloaded = options.overloaded ?? (() => undefined);
+  const maxQueueWaitMs = options.maxQueueWaitMs ?? DEFAULT_MAX_QUEUE_WAIT_MS;
+  const turns = options.turns ?? createTurnQueue();
   let inFlight = 0;
   const app = new Hono();
 
@@ -113,6 +129,7 @@ export function createReceiverApp(options: ReceiverOptions): Hono {
   app.post("/v1/traces", async (c) => {
     const wire = wireOf(c.req.header("content-type"));
     let counted = false;
+    let done: (() => void) | undefined;
     try {
       if (!authorized(c.req.header("authorization"))) {
         throw new HttpError(401, "missing or invalid bearer token");
@@ -151,6 +168,14 @@ export function createReceiverApp(options: ReceiverOptions): Hono {
       inFlight++;
       counted = true;
       if (encoding === "gzip") body = await gunzipLimited(body, limit);
+      const wait = turns.expectedWaitMs();
+      if (wait > maxQueueWaitMs) {
+        throw new HttpError(
+          503,
+          `overloaded: ${turns.waiting} requests wait to be stored, about ${Math.round(wait)} ms of work (limit ${maxQueueWaitMs} ms); retry after 1 s`,
+        );
+      }
+      done = await turns.take(body.length);
 
       let request: OtlpExportRequest;
       if (wire === "protobuf") {
@@ -225,6 +250,7 @@ export function createReceiverApp(options: ReceiverOptions): Hono {
       log(`internal error: ${errorMessage(error)}`);
       return errorResponse(wire, 500, "internal error");
     } finally {
+      done?.();
       if (counted) inFlight--;
     }
   });

@@ -19,10 +19,11 @@ export const ServerSchema = z
       .max(1024 * 1024 * 1024)
       .default(10 * 1024 * 1024),
     /**
-     * Requests decoded and stored at once (counted once their body has arrived); more get
+     * Requests admitted at once, counted from the moment their body has arrived until they are
+     * stored (their bodies are held in memory while they wait their turn); more get
      * 503 + Retry-After (exporters retry).
      */
-    max_concurrent_requests: z.number().int().min(1).max(1024).default(8),
+    max_concurrent_requests: z.number().int().min(1).max(1024).default(32),
     /** Most milliseconds to receive a request's headers; then 408. */
     headers_timeout_ms: z.number().int().min(10).max(600_000).default(10_000),
     /** Most milliseconds to receive a body after its headers; then 408. */
