@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqliteStore, type Store, type TraceStore } from "../store/index.js";
 import { createReceiverApp } from "./index.js";
+import { createTurnQueue } from "./turns.js";
 
 const TOKEN = "tok-0123456789";
 const SECRET = "sk-proj-abcdefghijklmnopqrstuvwxyz012345";
@@ -106,5 +107,39 @@ describe("receiver on malformed requests", () => {
     openGate();
     expect((await first).status).toBe(200);
     expect((await post("c3".repeat(16))).status).toBe(200);
+  });
+  it("answers 503 with Retry-After when a request's turn would come later than the bound", async () => {
+    // The real queue, with a clock the test moves: one stored request teaches it the rate.
+    let clock = 0;
+    const turns = createTurnQueue(() => clock);
+    const app2 = createReceiverApp({
+      traces: store.traces,
+      token: TOKEN,
+      turns,
+      maxQueueWaitMs: 100,
+    });
+    const learned = await turns.take(1_000);
+    clock += 50; // 0.05 ms per byte
+    learned();
+    const held = await turns.take(10);
+    const queued = turns.take(3_000); // 150 ms of work ahead of the next request
+    const body = JSON.stringify({
+      resourceSpans: [
+        { scopeSpans: [{ spans: [{ traceId: "d4".repeat(16), spanId: "1".repeat(16) }] }] },
+      ],
+    });
+    const res = await app2.request("/v1/traces", {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body,
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("1");
+    expect(await res.text()).toMatch(
+      /1 requests wait to be stored, about 150 ms of work \(limit 100 ms\)/,
+    );
+    expect(await store.traces.getTrace("d4".repeat(16))).toBeUndefined();
+    held();
+    (await queued)();
   });
 });
