@@ -7,16 +7,22 @@
  * ratio over it is Ratchet's own share. The floor runs before and after the CLI, so that a change
  * in the machine's load during the run shows as two different floors.
  *
+ * Beside them, the AI SDK floor: a bare process making the same N calls through the AI SDK
+ * provider Ratchet uses (SDK_FLOOR_SOURCE), run after the CLI.
+ *
  * The CLI runs with RATCHET_PROFILE=1: its phase marks (src/core/phases.ts) come back on
  * stderr, and with its time origin they also give node's boot (spawn to time origin) and
  * teardown (the exit event to the parent seeing the exit).
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { type CliRun, runCli, runProcess } from "./cli-process.js";
 import { BENCH_KEY, CONCURRENCY, DELAY_MS, type E2eRun } from "./parts.js";
 import { fakeModelProject } from "./project.js";
+
+const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** The floor's whole program; argv: N, concurrency, port. Plain JS, node:http alone. */
 const FLOOR_SOURCE = `
@@ -51,6 +57,48 @@ function call(i) {
 Promise.all(Array.from({ length: concurrency }, async () => { while (next < n) await call(next++); }))
   .then(() => { agent.destroy(); process.exitCode = failed === 0 ? 0 : 1; });
 `;
+
+/**
+ * The AI SDK floor's whole program (ES module; argv: N, concurrency, port): the same N calls as
+ * bare `doGenerate` calls of @ai-sdk/openai-compatible, the model Ratchet's bench project runs,
+ * on the SDK's default fetch, from process start to exit. What any tool that makes its model
+ * calls through the AI SDK pays before it adds anything of its own.
+ */
+const SDK_FLOOR_SOURCE = `
+import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+const [n, concurrency, port] = process.argv.slice(1).map(Number);
+const model = createOpenAICompatible({ name: "local", baseURL: "http://127.0.0.1:" + port + "/v1", apiKey: "bench", includeUsage: true }).chatModel("fake-model");
+const SYSTEM = "You are a terse assistant. Answer in one sentence.";
+let next = 0;
+let failed = 0;
+async function call(i) {
+  try {
+    const result = await model.doGenerate({
+      prompt: [
+        { role: "system", content: SYSTEM },
+        { role: "user", content: [{ type: "text", text: "Question " + i + ": where is my order ORD-" + (1000 + (i % 9000)) + " and when will it arrive?" }] },
+      ],
+      temperature: 0,
+    });
+    if (result.content.length === 0) failed++;
+  } catch {
+    failed++;
+  }
+}
+await Promise.all(Array.from({ length: concurrency }, async () => { while (next < n) await call(next++); }));
+process.exit(failed === 0 ? 0 : 1);
+`;
+
+/** The AI SDK floor, spawn to exit, run from the repository so that the SDK resolves. */
+async function sdkFloorRun(n: number, port: number): Promise<CliRun> {
+  const run = await runProcess(
+    process.execPath,
+    ["--input-type=module", "-e", SDK_FLOOR_SOURCE, String(n), String(CONCURRENCY), String(port)],
+    REPO_ROOT,
+  );
+  if (run.exitCode !== 0) throw new Error(`the AI SDK floor failed: ${run.stderrTail}`);
+  return run;
+}
 
 export function idealMs(n: number): number {
   return Math.ceil(n / CONCURRENCY) * DELAY_MS;
@@ -140,6 +188,7 @@ export async function e2eRun(
       BENCH_KEY,
       RATCHET_PROFILE: "1",
     });
+    const sdkFloor = await sdkFloorRun(n, port);
     const after = await floorRun(n, port);
     const { phases, originEpochMs } = parsePhases(cli.stderrTail);
     const exitEvent = phases.at(-1)?.atMs ?? 0;
@@ -151,6 +200,7 @@ export async function e2eRun(
       ...(cli.cpuMs !== undefined ? { cpuMs: cli.cpuMs } : {}),
       storedAttempts: storedAttempts(project.dir),
       floorMs: [before.wallMs, after.wallMs],
+      sdkFloorMs: sdkFloor.wallMs,
       phases,
       ...(originEpochMs !== undefined
         ? {

@@ -18,7 +18,9 @@
  *             peak RSS and attempts per second (`--sim-n 20000` to scale down).
  *  3. e2e   — `bin/ratchet.js eval` against the fake server at 2,000 and 10,000 cases
  *             (`--e2e-n 2000,10000`), spawn to exit, beside an end-to-end floor in the same
- *             run: a bare `node -e` node:http process making the same N requests (e2e.ts).
+ *             run: a bare `node -e` node:http process making the same N requests (e2e.ts),
+ *             and the AI SDK floor: a bare process making the same N calls as `doGenerate`
+ *             calls of @ai-sdk/openai-compatible on its default fetch.
  *             Wall ÷ ideal (ceil(N / 50) × 50 ms), with the CLI's RATCHET_PROFILE=1 phases.
  *             `--e2e-baseline <dir>/bin.js` also runs another build's bundled CLI (say
  *             main's) between the floors: a before/after pair under the same load.

@@ -118,6 +118,8 @@ export interface E2eRun {
   storedAttempts: number;
   /** The bare `node -e` node:http process, same N, spawn to exit: before and after the CLI. */
   floorMs: [number, number];
+  /** The same N calls as bare AI SDK `doGenerate` calls in a fresh process, spawn to exit. */
+  sdkFloorMs: number;
   /** RATCHET_PROFILE=1 phase marks: wall and CPU ms in each phase. */
   phases: Array<{ name: string; atMs: number; ms: number; cpuMs: number }>;
   /** Spawn to the child's time origin: node's own boot, before any JS. */

@@ -130,7 +130,8 @@ function reportE2e(
     lines.push(
       `  ${run.n} cases: ideal ${fmt(ideal / 1000)} s; exit ${run.exitCode}, attempts stored ${run.storedAttempts}; CPU ${run.cpuMs === undefined ? "n/a" : `${fmt(run.cpuMs / 1000)} s`}`,
       `    e2e floor (bare \`node -e\` node:http, spawn to exit) ${fmt(run.floorMs[0] / ideal)} before, ${fmt(run.floorMs[1] / ideal)} after × ideal`,
-      `    Ratchet eval (bin/ratchet.js, spawn to exit)         ${fmt(run.wallMs / ideal)} × ideal = ${fmt(run.wallMs / floor)} × the floor (${fmt((run.wallMs - floor) / 1000)} s over it)`,
+      `    AI SDK floor (bare doGenerate calls, spawn to exit)  ${fmt(run.sdkFloorMs / ideal)} × ideal`,
+      `    Ratchet eval (bin/ratchet.js, spawn to exit)         ${fmt(run.wallMs / ideal)} × ideal = ${fmt(run.wallMs / floor)} × the floor (${fmt((run.wallMs - floor) / 1000)} s over it) = ${fmt(run.wallMs / run.sdkFloorMs)} × the AI SDK floor`,
     );
     if (run.baseline) {
       const b = run.baseline;
@@ -157,6 +158,8 @@ function reportE2e(
       `runner.e2e_wall_over_ideal_${run.n} ${fmt(ratio)}${target === undefined ? "" : ` (target <= ${fmt(target)}) ${verdict(ratio <= target && durable)}`}`,
       `runner.e2e_floor_over_ideal_${run.n} ${fmt(run.floorMs[0] / ideal)} before, ${fmt(run.floorMs[1] / ideal)} after (bare node process, same N)`,
       `runner.e2e_wall_over_floor_${run.n} ${fmt(run.wallMs / floor)} (Ratchet's share end to end)`,
+      `runner.e2e_sdk_floor_over_ideal_${run.n} ${fmt(run.sdkFloorMs / ideal)} (bare AI SDK doGenerate calls in a fresh process, same N)`,
+      `runner.e2e_wall_over_sdk_floor_${run.n} ${fmt(run.wallMs / run.sdkFloorMs)} (Ratchet over the AI SDK alone)`,
     );
     if (!durable)
       metrics.push(`runner.e2e_stored_${run.n} ${run.storedAttempts} of ${run.n} MISSED`);
