@@ -319,6 +319,7 @@ describe("receiver under slow clients and backlog", () => {
       probe.stop();
     }
   });
+
   it("serves a burst of new connections in arrival order, not the connected ones again and again", async () => {
     // Each stored request costs the server 8 ms of CPU (as decoding and storing ~500 spans
     // does). Before turns.ts, every body that arrived in one turn of the event loop was stored
