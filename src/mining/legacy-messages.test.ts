@@ -6,6 +6,7 @@ import { main } from "../cli/main.js";
 import type { Output } from "../cli/output.js";
 import type { Span } from "../core/index.js";
 import { openSqliteStore } from "../store/index.js";
+import { sampleSpan } from "../store/test-support/samples.js";
 import { normalizeSpan } from "../traces/index.js";
 import { buildTraceView } from "./index.js";
 import { insertSpans, traceId } from "./test-support/traces.js";
@@ -18,18 +19,11 @@ function span(
   parent: string | undefined,
   attributes: Span["attributes"],
 ): Span {
-  return {
-    trace_id: trace,
-    span_id: id,
-    ...(parent ? { parent_span_id: parent } : {}),
-    name: parent ? "chat gpt-4o" : "invoke_agent support",
-    kind: parent ? "client" : "server",
-    start_ms: T0,
-    end_ms: T0 + 10,
-    attributes,
-    status: parent ? { code: "ok" } : { code: "error", message: "agent crashed" },
-    events: [],
-  };
+  const name = parent ? "chat gpt-4o" : "invoke_agent support";
+  const base = sampleSpan(trace, id, parent, name, T0, attributes);
+  return parent
+    ? { ...base, kind: "client" }
+    : { ...base, kind: "server", status: { code: "error", message: "agent crashed" } };
 }
 
 /** The legacy shapes a chat span may carry its conversation in. */
