@@ -45,17 +45,17 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export async function buildClusters(store: Store, options: BuildOptions): Promise<BuildResult> {
   const now = options.now ?? new Date();
-  const failures: Failure[] = [];
+  const read: Failure[] = [];
   for await (const failure of store.failures.iterate({
     status: ["new", "accepted"],
     ...(options.since ? { since: options.since } : {}),
   })) {
-    failures.push(failure);
+    read.push(failure);
   }
   // The store lists failures by score, then id (partly random); clustering breaks ties by
   // position, so the same failures read in another order could come out as other clusters.
   // Ordered by content, the same failures always make the same clusters.
-  const keyed = failures.map((failure) => ({ failure, text: failureText(failure) }));
+  const keyed = read.map((failure) => ({ failure, text: failureText(failure) }));
   keyed.sort(
     (a, b) =>
       compare(a.text, b.text) ||
@@ -63,7 +63,8 @@ export async function buildClusters(store: Store, options: BuildOptions): Promis
       compare(a.failure.trace_id, b.failure.trace_id) ||
       compare(a.failure.detector, b.failure.detector),
   );
-  failures.splice(0, failures.length, ...keyed.map((k) => k.failure));
+  // A new array: spreading 100,000+ failures into splice() as arguments overflows the stack.
+  const failures = keyed.map((k) => k.failure);
   const buildId = newId("cbuild");
   const settings = options.config.optimization.clustering;
   const method = METHOD[settings.method];
