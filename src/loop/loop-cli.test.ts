@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exploreHint } from "../cli/commands/demo.js";
 import { runCli as ratchet } from "../cli/test-support.js";
 import type { OptimizationRecord, ProposalRecord } from "../optimize/index.js";
 import { openStore } from "../store/index.js";
@@ -406,6 +407,17 @@ describe("ratchet demo", () => {
       expect(run.out).toMatch(/What happened/);
       expect(run.out).toMatch(/promote \(promoted\)/);
       expect(run.out).toMatch(/The prompt now \(2 → \d+ lines\)/);
+      // The commands it prints to explore the result run as printed, from where the demo ran.
+      const hints = run.out
+        .split("\n")
+        .filter((line) => line.startsWith("  npx ratchet "))
+        .map((line) => line.trim().split(/\s+/).slice(2));
+      expect(hints).toHaveLength(5);
+      for (const args of hints) {
+        expect(args.slice(-2)).toEqual(["-c", join(target, "ratchet.yaml")]);
+        const look = await ratchet(...args);
+        expect(look.code, `${args.join(" ")}: ${look.err}`).toBe(0);
+      }
       const again = await ratchet("demo", "--dir", target);
       expect(again.code).toBe(2);
       expect(again.err).toMatch(/not empty/);
@@ -413,4 +425,12 @@ describe("ratchet demo", () => {
       rmSync(target, { recursive: true, force: true });
     }
   }, 180_000);
+
+  it("quotes a demo folder whose path the shell would split", () => {
+    const hint = exploreHint("/tmp/my demo's", "support-assistant");
+    expect(hint).toContain(`npx ratchet cycles list -c '/tmp/my demo'\\''s/ratchet.yaml'`);
+    expect(exploreHint("/tmp/plain", "p")).toContain(
+      "npx ratchet prompts history p -c /tmp/plain/ratchet.yaml",
+    );
+  });
 });

@@ -104,9 +104,7 @@ export function registerDemo(
       } finally {
         await store.close();
       }
-      output.out(
-        `\nExplore it:\n  cd ${dir}\n  npx ratchet cycles list\n  npx ratchet cycles show latest\n  npx ratchet optimize show latest\n  npx ratchet gate show latest\n  npx ratchet prompts history ${records[0]?.prompt_name ?? "support-assistant"}`,
-      );
+      output.out(`\n${exploreHint(dir, records[0]?.prompt_name ?? "support-assistant")}`);
       if (records.at(-1)?.status !== "finished") setExit(EXIT.failed);
     });
 }
@@ -169,4 +167,25 @@ async function story(store: Store, records: readonly CycleRecord[]): Promise<str
       lines.push(`  ${start.includes(line) ? "│" : "+"} ${line}`);
   }
   return lines.join("\n");
+}
+
+/**
+ * Commands to look around the demo's store. They name its config, so that they run where
+ * `npx ratchet demo` ran (the clone: `npx` finds `ratchet` only there, unless it is linked).
+ */
+export function exploreHint(dir: string, promptName: string): string {
+  const config = quoteArg(join(dir, "ratchet.yaml"));
+  return [
+    "Explore it (from this folder, or from any folder after `npm link`):",
+    `  npx ratchet cycles list -c ${config}`,
+    `  npx ratchet cycles show latest -c ${config}`,
+    `  npx ratchet optimize show latest -c ${config}`,
+    `  npx ratchet gate show latest -c ${config}`,
+    `  npx ratchet prompts history ${promptName} -c ${config}`,
+  ].join("\n");
+}
+
+/** A path as one shell word (temp folders hold no quotes, but `--dir` may hold spaces). */
+function quoteArg(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, "'\\''")}'`;
 }
